@@ -1,0 +1,44 @@
+// swift-tools-version: 6.1
+// Benchmarks for the HamiltonianLearning target: speed and allocations (hamlet-bench) and
+// learning quality (hamlet-quality). A nested package so the root package stays dependency-light.
+//
+//   swift build -c release --package-path Benchmarks --scratch-path Benchmarks/.build
+//   Benchmarks/.build/release/hamlet-bench [--json]
+//   Benchmarks/.build/release/hamlet-bench memory --steps 10000000
+//   Benchmarks/.build/release/hamlet-quality
+import Foundation
+import PackageDescription
+
+// A `.package(path:)` dependency is identified by its folder's name, not by the manifest's
+// `name: "Hamlet"`; the checkout folder differs between machines (and CI), so derive it.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+let hamiltonianLearning = Target.Dependency.product(name: "HamiltonianLearning", package: root)
+
+let package = Package(
+    name: "HamletBenchmarks",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hamlet-bench", targets: ["HamletBench"]),
+        .executable(name: "hamlet-quality", targets: ["HamletQuality"]),
+    ],
+    dependencies: [
+        .package(path: ".."),
+    ],
+    targets: [
+        // Replaces malloc & co. in the benchmark executable (Linux/glibc) to count allocations.
+        .target(name: "MallocCounter"),
+        .target(
+            name: "BenchSupport",
+            dependencies: [hamiltonianLearning]
+        ),
+        .executableTarget(
+            name: "HamletBench",
+            dependencies: ["BenchSupport", "MallocCounter", hamiltonianLearning]
+        ),
+        .executableTarget(
+            name: "HamletQuality",
+            dependencies: ["BenchSupport", hamiltonianLearning]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,39 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Hamlet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hamlet", targets: ["hamlet"]),
+        .library(name: "HamiltonianLearning", targets: ["HamiltonianLearning"]),
+        .library(name: "SafeTensors", targets: ["SafeTensors"]),
+        .library(name: "VectorStream", targets: ["VectorStream"]),
+        .library(name: "HamletAgent", targets: ["HamletAgent"]),
+    ],
+    dependencies: [
+        // Generic elementary functions (exp, tanh, erf) over Float and Double for the numeric core.
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "HamiltonianLearning",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+        ),
+        .target(name: "SafeTensors"),
+        .target(name: "VectorStream"),
+        .target(name: "HamletAgent", dependencies: ["HamiltonianLearning", "SafeTensors", "VectorStream"]),
+        .executableTarget(
+            name: "hamlet",
+            dependencies: ["HamletAgent", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(
+            name: "HamiltonianLearningTests",
+            dependencies: ["HamiltonianLearning", .product(name: "RealModule", package: "swift-numerics")]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream"]),
+        .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

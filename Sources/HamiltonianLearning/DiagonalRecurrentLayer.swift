@@ -1,0 +1,247 @@
+import RealModule
+
+/// An LRU layer: h ← λ ⊙ h + B u with complex λ = exp(−e^ν + i e^ϕ), so |λ| < 1 for every ν;
+/// its output is a = Re(C h) + D u + c.
+///
+/// It learns λ and B without storing past activations, by the forward costate or by exact
+/// diagonal traces (design note §4). Complex tensors are stored as separate real and imaginary
+/// parts. All buffers are allocated at construction; no method allocates.
+public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
+    /// ν is kept in this range after every update: |λ| ≤ exp(−e^−9) ≈ 0.99988, still < 1 in Float.
+    public static var nuLogRange: ClosedRange<Scalar> { -9...4 }
+    /// Keeps e^ϕ finite; the phase itself wraps.
+    public static var phaseLogRange: ClosedRange<Scalar> { -20...4 }
+
+    public let inputCount, stateCount, hiddenCount: Int
+    public let gradientMode: RecurrentGradientMode
+    @usableFromInline let nuOffset, phaseOffset, bReOffset, bImOffset: Int
+    @usableFromInline let cReOffset, cImOffset, dOffset, biasOffset: Int
+
+    // Recurrent state, its costate (costate mode) and its traces (traces mode).
+    public let hRe, hIm, zRe, zIm, eRe, eIm, traceBRe, traceBIm: ScalarBuffer<Scalar>
+    // Derived from θ by `parametersDidChange`.
+    @usableFromInline let lambdaRe, lambdaIm, expNu, expPhase: ScalarBuffer<Scalar>
+    // Per-step scratch.
+    @usableFromInline let negatedHIm, deltaRe, deltaIm, gLambdaRe, gLambdaIm: ScalarBuffer<Scalar>
+
+    public init(
+        inputCount: Int, stateCount: Int, hiddenCount: Int, gradientMode: RecurrentGradientMode,
+        layout: inout ParameterLayout
+    ) {
+        self.inputCount = inputCount
+        self.stateCount = stateCount
+        self.hiddenCount = hiddenCount
+        self.gradientMode = gradientMode
+        nuOffset = layout.add("recurrent.nu_log", shape: [stateCount])
+        phaseOffset = layout.add("recurrent.phase_log", shape: [stateCount])
+        bReOffset = layout.add("recurrent.B_re", shape: [stateCount, inputCount])
+        bImOffset = layout.add("recurrent.B_im", shape: [stateCount, inputCount])
+        cReOffset = layout.add("recurrent.C_re", shape: [hiddenCount, stateCount])
+        cImOffset = layout.add("recurrent.C_im", shape: [hiddenCount, stateCount])
+        dOffset = layout.add("recurrent.D", shape: [hiddenCount, inputCount])
+        biasOffset = layout.add("recurrent.bias", shape: [hiddenCount])
+        let n = stateCount
+        let traces = gradientMode == .traces
+        let costate = gradientMode == .costate
+        hRe = ScalarBuffer(count: n)
+        hIm = ScalarBuffer(count: n)
+        zRe = ScalarBuffer(count: costate ? n : 0)
+        zIm = ScalarBuffer(count: costate ? n : 0)
+        eRe = ScalarBuffer(count: traces ? n : 0)
+        eIm = ScalarBuffer(count: traces ? n : 0)
+        traceBRe = ScalarBuffer(count: traces ? n * inputCount : 0)
+        traceBIm = ScalarBuffer(count: traces ? n * inputCount : 0)
+        lambdaRe = ScalarBuffer(count: n)
+        lambdaIm = ScalarBuffer(count: n)
+        expNu = ScalarBuffer(count: n)
+        expPhase = ScalarBuffer(count: n)
+        negatedHIm = ScalarBuffer(count: n)
+        deltaRe = ScalarBuffer(count: n)
+        deltaIm = ScalarBuffer(count: n)
+        gLambdaRe = ScalarBuffer(count: n)
+        gLambdaIm = ScalarBuffer(count: n)
+    }
+
+    /// The state and whatever the gradient mode carries with it, named for checkpoints.
+    public var stateBuffers: [StateBuffer<Scalar>] {
+        let (n, i) = (stateCount, inputCount)
+        var named = [StateBuffer(name: "h_re", shape: [n], buffer: hRe), StateBuffer(name: "h_im", shape: [n], buffer: hIm)]
+        switch gradientMode {
+        case .costate:
+            named += [StateBuffer(name: "z_re", shape: [n], buffer: zRe), StateBuffer(name: "z_im", shape: [n], buffer: zIm)]
+        case .traces:
+            named += [
+                StateBuffer(name: "trace_lambda_re", shape: [n], buffer: eRe),
+                StateBuffer(name: "trace_lambda_im", shape: [n], buffer: eIm),
+                StateBuffer(name: "trace_B_re", shape: [n, i], buffer: traceBRe),
+                StateBuffer(name: "trace_B_im", shape: [n, i], buffer: traceBIm),
+            ]
+        }
+        return named
+    }
+
+    /// LRU initialisation: |λ| uniform in [rMin, rMax], arg λ uniform in [0, maxPhase],
+    /// B scaled by √(1 − |λ|²) so every unit starts with unit gain.
+    public func initialize(
+        parameters p: UnsafeMutablePointer<Scalar>, configuration: ForecasterConfiguration,
+        generator: inout SeededGenerator
+    ) {
+        let (rMin, rMax) = (configuration.minimumRadius, configuration.maximumRadius)
+        for n in 0..<stateCount {
+            let u = generator.nextUnit()
+            let radius = (u * (rMax * rMax - rMin * rMin) + rMin * rMin).squareRoot()
+            let phase = max(generator.nextUnit() * configuration.maximumPhase, 1e-6)
+            p[nuOffset + n] = Scalar(Double.log(-Double.log(radius)))
+            p[phaseOffset + n] = Scalar(Double.log(phase))
+            let gain = (1 - radius * radius).squareRoot() / (2 * Double(inputCount)).squareRoot()
+            for j in 0..<inputCount {
+                p[bReOffset + n * inputCount + j] = Scalar(generator.nextGaussian() * gain)
+                p[bImOffset + n * inputCount + j] = Scalar(generator.nextGaussian() * gain)
+            }
+        }
+        let cScale = 1 / Double(stateCount).squareRoot()
+        for i in 0..<(hiddenCount * stateCount) {
+            p[cReOffset + i] = Scalar(generator.nextGaussian() * cScale)
+            p[cImOffset + i] = Scalar(generator.nextGaussian() * cScale)
+        }
+        let dScale = 1 / Double(inputCount).squareRoot()
+        for i in 0..<(hiddenCount * inputCount) { p[dOffset + i] = Scalar(generator.nextGaussian() * dScale) }
+        for i in 0..<hiddenCount { p[biasOffset + i] = 0 }
+    }
+
+    /// Clamps ν and ϕ into their ranges and recomputes λ, e^ν and e^ϕ.
+    @inlinable
+    public func parametersDidChange(_ p: UnsafeMutablePointer<Scalar>) {
+        let nuRange = Self.nuLogRange
+        let phaseRange = Self.phaseLogRange
+        for n in 0..<stateCount {
+            // A NaN weight must not make |λ| ≥ 1: it maps to the fastest-decaying unit.
+            let rawNu = p[nuOffset + n], rawPhase = p[phaseOffset + n]
+            let nu = rawNu.isNaN ? nuRange.upperBound : min(max(rawNu, nuRange.lowerBound), nuRange.upperBound)
+            let phase = rawPhase.isNaN ? 0 : min(max(rawPhase, phaseRange.lowerBound), phaseRange.upperBound)
+            p[nuOffset + n] = nu
+            p[phaseOffset + n] = phase
+            let en = Scalar.exp(nu)
+            let ep = Scalar.exp(phase)
+            let radius = Scalar.exp(-en)
+            expNu[n] = en
+            expPhase[n] = ep
+            lambdaRe[n] = radius * Scalar.cos(ep)
+            lambdaIm[n] = radius * Scalar.sin(ep)
+        }
+    }
+
+    /// a = c + D u + Re(C h), for the current h.
+    @inlinable
+    public func forward(input u: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, output a: UnsafeMutablePointer<Scalar>) {
+        for n in 0..<stateCount { negatedHIm[n] = -hIm[n] }
+        a.update(from: p + biasOffset, count: hiddenCount)
+        DenseKernels.multiply(p + dOffset, rows: hiddenCount, columns: inputCount, u, into: a, accumulate: true)
+        DenseKernels.multiply(p + cReOffset, rows: hiddenCount, columns: stateCount, hRe.pointer, into: a, accumulate: true)
+        DenseKernels.multiply(p + cImOffset, rows: hiddenCount, columns: stateCount, negatedHIm.pointer, into: a, accumulate: true)
+    }
+
+    /// Given ga = ∂(φL)/∂a for the last forward, writes ∂H'/∂θ of this layer, then advances
+    /// h (and z or the traces) by one step with input u.
+    @inlinable
+    public func backward(
+        input u: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, outputGradient ga: UnsafePointer<Scalar>,
+        gradient g: UnsafeMutablePointer<Scalar>, step: EulerStep<Scalar>
+    ) {
+        let (n, i, h) = (stateCount, inputCount, hiddenCount)
+        DenseKernels.outer(ga, hRe.pointer, rows: h, columns: n, into: g + cReOffset)
+        DenseKernels.outer(ga, negatedHIm.pointer, rows: h, columns: n, into: g + cImOffset)
+        DenseKernels.outer(ga, u, rows: h, columns: i, into: g + dOffset)
+        (g + biasOffset).update(from: ga, count: h)
+        // δ = φ ∂L/∂h as a complex vector: δ = Cᴴ ga restricted to the real read-out.
+        DenseKernels.multiplyTransposed(p + cReOffset, rows: h, columns: n, ga, into: deltaRe.pointer, accumulate: false)
+        DenseKernels.multiplyTransposed(
+            p + cImOffset, rows: h, columns: n, ga, into: deltaIm.pointer, accumulate: false, scale: -1)
+        switch gradientMode {
+        case .traces: tracesGradientAndAdvance(input: u, gradient: g)
+        case .costate: costateGradientAndAdvance(input: u, gradient: g, step: step)
+        }
+        chainLambdaGradient(into: g)
+        advanceState(input: u, parameters: p)
+    }
+
+    /// ∂L/∂λ = conj(e) δ and ∂L/∂B = conj(E) δ (exact RTRL), then e ← λe + h, E ← λE + 1uᵀ.
+    @inlinable
+    func tracesGradientAndAdvance(input u: UnsafePointer<Scalar>, gradient g: UnsafeMutablePointer<Scalar>) {
+        let i = inputCount
+        for n in 0..<stateCount {
+            let (dr, di) = (deltaRe[n], deltaIm[n])
+            let (lr, li) = (lambdaRe[n], lambdaIm[n])
+            let (er, ei) = (eRe[n], eIm[n])
+            gLambdaRe[n] = er * dr + ei * di
+            gLambdaIm[n] = er * di - ei * dr
+            eRe[n] = lr * er - li * ei + hRe[n]
+            eIm[n] = lr * ei + li * er + hIm[n]
+            let tRe = traceBRe.pointer + n * i
+            let tIm = traceBIm.pointer + n * i
+            let gRe = g + bReOffset + n * i
+            let gIm = g + bImOffset + n * i
+            for j in 0..<i {
+                let (tr, ti) = (tRe[j], tIm[j])
+                gRe[j] = tr * dr + ti * di
+                gIm[j] = tr * di - ti * dr
+                tRe[j] = lr * tr - li * ti + u[j]
+                tIm[j] = lr * ti + li * tr
+            }
+        }
+    }
+
+    /// ∂H'/∂λ = conj(h) z / τ and ∂H'/∂B = z uᵀ / τ (the zᵀḣ term), then z ← (conj λ − τη) z + τδ.
+    @inlinable
+    func costateGradientAndAdvance(
+        input u: UnsafePointer<Scalar>, gradient g: UnsafeMutablePointer<Scalar>, step: EulerStep<Scalar>
+    ) {
+        let i = inputCount
+        let inverseTau = 1 / step.tau
+        let damping = step.tau * step.eta
+        for n in 0..<stateCount {
+            let (zr, zi) = (zRe[n], zIm[n])
+            let (hr, hi) = (hRe[n], hIm[n])
+            gLambdaRe[n] = (hr * zr + hi * zi) * inverseTau
+            gLambdaIm[n] = (hr * zi - hi * zr) * inverseTau
+            DenseKernels.outer(zRe.pointer + n, u, rows: 1, columns: i, into: g + bReOffset + n * i, scale: inverseTau)
+            DenseKernels.outer(zIm.pointer + n, u, rows: 1, columns: i, into: g + bImOffset + n * i, scale: inverseTau)
+            let (lr, li) = (lambdaRe[n], lambdaIm[n])
+            zRe[n] = (lr - damping) * zr + li * zi + step.tau * deltaRe[n]
+            zIm[n] = (lr - damping) * zi - li * zr + step.tau * deltaIm[n]
+        }
+    }
+
+    /// From ∂/∂λ to ∂/∂ν and ∂/∂ϕ through λ = exp(w), w = −e^ν + i e^ϕ.
+    @inlinable
+    func chainLambdaGradient(into g: UnsafeMutablePointer<Scalar>) {
+        for n in 0..<stateCount {
+            let (lr, li) = (lambdaRe[n], lambdaIm[n])
+            let (gr, gi) = (gLambdaRe[n], gLambdaIm[n])
+            let gwRe = lr * gr + li * gi
+            let gwIm = lr * gi - li * gr
+            g[nuOffset + n] = -expNu[n] * gwRe
+            g[phaseOffset + n] = expPhase[n] * gwIm
+        }
+    }
+
+    /// h ← λ ⊙ h + B u: the instantaneous form, so one Euler step gives exactly f̂(u, h).
+    @inlinable
+    func advanceState(input u: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>) {
+        let i = inputCount
+        for n in 0..<stateCount {
+            let (lr, li) = (lambdaRe[n], lambdaIm[n])
+            let (hr, hi) = (hRe[n], hIm[n])
+            var re = lr * hr - li * hi
+            var im = lr * hi + li * hr
+            let bRe = p + bReOffset + n * i
+            let bIm = p + bImOffset + n * i
+            for j in 0..<i {
+                re += bRe[j] * u[j]
+                im += bIm[j] * u[j]
+            }
+            hRe[n] = re
+            hIm[n] = im
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import RealModule
+
+/// y = W σ(a) + b + S u with a from a diagonal LRU layer: the reference recurrent model.
+///
+/// S starts as the identity when input and output sizes match, so an untrained forecaster
+/// predicts "no change" and learning refines that.
+public final class Forecaster<Scalar: Real & BinaryFloatingPoint>: LearnableModel {
+    public let configuration: ForecasterConfiguration
+    public let layout: ParameterLayout
+    public let recurrent: DiagonalRecurrentLayer<Scalar>
+    public let readout: DenseLayer
+    @usableFromInline let skipOffset: Int
+    @usableFromInline let inputCopy, preactivation, activated, readoutPreactivation, activatedGradient: ScalarBuffer<Scalar>
+
+    public init(_ configuration: ForecasterConfiguration) {
+        precondition(configuration.problems.isEmpty, configuration.problems.joined(separator: "; "))
+        self.configuration = configuration
+        var layout = ParameterLayout()
+        recurrent = DiagonalRecurrentLayer(
+            inputCount: configuration.inputCount, stateCount: configuration.stateCount,
+            hiddenCount: configuration.hiddenCount, gradientMode: configuration.gradientMode, layout: &layout)
+        readout = DenseLayer(
+            name: "readout", inputCount: configuration.hiddenCount, outputCount: configuration.outputCount,
+            activation: .identity, layout: &layout)
+        skipOffset = layout.add("skip.weight", shape: [configuration.outputCount, configuration.inputCount])
+        self.layout = layout
+        inputCopy = ScalarBuffer(count: configuration.inputCount)
+        preactivation = ScalarBuffer(count: configuration.hiddenCount)
+        activated = ScalarBuffer(count: configuration.hiddenCount)
+        readoutPreactivation = ScalarBuffer(count: configuration.outputCount)
+        activatedGradient = ScalarBuffer(count: configuration.hiddenCount)
+    }
+
+    public var inputCount: Int { configuration.inputCount }
+    public var outputCount: Int { configuration.outputCount }
+    public var stateBuffers: [StateBuffer<Scalar>] { recurrent.stateBuffers }
+
+    public func resetStateCostate() {
+        recurrent.zRe.zero()
+        recurrent.zIm.zero()
+    }
+
+    public func initialize(parameters p: UnsafeMutablePointer<Scalar>, generator: inout SeededGenerator) {
+        recurrent.initialize(parameters: p, configuration: configuration, generator: &generator)
+        readout.initialize(parameters: p, generator: &generator)
+        let (o, i) = (outputCount, inputCount)
+        for r in 0..<o {
+            for c in 0..<i { p[skipOffset + r * i + c] = (o == i && r == c) ? 1 : 0 }
+        }
+        parametersDidChange(p)
+    }
+
+    @inlinable
+    public func parametersDidChange(_ parameters: UnsafeMutablePointer<Scalar>) {
+        recurrent.parametersDidChange(parameters)
+    }
+
+    @inlinable
+    public func forward(input: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, output y: UnsafeMutablePointer<Scalar>) {
+        let u = inputCopy.pointer
+        u.update(from: input, count: inputCount)
+        recurrent.forward(input: u, parameters: p, output: preactivation.pointer)
+        let activation = configuration.activation
+        for k in 0..<configuration.hiddenCount { activated[k] = activation.apply(preactivation[k]) }
+        readout.forward(input: activated.pointer, parameters: p, preactivation: readoutPreactivation.pointer, output: y)
+        DenseKernels.multiply(p + skipOffset, rows: outputCount, columns: inputCount, u, into: y, accumulate: true)
+    }
+
+    @inlinable
+    public func backward(
+        parameters p: UnsafePointer<Scalar>, outputGradient gy: UnsafeMutablePointer<Scalar>,
+        gradient g: UnsafeMutablePointer<Scalar>, step: EulerStep<Scalar>
+    ) {
+        let u = UnsafePointer(inputCopy.pointer)
+        DenseKernels.outer(gy, u, rows: outputCount, columns: inputCount, into: g + skipOffset)
+        readout.backward(
+            input: activated.pointer, parameters: p, preactivation: readoutPreactivation.pointer,
+            output: readoutPreactivation.pointer, outputGradient: gy, gradient: g,
+            inputGradient: activatedGradient.pointer)
+        let activation = configuration.activation
+        for k in 0..<configuration.hiddenCount {
+            activatedGradient[k] *= activation.derivative(preactivation: preactivation[k], output: activated[k])
+        }
+        recurrent.backward(input: u, parameters: p, outputGradient: activatedGradient.pointer, gradient: g, step: step)
+    }
+}

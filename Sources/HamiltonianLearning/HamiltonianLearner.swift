@@ -1,0 +1,108 @@
+import RealModule
+
+/// Hamiltonian Learning on a model: one explicit Euler step of (E1)–(E4) per sample,
+/// costates started at zero and integrated forward (design note §2).
+///
+/// Memory is fixed at construction (θ, ω, the gradient and the model's own buffers);
+/// `forward` and `learn` allocate nothing. Not thread-safe: one thread drives it.
+public final class HamiltonianLearner<Model: LearnableModel>: OnlineLearner {
+    public typealias Scalar = Model.Scalar
+
+    public let model: Model
+    public let loss: LossFunction
+    /// θ, every weight of the model in its layout.
+    public let parameters: ScalarBuffer<Scalar>
+    /// ω, the costate of every weight.
+    public let parameterCostate: ScalarBuffer<Scalar>
+    public let prediction: ScalarBuffer<Scalar>
+    public var stepCount: Int64 { completedSteps }
+    @usableFromInline var completedSteps: Int64 = 0
+    /// Steps whose loss was NaN or infinite and so taught nothing.
+    public var nonFiniteLosses: Int64 { skippedSteps }
+    @usableFromInline var skippedSteps: Int64 = 0
+    @usableFromInline let gradient: ScalarBuffer<Scalar>
+    @usableFromInline let outputGradient: ScalarBuffer<Scalar>
+    @usableFromInline var tau: Scalar = 1
+    @usableFromInline var beta: Scalar = 0
+    @usableFromInline var eta: Scalar = 0
+
+    /// Changes take effect at the next `learn`; invalid settings are a programmer error (check `problems`).
+    public var configuration: HamiltonianConfiguration {
+        didSet { applyConfiguration() }
+    }
+
+    public init(model: Model, configuration: HamiltonianConfiguration, loss: LossFunction = .meanSquaredError, seed: UInt64 = 0) {
+        self.model = model
+        self.configuration = configuration
+        self.loss = loss
+        parameters = ScalarBuffer(count: model.layout.count)
+        parameterCostate = ScalarBuffer(count: model.layout.count)
+        gradient = ScalarBuffer(count: model.layout.count)
+        prediction = ScalarBuffer(count: model.outputCount)
+        outputGradient = ScalarBuffer(count: model.outputCount)
+        var generator = SeededGenerator(seed: seed)
+        model.initialize(parameters: parameters.pointer, generator: &generator)
+        model.parametersDidChange(parameters.pointer)
+        applyConfiguration()
+    }
+
+    private func applyConfiguration() {
+        precondition(configuration.problems.isEmpty, configuration.problems.joined(separator: "; "))
+        tau = Scalar(configuration.tau)
+        beta = Scalar(configuration.beta)
+        eta = Scalar(configuration.eta)
+    }
+
+    public var inputCount: Int { model.inputCount }
+    public var outputCount: Int { model.outputCount }
+
+    /// Replaces θ (e.g. from a checkpoint) and re-derives what the model caches from it.
+    public func setParameters(_ values: [Scalar]) {
+        parameters.assign(values)
+        model.parametersDidChange(parameters.pointer)
+    }
+
+    /// Sets the step counter, for a run resumed from a checkpoint (φ schedules depend on it).
+    public func resume(atStep step: Int64) { completedSteps = step }
+
+    /// Zeroes both costates (ω and z) but keeps the weights and the state.
+    public func resetCostates() {
+        parameterCostate.zero()
+        model.resetStateCostate()
+    }
+
+    @inlinable
+    public func forward(input: UnsafePointer<Scalar>) {
+        model.forward(input: input, parameters: parameters.pointer, output: prediction.pointer)
+    }
+
+    @inlinable @discardableResult
+    public func learn(target: UnsafePointer<Scalar>?) -> Scalar {
+        let phi = Scalar(configuration.phi.value(atStep: completedSteps))
+        var value = Scalar.nan
+        if let target {
+            value = loss.evaluate(
+                prediction: prediction.pointer, target: target, count: outputCount,
+                gradientScale: phi, gradient: outputGradient.pointer)
+            if !value.isFinite {
+                // A non-finite loss would poison every weight through ω; keep θ and count it.
+                skippedSteps += 1
+                outputGradient.zero()
+            }
+        } else {
+            outputGradient.zero()
+        }
+        if configuration.resetsWeightCostateEachStep { parameterCostate.zero() }
+        let interval = configuration.stateCostateResetInterval
+        if interval > 0, completedSteps > 0, completedSteps % Int64(interval) == 0 { model.resetStateCostate() }
+        model.backward(
+            parameters: parameters.pointer, outputGradient: outputGradient.pointer, gradient: gradient.pointer,
+            step: EulerStep(tau: tau, eta: eta))
+        WeightIntegrator.step(
+            parameters: parameters.pointer, costate: parameterCostate.pointer, gradient: gradient.pointer,
+            count: parameters.count, tau: tau, beta: beta, eta: eta, ordering: configuration.ordering)
+        model.parametersDidChange(parameters.pointer)
+        completedSteps += 1
+        return value
+    }
+}

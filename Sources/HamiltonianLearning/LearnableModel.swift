@@ -1,0 +1,49 @@
+import RealModule
+
+/// A network that the online learners can drive: a forward pass at the current state, then a
+/// backward pass that writes ∂H'/∂θ and moves the state (and its costate or traces) one step.
+///
+/// Models own every buffer they need, allocated at construction; `forward` and `backward`
+/// allocate nothing and must be called from one thread at a time, alternating.
+public protocol LearnableModel: AnyObject {
+    associatedtype Scalar: Real & BinaryFloatingPoint
+
+    var layout: ParameterLayout { get }
+    var inputCount: Int { get }
+    var outputCount: Int { get }
+
+    /// Writes y = f(u, h; θ) for the current state h and keeps what `backward` needs.
+    func forward(input: UnsafePointer<Scalar>, parameters: UnsafePointer<Scalar>, output: UnsafeMutablePointer<Scalar>)
+
+    /// Given g_y = φ ∂L/∂y for the last `forward`, overwrites every entry of `gradient` with
+    /// ∂H'/∂θ, then advances the state by one Euler step. `outputGradient` may be clobbered.
+    func backward(
+        parameters: UnsafePointer<Scalar>, outputGradient: UnsafeMutablePointer<Scalar>,
+        gradient: UnsafeMutablePointer<Scalar>, step: EulerStep<Scalar>)
+
+    /// Keeps θ admissible (e.g. |λ| < 1) and refreshes values derived from θ; call after any change of θ.
+    func parametersDidChange(_ parameters: UnsafeMutablePointer<Scalar>)
+
+    /// Draws initial weights.
+    func initialize(parameters: UnsafeMutablePointer<Scalar>, generator: inout SeededGenerator)
+
+    /// Named buffers of the recurrent state, its costate and its traces (empty for a feed-forward net).
+    var stateBuffers: [StateBuffer<Scalar>] { get }
+
+    /// Zeroes the state costate z (not the state itself).
+    func resetStateCostate()
+}
+
+extension LearnableModel {
+    /// Zeroes the recurrent state and everything carried with it.
+    public func resetState() {
+        for state in stateBuffers { state.buffer.zero() }
+    }
+}
+
+/// One named piece of a model's recurrent state, with its shape, for checkpoints.
+public struct StateBuffer<Scalar: BinaryFloatingPoint> {
+    public let name: String
+    public let shape: [Int]
+    public let buffer: ScalarBuffer<Scalar>
+}

@@ -1,0 +1,25 @@
+/// How `hamlet learn` runs, apart from the model and the learning rule.
+public struct LearnOptions: Sendable {
+    public var task: LearnTask = .forecast
+    public var outputEvery = 1
+    public var checkpointPath: String?
+    /// Also checkpoint every this many steps (0: only at the end).
+    public var checkpointEvery = 0
+    public var skipBad = false
+    /// Seconds between progress lines on standard error (0: none).
+    public var progressInterval: Double = 2
+    public var classCount: Int?
+
+    public init() {}
+}
+
+/// What a finished `hamlet learn` run did.
+public struct LearnSummary: Sendable, Equatable {
+    public var records = 0
+    public var steps: Int64 = 0
+    public var skippedLines = 0
+    public var nonFiniteLosses: Int64 = 0
+    /// Mean loss over the last `LossWindow.size` scored steps.
+    public var recentMeanLoss = Double.nan
+    public var checkpointsWritten = 0
+}

@@ -1,0 +1,150 @@
+import Glibc
+import HamiltonianLearning
+import VectorStream
+
+/// The `hamlet learn` loop: records → learner → one JSON line per step, with checkpoints and progress.
+///
+/// Forecasting scores each prediction when the next record arrives, so the step that learns
+/// from record t+1 is the one that predicted it from record t.
+public final class LearnSession<M: LearnableModel> where M.Scalar == Float {
+    public let learner: HamiltonianLearner<M>
+    public let model: ModelConfiguration
+    public let options: LearnOptions
+    public let mapping: ColumnMapping
+    private let reader: VectorStreamReader
+    private let output: LineWriter
+    private let log: (String) -> Void
+    private var input: [Float]
+    private var target: [Float]
+    private var pendingInput: [Float]?
+    private var summary = LearnSummary()
+    private var losses = LossWindow()
+
+    /// `pendingInput` comes from a checkpoint that was written between a forecast and its scoring.
+    public init(
+        learner: HamiltonianLearner<M>, model: ModelConfiguration, options: LearnOptions, mapping: ColumnMapping,
+        reader: VectorStreamReader, output: LineWriter, pendingInput: [Float]?, log: @escaping (String) -> Void
+    ) {
+        self.learner = learner
+        self.model = model
+        self.options = options
+        self.mapping = mapping
+        self.reader = reader
+        self.output = output
+        self.log = log
+        input = [Float](repeating: 0, count: learner.inputCount)
+        target = [Float](repeating: 0, count: learner.outputCount)
+        if let pendingInput, options.task == .forecast {
+            self.pendingInput = pendingInput
+            pendingInput.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
+        }
+    }
+
+    /// Processes `first` and then every record the reader yields, until the input ends.
+    public func run(first: VectorRecord?, skippedBeforeFirst: Int = 0) throws(LearnError) -> LearnSummary {
+        summary.skippedLines = skippedBeforeFirst
+        let clock = ContinuousClock()
+        let start = clock.now
+        var lastReport = start
+        var record = first
+        while let current = record {
+            try process(current)
+            if options.progressInterval > 0, summary.records % 1024 == 0 {
+                let now = clock.now
+                if now - lastReport >= .seconds(options.progressInterval) {
+                    lastReport = now
+                    log(progressLine(elapsed: now - start))
+                }
+            }
+            record = try nextRecord()
+        }
+        try output.flush()
+        if let path = options.checkpointPath { try writeCheckpoint(to: path) }
+        summary.steps = learner.stepCount
+        summary.nonFiniteLosses = learner.nonFiniteLosses
+        summary.recentMeanLoss = losses.mean
+        return summary
+    }
+
+    private func nextRecord() throws(LearnError) -> VectorRecord? {
+        while true {
+            do {
+                return try reader.next()
+            } catch {
+                guard options.skipBad, error.isRecoverable else { throw .badRecord(line: error.line, error.message) }
+                summary.skippedLines += 1
+                if summary.skippedLines <= 10 { log("skipped \(error)") }
+                if summary.skippedLines == 10 { log("further skipped lines are only counted") }
+            }
+        }
+    }
+
+    private func process(_ record: VectorRecord) throws(LearnError) {
+        summary.records += 1
+        for (slot, column) in mapping.inputIndices.enumerated() { input[slot] = Float(record.values[column]) }
+        let stepsBefore = learner.stepCount
+        var loss = Float.nan
+        let fields: String
+        switch options.task {
+        case .forecast:
+            if pendingInput != nil { loss = input.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) } }
+            input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
+            pendingInput = input
+            fields = predictionFields()
+        case .regress, .classify:
+            try fillTarget(from: record)
+            input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
+            // Reported as predicted before learning from this record's own target.
+            fields = predictionFields()
+            loss = target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
+        }
+        losses.add(loss)
+        let step = learner.stepCount
+        if step % Int64(options.outputEvery) == 0 {
+            try output.writeLine(PredictionLine.format(step: step, line: record.line, loss: loss, predictionFields: fields))
+        }
+        if let path = options.checkpointPath, options.checkpointEvery > 0, step > stepsBefore,
+            step % Int64(options.checkpointEvery) == 0
+        {
+            try writeCheckpoint(to: path)
+        }
+    }
+
+    private func predictionFields() -> String {
+        PredictionLine.predictionFields(
+            UnsafeBufferPointer(start: learner.prediction.pointer, count: learner.outputCount),
+            classify: options.task == .classify)
+    }
+
+    private func fillTarget(from record: VectorRecord) throws(LearnError) {
+        if options.task == .regress {
+            for (slot, column) in mapping.targetIndices.enumerated() { target[slot] = Float(record.values[column]) }
+            return
+        }
+        let label = record.values[mapping.targetIndices[0]]
+        let classes = learner.outputCount
+        guard label.rounded() == label, label >= 0, label < Double(classes) else {
+            throw .badRecord(
+                line: record.line,
+                "column \"\(mapping.targetNames[0])\": class \(label) is not an integer in 0..<\(classes)")
+        }
+        for k in 0..<classes { target[k] = 0 }
+        target[Int(label)] = 1
+    }
+
+    private func writeCheckpoint(to path: String) throws(LearnError) {
+        do {
+            try LearnerCheckpoint.write(learner, model: model, pendingInput: pendingInput, to: path)
+            summary.checkpointsWritten += 1
+        } catch {
+            throw .checkpoint(error)
+        }
+    }
+
+    private func progressLine(elapsed: Duration) -> String {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let rate = Double(learner.stepCount) / max(seconds, 1e-9)
+        return "learned \(learner.stepCount) steps from \(summary.records) records (\(Int(rate)) steps/s), "
+            + "mean loss of the last \(LossWindow.size): \(losses.mean)"
+    }
+}

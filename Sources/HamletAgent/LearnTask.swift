@@ -1,0 +1,50 @@
+/// What `hamlet learn` learns from each record.
+public enum LearnTask: String, Sendable, CaseIterable {
+    /// Predict the next record's input columns from this one (self-supervised).
+    case forecast
+    /// Predict named numeric target columns from the input columns.
+    case regress
+    /// Predict a class index 0..<K held in one target column (softmax cross-entropy).
+    case classify
+}
+
+/// How a record's columns become an input vector and a target vector.
+public struct ColumnMapping: Sendable, Equatable {
+    public let inputIndices: [Int]
+    public let targetIndices: [Int]
+    public let inputNames: [String]
+    public let targetNames: [String]
+
+    /// Inputs default to every column that is neither a target nor ignored.
+    public init(columns: [String], task: LearnTask, inputs: [String]?, targets: [String], ignored: [String]) throws(LearnError) {
+        func indices(_ names: [String], role: String) throws(LearnError) -> [Int] {
+            var found: [Int] = []
+            for name in names {
+                guard let index = columns.firstIndex(of: name) else {
+                    throw .usage("the \(role) column \"\(name)\" is not in the input; its columns are \(columns.joined(separator: ", "))")
+                }
+                found.append(index)
+            }
+            return found
+        }
+        switch task {
+        case .forecast where !targets.isEmpty:
+            throw .usage("forecast predicts the next input vector; --targets is for regress and classify")
+        case .regress where targets.isEmpty:
+            throw .usage("regress needs --targets naming the column(s) to predict")
+        case .classify where targets.count != 1:
+            throw .usage("classify needs exactly one --targets column holding class indices 0, 1, …")
+        default: break
+        }
+        targetIndices = try indices(targets, role: "target")
+        _ = try indices(ignored, role: "ignored")
+        let inputNames = inputs ?? columns.filter { !targets.contains($0) && !ignored.contains($0) }
+        if let overlap = inputNames.first(where: { targets.contains($0) }) {
+            throw .usage("column \"\(overlap)\" cannot be both an input and a target")
+        }
+        guard !inputNames.isEmpty else { throw .usage("no input columns are left; name them with --inputs") }
+        inputIndices = try indices(inputNames, role: "input")
+        self.inputNames = inputNames
+        self.targetNames = targets
+    }
+}

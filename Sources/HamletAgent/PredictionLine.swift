@@ -1,0 +1,22 @@
+import Glibc
+
+/// One JSON object per step: `{"step":…,"line":…,"loss":…,"prediction":…}`.
+enum PredictionLine {
+    static func format(step: Int64, line: Int, loss: Float, predictionFields: String) -> String {
+        "{\"step\":\(step),\"line\":\(line),\"loss\":\(number(loss)),\(predictionFields)}"
+    }
+
+    /// `"prediction":[…]`, or for a classifier the most likely class and the softmax probabilities.
+    static func predictionFields(_ prediction: UnsafeBufferPointer<Float>, classify: Bool) -> String {
+        guard classify else { return "\"prediction\":[" + prediction.map(number).joined(separator: ",") + "]" }
+        let best = prediction.indices.max { prediction[$0] < prediction[$1] } ?? 0
+        let weights = prediction.map { expf($0 - prediction[best]) }
+        let total = weights.reduce(0, +)
+        return "\"prediction\":\(best),\"probabilities\":[" + weights.map { number($0 / total) }.joined(separator: ",") + "]"
+    }
+
+    /// JSON has no NaN or infinity: they become null.
+    static func number(_ value: Float) -> String {
+        value.isFinite ? "\(value)" : "null"
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Glibc
+import HamiltonianLearning
+import HamletAgent
+import VectorStream
+
+struct LearnCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "learn",
+        abstract: "Learn online from a file or standard input of vectors (CSV with a header, or JSON lines).",
+        discussion: """
+            Each record is used once, as it arrives; memory does not grow with the stream. One JSON object \
+            per step goes to standard output (or --output): {"step", "line", "loss", "prediction"}. \
+            For forecast, "loss" scores the previous prediction against this record and "prediction" \
+            forecasts the next record.
+
+            Examples:
+              hamlet learn sensors.csv
+              hamlet learn readings.jsonl --task regress --targets power --model mlp --hidden-layers 32
+              tail -f stream.csv | hamlet learn --format csv --checkpoint model.safetensors --checkpoint-every 10000
+            """)
+
+    @Argument(help: "The input file; omit it or give - to read standard input.")
+    var input: String?
+
+    @Option(help: "Input format: csv or jsonl (default: from the file extension, or the first character).")
+    var format: VectorFormat?
+
+    @Option(help: "forecast (predict the next record), regress or classify.")
+    var task: LearnTask = .forecast
+
+    @Option(help: "Comma-separated input columns (default: every column that is not a target or ignored).")
+    var inputs: String?
+
+    @Option(help: "Comma-separated target columns (regress), or the one class-index column (classify).")
+    var targets: String?
+
+    @Option(help: "Comma-separated columns to leave out, such as a timestamp.")
+    var ignore: String?
+
+    @Option(help: "Number of classes for classify (class indices 0..<K).")
+    var classes: Int?
+
+    @OptionGroup(title: "Model")
+    var modelOptions: ModelOptions
+
+    @OptionGroup(title: "Hamiltonian learning")
+    var learningOptions: LearningOptions
+
+    @Option(name: .customLong("init"), help: "Start from this checkpoint's weights, costates and state (its model is used).")
+    var initialCheckpoint: String?
+
+    @Option(help: "Write a checkpoint here at the end (atomically).")
+    var checkpoint: String?
+
+    @Option(help: "Also write the checkpoint every N steps.")
+    var checkpointEvery: Int = 0
+
+    @Option(help: "Write the JSON lines here instead of standard output.")
+    var output: String?
+
+    @Option(help: "Write every k-th step only.")
+    var every: Int = 1
+
+    @Flag(help: "Skip malformed lines (counted and reported) instead of stopping at the first.")
+    var skipBad = false
+
+    @Flag(help: "No progress lines on standard error.")
+    var quiet = false
+
+    mutating func validate() throws {
+        if every < 1 { throw ValidationError("--every must be at least 1") }
+        if checkpointEvery < 0 { throw ValidationError("--checkpoint-every must be 0 (off) or positive") }
+        if checkpointEvery > 0, checkpoint == nil {
+            throw ValidationError("--checkpoint-every needs --checkpoint PATH to say where to write")
+        }
+        if task == .classify, classes == nil, initialCheckpoint == nil {
+            throw ValidationError("classify needs --classes K (the number of classes)")
+        }
+        if let classes, classes < 2 { throw ValidationError("--classes must be at least 2") }
+    }
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            let summary = try LearnCommandRunner(command: self).run()
+            if !quiet {
+                printError(
+                    "hamlet learn: \(summary.steps) steps from \(summary.records) records; "
+                        + "mean loss of the last \(min(Int(summary.steps), 1000)) steps: \(summary.recentMeanLoss)"
+                        + (summary.skippedLines > 0 ? "; skipped \(summary.skippedLines) bad lines" : "")
+                        + (summary.nonFiniteLosses > 0 ? "; \(summary.nonFiniteLosses) non-finite losses were not learned" : "")
+                        + (summary.checkpointsWritten > 0 ? "; checkpoint \(checkpoint ?? "")" : ""))
+            }
+        } catch let error as LearnError {
+            printError("hamlet learn: \(error)")
+            throw ExitCode(65)
+        }
+    }
+}
+
+func printError(_ message: String) {
+    var line = message + "\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+extension VectorFormat: ExpressibleByArgument {}
+extension LearnTask: ExpressibleByArgument {}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import HamiltonianLearning
+import HamletAgent
+import SafeTensors
+import VectorStream
+
+/// Turns parsed `learn` options into a reader, a learner (fresh or from a checkpoint) and a session.
+struct LearnCommandRunner {
+    let command: LearnCommand
+
+    func run() throws -> LearnSummary {
+        let reader: VectorStreamReader
+        do {
+            reader = try VectorStreamReader(path: command.input == "-" ? nil : command.input, format: command.format)
+        } catch {
+            throw LearnError.usage(error.description)
+        }
+        var options = LearnOptions()
+        options.task = command.task
+        options.outputEvery = command.every
+        options.checkpointPath = command.checkpoint
+        options.checkpointEvery = command.checkpointEvery
+        options.skipBad = command.skipBad
+        options.progressInterval = command.quiet ? 0 : 2
+
+        var skipped = 0
+        let first = try firstRecord(reader, skipBad: command.skipBad, skipped: &skipped)
+        guard !reader.columns.isEmpty else { throw LearnError.usage("the input is empty: there is nothing to learn from") }
+        let mapping = try ColumnMapping(
+            columns: reader.columns, task: command.task, inputs: list(command.inputs), targets: list(command.targets) ?? [],
+            ignored: list(command.ignore) ?? [])
+
+        var model: ModelConfiguration
+        var hamiltonian = HamiltonianConfiguration()
+        var checkpoint: SafeTensorsFile?
+        let loss: LossFunction = command.task == .classify ? .softmaxCrossEntropy : .meanSquaredError
+        let outputCount: Int
+        switch command.task {
+        case .forecast: outputCount = mapping.inputIndices.count
+        case .regress: outputCount = mapping.targetIndices.count
+        case .classify: outputCount = command.classes ?? 0
+        }
+        if let path = command.initialCheckpoint {
+            let file = try wrap { () throws(CheckpointError) in try LearnerCheckpoint.read(path: path) }
+            let description = try wrap { () throws(CheckpointError) in try LearnerCheckpoint.describe(file) }
+            model = description.model
+            hamiltonian = description.hamiltonian
+            if !command.modelOptions.isEmpty {
+                let requested = try command.modelOptions.configuration(inputCount: model.inputCount, outputCount: model.outputCount)
+                if requested != model {
+                    throw LearnError.checkpoint(.modelMismatch(checkpoint: model.summary, requested: requested.summary))
+                }
+            }
+            guard model.inputCount == mapping.inputIndices.count else {
+                throw LearnError.usage(
+                    "the checkpoint's model takes \(model.inputCount) inputs but the input has \(mapping.inputIndices.count) "
+                        + "input columns (\(mapping.inputNames.joined(separator: ", "))); choose them with --inputs")
+            }
+            if command.task != .classify || command.classes != nil, model.outputCount != outputCount {
+                throw LearnError.usage("the checkpoint's model has \(model.outputCount) outputs but this task needs \(outputCount)")
+            }
+            guard description.loss == loss else {
+                throw LearnError.usage("the checkpoint was trained with the \(description.loss.rawValue) loss, which does not fit --task \(command.task.rawValue)")
+            }
+            checkpoint = file
+        } else {
+            model = try command.modelOptions.configuration(inputCount: mapping.inputIndices.count, outputCount: outputCount)
+        }
+        hamiltonian = try command.learningOptions.configuration(base: hamiltonian)
+        if command.task == .classify { options.classCount = model.outputCount }
+
+        func start<M: LearnableModel>(_ network: M) throws -> LearnSummary where M.Scalar == Float {
+            let learner = HamiltonianLearner(model: network, configuration: hamiltonian, loss: loss, seed: command.learningOptions.seed)
+            var pending: [Float]?
+            if let checkpoint {
+                pending = try wrap { () throws(CheckpointError) in try LearnerCheckpoint.restore(checkpoint, into: learner) }
+            }
+            let output = try command.output.map { path throws(LearnError) in try LineWriter(path: path) } ?? LineWriter()
+            let session = LearnSession(
+                learner: learner, model: model, options: options, mapping: mapping, reader: reader, output: output,
+                pendingInput: pending, log: { printError("hamlet learn: \($0)") })
+            return try session.run(first: first, skippedBeforeFirst: skipped)
+        }
+        switch model {
+        case .forecaster(let configuration): return try start(Forecaster<Float>(configuration))
+        case .mlp(let configuration): return try start(MultilayerPerceptron<Float>(configuration))
+        }
+    }
+
+    private func firstRecord(_ reader: VectorStreamReader, skipBad: Bool, skipped: inout Int) throws -> VectorRecord? {
+        while true {
+            do {
+                return try reader.next()
+            } catch {
+                guard skipBad, error.isRecoverable else { throw LearnError.badRecord(line: error.line, error.message) }
+                skipped += 1
+                printError("hamlet learn: skipped \(error)")
+            }
+        }
+    }
+
+    private func list(_ text: String?) -> [String]? {
+        text.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+    }
+
+    private func wrap<T>(_ body: () throws(CheckpointError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw LearnError.checkpoint(error)
+        }
+    }
+}
+
+import Foundation

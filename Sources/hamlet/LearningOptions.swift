@@ -1,0 +1,38 @@
+import ArgumentParser
+import HamiltonianLearning
+
+/// Command-line settings of the Hamiltonian integrator; unset ones keep the checkpoint's or the defaults.
+struct LearningOptions: ParsableArguments {
+    @Option(help: "Euler step τ per sample (default 1).")
+    var tau: Double?
+
+    @Option(help: "Plasticity β: the weight update is τβω (default 0.01).")
+    var beta: Double?
+
+    @Option(help: "Dissipation η of the costates: momentum is 1 − τη (default 0.5).")
+    var eta: Double?
+
+    @Option(help: "Loss weight φ (default 1).")
+    var phi: Double?
+
+    @Option(help: "bp (θ uses the new ω: gradient descent; default) or local (the paper's Algorithm 1).")
+    var ordering: UpdateOrdering?
+
+    @Option(help: "Zero the state costate z every N steps (costate mode; default never).")
+    var stateCostateReset: Int?
+
+    @Option(help: "Seed of the initial weights (default 0).")
+    var seed: UInt64 = 0
+
+    func configuration(base: HamiltonianConfiguration) throws -> HamiltonianConfiguration {
+        var result = base
+        if let tau { result.tau = tau }
+        if let beta { result.beta = beta }
+        if let eta { result.eta = eta }
+        if let phi { result.phi = .constant(phi) }
+        if let ordering { result.ordering = ordering }
+        if let stateCostateReset { result.stateCostateResetInterval = stateCostateReset }
+        if !result.problems.isEmpty { throw ValidationError(result.problems.joined(separator: "; ")) }
+        return result
+    }
+}
