@@ -30,7 +30,8 @@ let package = Package(
         ),
         .testTarget(
             name: "HamiltonianLearningTests",
-            dependencies: ["HamiltonianLearning", .product(name: "RealModule", package: "swift-numerics")]),
+            dependencies: ["HamiltonianLearning", .product(name: "RealModule", package: "swift-numerics")],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream"]),
         .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet"]),
