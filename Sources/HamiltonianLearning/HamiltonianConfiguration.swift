@@ -14,7 +14,7 @@ public struct HamiltonianConfiguration: Sendable, Codable, Equatable {
     public var stateCostateResetInterval: Int
 
     public init(
-        tau: Double = 1, beta: Double = 0.01, eta: Double = 0.5, phi: PhiSchedule = .constant(1),
+        tau: Double = 1, beta: Double = 0.003, eta: Double = 0.5, phi: PhiSchedule = .constant(1),
         ordering: UpdateOrdering = .backpropagation, resetsWeightCostateEachStep: Bool = false,
         stateCostateResetInterval: Int = 0
     ) {

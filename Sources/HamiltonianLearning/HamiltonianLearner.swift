@@ -17,7 +17,7 @@ public final class HamiltonianLearner<Model: LearnableModel>: OnlineLearner {
     public let prediction: ScalarBuffer<Scalar>
     public var stepCount: Int64 { completedSteps }
     @usableFromInline var completedSteps: Int64 = 0
-    /// Steps whose loss was NaN or infinite and so taught nothing.
+    /// Steps whose loss was NaN or infinite: they taught nothing and reset the state and ω.
     public var nonFiniteLosses: Int64 { skippedSteps }
     @usableFromInline var skippedSteps: Int64 = 0
     @usableFromInline let gradient: ScalarBuffer<Scalar>
@@ -85,9 +85,12 @@ public final class HamiltonianLearner<Model: LearnableModel>: OnlineLearner {
                 prediction: prediction.pointer, target: target, count: outputCount,
                 gradientScale: phi, gradient: outputGradient.pointer)
             if !value.isFinite {
-                // A non-finite loss would poison every weight through ω; keep θ and count it.
+                // A non-finite loss would poison every weight through ω. Keep θ, forget the
+                // runaway state and momentum so the learner can recover, and count it.
                 skippedSteps += 1
                 outputGradient.zero()
+                model.resetState()
+                parameterCostate.zero()
             }
         } else {
             outputGradient.zero()

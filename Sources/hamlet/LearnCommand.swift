@@ -89,7 +89,9 @@ struct LearnCommand: ParsableCommand {
                     "hamlet learn: \(summary.steps) steps from \(summary.records) records; "
                         + "mean loss of the last \(min(Int(summary.steps), 1000)) steps: \(summary.recentMeanLoss)"
                         + (summary.skippedLines > 0 ? "; skipped \(summary.skippedLines) bad lines" : "")
-                        + (summary.nonFiniteLosses > 0 ? "; \(summary.nonFiniteLosses) non-finite losses were not learned" : "")
+                        + (summary.nonFiniteLosses > 0
+                            ? "; \(summary.nonFiniteLosses) predictions were not finite, so learning diverged: "
+                                + "lower --beta, raise --eta, or scale the inputs to about unit size" : "")
                         + (summary.checkpointsWritten > 0 ? "; checkpoint \(checkpoint ?? "")" : ""))
             }
         } catch let error as LearnError {

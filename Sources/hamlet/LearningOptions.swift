@@ -6,7 +6,7 @@ struct LearningOptions: ParsableArguments {
     @Option(help: "Euler step τ per sample (default 1).")
     var tau: Double?
 
-    @Option(help: "Plasticity β: the weight update is τβω (default 0.01).")
+    @Option(help: "Plasticity β: the weight update is τβω (default 0.003).")
     var beta: Double?
 
     @Option(help: "Dissipation η of the costates: momentum is 1 − τη (default 0.5).")
