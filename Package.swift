@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SafeTensors", targets: ["SafeTensors"]),
         .library(name: "VectorStream", targets: ["VectorStream"]),
         .library(name: "HamletAgent", targets: ["HamletAgent"]),
+        .library(name: "CAllocationCounter", targets: ["CAllocationCounter"]),
     ],
     dependencies: [
         // Generic elementary functions (exp, tanh, erf) over Float and Double for the numeric core.
@@ -21,6 +22,8 @@ let package = Package(
             name: "HamiltonianLearning",
             dependencies: [.product(name: "RealModule", package: "swift-numerics")]
         ),
+        // Test and benchmark support: counts the calling thread's heap allocations.
+        .target(name: "CAllocationCounter"),
         .target(name: "SafeTensors"),
         .target(name: "VectorStream"),
         .target(name: "HamletAgent", dependencies: ["HamiltonianLearning", "SafeTensors", "VectorStream"]),
@@ -30,7 +33,9 @@ let package = Package(
         ),
         .testTarget(
             name: "HamiltonianLearningTests",
-            dependencies: ["HamiltonianLearning", .product(name: "RealModule", package: "swift-numerics")],
+            dependencies: [
+                "HamiltonianLearning", "CAllocationCounter", .product(name: "RealModule", package: "swift-numerics"),
+            ],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream"]),

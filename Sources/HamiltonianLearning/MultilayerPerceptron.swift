@@ -77,7 +77,7 @@ public final class MultilayerPerceptron<Scalar: Real & BinaryFloatingPoint>: Lea
         gradient: UnsafeMutablePointer<Scalar>, step: EulerStep<Scalar>
     ) {
         var gy = outputGradient
-        for l in layers.indices.reversed() {
+        for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let x = l == 0 ? UnsafePointer(inputCopy.pointer) : UnsafePointer(outputs[l - 1].pointer)
             let gx: UnsafeMutablePointer<Scalar>? = l == 0 ? nil : gradientScratch[l].pointer
             layers[l].backward(
