@@ -33,9 +33,14 @@ public struct SafeTensorsFile: Sendable, Equatable {
         try SafeTensorsFile(bytes: FileReader.readAll(path: path))
     }
 
-    /// The file's bytes: the same for equal values, tensors in UTF-8 name order, data 8-aligned.
+    /// The file's bytes: the same for equal values, data 8-aligned, tensors ordered by element
+    /// size (largest first) and then UTF-8 name, as Python's writer does, so that every tensor
+    /// starts aligned to its element size and can be mapped without a copy.
     public func serialized() -> [UInt8] {
-        let names = tensors.keys.sorted(by: SafeTensorsHeader.utf8Precedes)
+        let names = tensors.keys.sorted { a, b in
+            let (sizeA, sizeB) = (tensors[a]!.dtype.byteCount, tensors[b]!.dtype.byteCount)
+            return sizeA != sizeB ? sizeA > sizeB : SafeTensorsHeader.utf8Precedes(a, b)
+        }
         var entries: [SafeTensorsHeaderEntry] = []
         var offset = 0
         for name in names {

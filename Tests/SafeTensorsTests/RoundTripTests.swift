@@ -52,6 +52,24 @@ import Testing
         #expect(Array(bytes[(8 + headerLength)...]) == littleEndian(2) + [1])
     }
 
+    @Test func everyTensorStartsAlignedToItsElementSize() throws {
+        let file = SafeTensorsFile(tensors: [
+            "a_bytes": SafeTensor([UInt8](repeating: 1, count: 3), shape: [3]),
+            "b_float": SafeTensor([Float](repeating: 2, count: 3), shape: [3]),
+            "c_long": SafeTensor([Int64](repeating: 3, count: 1), shape: []),
+            "d_double": SafeTensor([Double](repeating: 4, count: 2), shape: [2]),
+        ])
+        let bytes = file.serialized()
+        let headerLength = Int(bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        let header = try #require(
+            JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])) as? [String: [String: Any]])
+        for (name, tensor) in file.tensors {
+            let begin = try #require((header[name]?["data_offsets"] as? [Int])?.first)
+            #expect(begin % tensor.dtype.byteCount == 0, "\(name) starts at \(begin)")
+        }
+        #expect(try SafeTensorsFile(bytes: bytes) == file)
+    }
+
     @Test func equalFilesSerializeIdentically() throws {
         var first = SafeTensorsFile()
         var second = SafeTensorsFile()
