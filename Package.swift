@@ -26,7 +26,12 @@ let package = Package(
         .target(name: "CAllocationCounter"),
         .target(name: "SafeTensors"),
         .target(name: "VectorStream"),
-        .target(name: "HamletAgent", dependencies: ["HamiltonianLearning", "SafeTensors", "VectorStream"]),
+        .target(
+            name: "HamletAgent",
+            dependencies: [
+                "HamiltonianLearning", "SafeTensors", "VectorStream", .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
         .executableTarget(
             name: "hamlet",
             dependencies: ["HamletAgent", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -6,8 +6,8 @@ import VectorStream
 ///
 /// Forecasting scores each prediction when the next record arrives, so the step that learns
 /// from record t+1 is the one that predicted it from record t.
-public final class LearnSession<M: LearnableModel> where M.Scalar == Float {
-    public let learner: HamiltonianLearner<M>
+public final class LearnSession {
+    public let learner: AgentLearner
     public let model: ModelConfiguration
     public let options: LearnOptions
     public let mapping: ColumnMapping
@@ -22,7 +22,7 @@ public final class LearnSession<M: LearnableModel> where M.Scalar == Float {
 
     /// `pendingInput` comes from a checkpoint that was written between a forecast and its scoring.
     public init(
-        learner: HamiltonianLearner<M>, model: ModelConfiguration, options: LearnOptions, mapping: ColumnMapping,
+        learner: AgentLearner, model: ModelConfiguration, options: LearnOptions, mapping: ColumnMapping,
         reader: VectorStreamReader, output: LineWriter, pendingInput: [Float]?, log: @escaping (String) -> Void
     ) {
         self.learner = learner
@@ -134,10 +134,10 @@ public final class LearnSession<M: LearnableModel> where M.Scalar == Float {
 
     private func writeCheckpoint(to path: String) throws(LearnError) {
         do {
-            try LearnerCheckpoint.write(learner, model: model, pendingInput: pendingInput, to: path)
+            try learner.checkpoint(model: model, pendingInput: pendingInput).write(to: path)
             summary.checkpointsWritten += 1
         } catch {
-            throw .checkpoint(error)
+            throw .checkpoint(.file(path: path, error))
         }
     }
 

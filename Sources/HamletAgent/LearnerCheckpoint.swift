@@ -41,17 +41,6 @@ public enum LearnerCheckpoint {
         return SafeTensorsFile(tensors: tensors, metadata: metadata)
     }
 
-    /// Writes atomically: a crash leaves the previous checkpoint or the new one, never a mix.
-    public static func write<M: LearnableModel>(
-        _ learner: HamiltonianLearner<M>, model: ModelConfiguration, pendingInput: [Float]?, to path: String
-    ) throws(CheckpointError) where M.Scalar == Float {
-        do {
-            try file(of: learner, model: model, pendingInput: pendingInput).write(to: path)
-        } catch {
-            throw .file(path: path, error)
-        }
-    }
-
     public static func read(path: String) throws(CheckpointError) -> SafeTensorsFile {
         do {
             return try SafeTensorsFile.read(path: path)

@@ -69,22 +69,16 @@ struct LearnCommandRunner {
         hamiltonian = try command.learningOptions.configuration(base: hamiltonian)
         if command.task == .classify { options.classCount = model.outputCount }
 
-        func start<M: LearnableModel>(_ network: M) throws -> LearnSummary where M.Scalar == Float {
-            let learner = HamiltonianLearner(model: network, configuration: hamiltonian, loss: loss, seed: command.learningOptions.seed)
-            var pending: [Float]?
-            if let checkpoint {
-                pending = try wrap { () throws(CheckpointError) in try LearnerCheckpoint.restore(checkpoint, into: learner) }
-            }
-            let output = try command.output.map { path throws(LearnError) in try LineWriter(path: path) } ?? LineWriter()
-            let session = LearnSession(
-                learner: learner, model: model, options: options, mapping: mapping, reader: reader, output: output,
-                pendingInput: pending, log: { printError("hamlet learn: \($0)") })
-            return try session.run(first: first, skippedBeforeFirst: skipped)
+        let learner = AgentLearner(model: model, hamiltonian: hamiltonian, loss: loss, seed: command.learningOptions.seed)
+        var pending: [Float]?
+        if let checkpoint {
+            pending = try wrap { () throws(CheckpointError) in try learner.restore(checkpoint) }
         }
-        switch model {
-        case .forecaster(let configuration): return try start(Forecaster<Float>(configuration))
-        case .mlp(let configuration): return try start(MultilayerPerceptron<Float>(configuration))
-        }
+        let output = try command.output.map { path throws(LearnError) in try LineWriter(path: path) } ?? LineWriter()
+        let session = LearnSession(
+            learner: learner, model: model, options: options, mapping: mapping, reader: reader, output: output,
+            pendingInput: pending, log: { printError("hamlet learn: \($0)") })
+        return try session.run(first: first, skippedBeforeFirst: skipped)
     }
 
     private func firstRecord(_ reader: VectorStreamReader, skipBad: Bool, skipped: inout Int) throws -> VectorRecord? {

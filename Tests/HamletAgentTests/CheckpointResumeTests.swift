@@ -75,7 +75,7 @@ extension HamiltonianLearner: CheckpointableLearner where Model.Scalar == Float 
     }
 
     func save(model: ModelConfiguration, to path: String) throws {
-        try LearnerCheckpoint.write(self, model: model, pendingInput: nil, to: path)
+        try LearnerCheckpoint.file(of: self, model: model, pendingInput: nil).write(to: path)
     }
 
     func load(_ file: SafeTensorsFile) throws {

@@ -1,0 +1,86 @@
+import HamiltonianLearning
+import RealModule
+import SafeTensors
+
+/// The agent's learner: a Float Hamiltonian learner over the model chosen at run time.
+///
+/// A closed set of concrete types rather than a generic parameter, so that the hot calls are
+/// specialised here (the learner's kernels are `@inlinable`) and callers need no generics.
+public enum AgentLearner {
+    case forecaster(HamiltonianLearner<Forecaster<Float>>)
+    case mlp(HamiltonianLearner<MultilayerPerceptron<Float>>)
+
+    public init(model: ModelConfiguration, hamiltonian: HamiltonianConfiguration, loss: LossFunction, seed: UInt64) {
+        switch model {
+        case .forecaster(let c):
+            self = .forecaster(HamiltonianLearner(model: Forecaster(c), configuration: hamiltonian, loss: loss, seed: seed))
+        case .mlp(let c):
+            self = .mlp(HamiltonianLearner(model: MultilayerPerceptron(c), configuration: hamiltonian, loss: loss, seed: seed))
+        }
+    }
+
+    public var inputCount: Int {
+        switch self {
+        case .forecaster(let l): return l.inputCount
+        case .mlp(let l): return l.inputCount
+        }
+    }
+
+    public var outputCount: Int {
+        switch self {
+        case .forecaster(let l): return l.outputCount
+        case .mlp(let l): return l.outputCount
+        }
+    }
+
+    public var prediction: ScalarBuffer<Float> {
+        switch self {
+        case .forecaster(let l): return l.prediction
+        case .mlp(let l): return l.prediction
+        }
+    }
+
+    public var stepCount: Int64 {
+        switch self {
+        case .forecaster(let l): return l.stepCount
+        case .mlp(let l): return l.stepCount
+        }
+    }
+
+    public var nonFiniteLosses: Int64 {
+        switch self {
+        case .forecaster(let l): return l.nonFiniteLosses
+        case .mlp(let l): return l.nonFiniteLosses
+        }
+    }
+
+    public func forward(input: UnsafePointer<Float>) {
+        switch self {
+        case .forecaster(let l): l.forward(input: input)
+        case .mlp(let l): l.forward(input: input)
+        }
+    }
+
+    @discardableResult
+    public func learn(target: UnsafePointer<Float>?) -> Float {
+        switch self {
+        case .forecaster(let l): return l.learn(target: target)
+        case .mlp(let l): return l.learn(target: target)
+        }
+    }
+
+    public func checkpoint(model: ModelConfiguration, pendingInput: [Float]?) -> SafeTensorsFile {
+        switch self {
+        case .forecaster(let l): return LearnerCheckpoint.file(of: l, model: model, pendingInput: pendingInput)
+        case .mlp(let l): return LearnerCheckpoint.file(of: l, model: model, pendingInput: pendingInput)
+        }
+    }
+
+    /// Loads a checkpoint made for the same model; returns its pending input, if any.
+    public func restore(_ file: SafeTensorsFile) throws(CheckpointError) -> [Float]? {
+        switch self {
+        case .forecaster(let l): return try LearnerCheckpoint.restore(file, into: l)
+        case .mlp(let l): return try LearnerCheckpoint.restore(file, into: l)
+        }
+    }
+}
