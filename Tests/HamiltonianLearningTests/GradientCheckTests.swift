@@ -44,29 +44,26 @@ import Testing
         #expect(maxAbsDifference(analytic, numeric) <= 1e-7)
     }
 
-    /// L at step k of a forecaster started from h = 0 with frozen weights θ.
-    static func forecasterLoss(
-        _ configuration: ForecasterConfiguration, theta: [Double], inputs: [[Double]], target: [Double]
-    ) -> Double {
-        let learner = ReferenceLearner(
-            model: Forecaster<Double>(configuration), optimizer: StochasticGradientDescent<Double>(learningRate: 0))
-        learner.setParameters(theta)
-        for u in inputs.dropLast() { learner.step(input: u, target: nil) }
-        return learner.step(input: inputs.last!, target: target)
-    }
-
-    static func forecasterGradient(
+    /// L and ∂L/∂θ at step k of a forecaster started from h = 0 with frozen weights θ.
+    static func forecasterLossAndGradient(
         _ configuration: ForecasterConfiguration, theta: [Double], inputs: [[Double]], target: [Double],
         bpttWindow: Int? = nil
-    ) -> [Double] {
+    ) -> (loss: Double, gradient: [Double]) {
         let learner = ReferenceLearner(
             model: Forecaster<Double>(configuration), optimizer: StochasticGradientDescent<Double>(learningRate: 0),
             bpttWindow: bpttWindow)
         learner.setParameters(theta)
         for u in inputs.dropLast() { learner.step(input: u, target: nil) }
         learner.forward(input: inputs.last!)
-        _ = learner.computeGradient(target: target)
-        return learner.gradient.array
+        let loss = learner.computeGradient(target: target)
+        return (loss, learner.gradient.array)
+    }
+
+    static func forecasterGradient(
+        _ configuration: ForecasterConfiguration, theta: [Double], inputs: [[Double]], target: [Double],
+        bpttWindow: Int? = nil
+    ) -> [Double] {
+        forecasterLossAndGradient(configuration, theta: theta, inputs: inputs, target: target, bpttWindow: bpttWindow).gradient
     }
 
     static let smallForecaster = ForecasterConfiguration(
@@ -82,7 +79,7 @@ import Testing
         let target = [0.5, -0.25]
         let analytic = Self.forecasterGradient(configuration, theta: theta, inputs: inputs, target: target)
         let numeric = Self.numericalGradient(at: theta) {
-            Self.forecasterLoss(configuration, theta: $0, inputs: inputs, target: target)
+            Self.forecasterLossAndGradient(configuration, theta: $0, inputs: inputs, target: target).loss
         }
         #expect(maxAbsDifference(analytic, numeric) <= 1e-7)
         // λ and B receive a non-trivial gradient, so the check covers the recurrent path.
