@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "hamlet", targets: ["hamlet"]),
         .library(name: "HamiltonianLearning", targets: ["HamiltonianLearning"]),
         .library(name: "SafeTensors", targets: ["SafeTensors"]),
+        .library(name: "StreamFeatures", targets: ["StreamFeatures"]),
         .library(name: "VectorStream", targets: ["VectorStream"]),
         .library(name: "HamletAgent", targets: ["HamletAgent"]),
         .library(name: "CAllocationCounter", targets: ["CAllocationCounter"]),
@@ -25,6 +26,9 @@ let package = Package(
         // Test and benchmark support: counts the calling thread's heap allocations.
         .target(name: "CAllocationCounter"),
         .target(name: "SafeTensors"),
+        // kissfft's .pc file carries -D flags that SwiftPM drops with a warning; the module map links it.
+        .systemLibrary(name: "CKissFFT", providers: [.apt(["libkissfft-dev"])]),
+        .target(name: "StreamFeatures", dependencies: ["CKissFFT"]),
         .target(name: "VectorStream"),
         .target(
             name: "HamletAgent",
@@ -44,6 +48,8 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream"]),
+        .testTarget(
+            name: "StreamFeaturesTests", dependencies: ["StreamFeatures", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet"]),
     ],
     swiftLanguageModes: [.v6]
