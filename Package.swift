@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "HamiltonianLearning", targets: ["HamiltonianLearning"]),
         .library(name: "SafeTensors", targets: ["SafeTensors"]),
         .library(name: "StreamFeatures", targets: ["StreamFeatures"]),
+        .library(name: "AudioCapture", targets: ["AudioCapture"]),
         .library(name: "VectorStream", targets: ["VectorStream"]),
         .library(name: "HamletAgent", targets: ["HamletAgent"]),
         .library(name: "CAllocationCounter", targets: ["CAllocationCounter"]),
@@ -29,6 +30,10 @@ let package = Package(
         // kissfft's .pc file carries -D flags that SwiftPM drops with a warning; the module map links it.
         .systemLibrary(name: "CKissFFT", providers: [.apt(["libkissfft-dev"])]),
         .target(name: "StreamFeatures", dependencies: ["CKissFFT"]),
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
+        .target(name: "AudioCapture", dependencies: ["CALSA", "CSndFile", "CSampleRate"]),
         .target(name: "VectorStream"),
         .target(
             name: "HamletAgent",
@@ -48,6 +53,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream"]),
+        .testTarget(name: "AudioCaptureTests", dependencies: ["AudioCapture"]),
         .testTarget(
             name: "StreamFeaturesTests", dependencies: ["StreamFeatures", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet"]),

@@ -1,0 +1,24 @@
+import CSndFile
+
+/// A failed libsndfile call: its error `code` (`sf_error`), the `operation`, the file `path`,
+/// and libsndfile's `reason` (`sf_strerror`), captured at the time of the failure.
+public struct SndFileError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let code: Int32
+    public let operation: String
+    public let path: String
+    public let reason: String
+
+    public init(code: Int32, operation: String, path: String, reason: String) {
+        self.code = code
+        self.operation = operation
+        self.path = path
+        self.reason = reason
+    }
+
+    /// Reads code and reason from `handle` (or, for a failed `sf_open`, from libsndfile's global error).
+    init(operation: String, path: String, handle: OpaquePointer?) {
+        self.init(code: sf_error(handle), operation: operation, path: path, reason: String(cString: sf_strerror(handle)))
+    }
+
+    public var description: String { "\(path): \(operation) failed: \(reason) (libsndfile error \(code))" }
+}
