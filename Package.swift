@@ -38,7 +38,8 @@ let package = Package(
         .target(
             name: "HamletAgent",
             dependencies: [
-                "HamiltonianLearning", "SafeTensors", "VectorStream", .product(name: "RealModule", package: "swift-numerics"),
+                "HamiltonianLearning", "SafeTensors", "VectorStream", "AudioCapture", "StreamFeatures",
+                .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
         .executableTarget(

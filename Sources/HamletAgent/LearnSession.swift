@@ -11,7 +11,7 @@ public final class LearnSession {
     public let model: ModelConfiguration
     public let options: LearnOptions
     public let mapping: ColumnMapping
-    private let reader: VectorStreamReader
+    private let reader: any RecordSource
     private let output: LineWriter
     private let log: (String) -> Void
     private var input: [Float]
@@ -23,7 +23,7 @@ public final class LearnSession {
     /// `pendingInput` comes from a checkpoint that was written between a forecast and its scoring.
     public init(
         learner: AgentLearner, model: ModelConfiguration, options: LearnOptions, mapping: ColumnMapping,
-        reader: VectorStreamReader, output: LineWriter, pendingInput: [Float]?, log: @escaping (String) -> Void
+        reader: any RecordSource, output: LineWriter, pendingInput: [Float]?, log: @escaping (String) -> Void
     ) {
         self.learner = learner
         self.model = model
@@ -101,7 +101,9 @@ public final class LearnSession {
         losses.add(loss)
         let step = learner.stepCount
         if step % Int64(options.outputEvery) == 0 {
-            try output.writeLine(PredictionLine.format(step: step, line: record.line, loss: loss, predictionFields: fields))
+            try output.writeLine(
+                PredictionLine.format(
+                    step: step, position: reader.positionName, index: record.line, loss: loss, predictionFields: fields))
         }
         if let path = options.checkpointPath, options.checkpointEvery > 0, step > stepsBefore,
             step % Int64(options.checkpointEvery) == 0

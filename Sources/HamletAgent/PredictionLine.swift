@@ -1,9 +1,9 @@
 import Glibc
 
-/// One JSON object per step: `{"step":…,"line":…,"loss":…,"prediction":…}`.
+/// One JSON object per step: `{"step":…,"line":…,"loss":…,"prediction":…}` ("frame" for audio).
 enum PredictionLine {
-    static func format(step: Int64, line: Int, loss: Float, predictionFields: String) -> String {
-        "{\"step\":\(step),\"line\":\(line),\"loss\":\(number(loss)),\(predictionFields)}"
+    static func format(step: Int64, position: String, index: Int, loss: Float, predictionFields: String) -> String {
+        "{\"step\":\(step),\"\(position)\":\(index),\"loss\":\(number(loss)),\(predictionFields)}"
     }
 
     /// `"prediction":[…]`, or for a classifier the most likely class and the softmax probabilities.

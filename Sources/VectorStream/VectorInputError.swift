@@ -8,7 +8,7 @@ public struct VectorInputError: Error, CustomStringConvertible, Sendable, Equata
     /// false when the stream cannot go on (unreadable input, bad CSV header), and `next()` rethrows this error.
     public let isRecoverable: Bool
 
-    init(line: Int?, _ message: String, recoverable: Bool) {
+    public init(line: Int?, _ message: String, recoverable: Bool) {
         self.line = line
         self.message = message
         self.isRecoverable = recoverable

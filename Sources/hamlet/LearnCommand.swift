@@ -16,6 +16,8 @@ struct LearnCommand: ParsableCommand {
 
             Examples:
               hamlet learn sensors.csv
+              hamlet learn --wav machine.wav --checkpoint machine.safetensors
+              hamlet learn --alsa plughw:1,0 --every 100
               hamlet learn readings.jsonl --task regress --targets power --model mlp --hidden-layers 32
               tail -f stream.csv | hamlet learn --format csv --checkpoint model.safetensors --checkpoint-every 10000
             """)
@@ -40,6 +42,9 @@ struct LearnCommand: ParsableCommand {
 
     @Option(help: "Number of classes for classify (class indices 0..<K).")
     var classes: Int?
+
+    @OptionGroup(title: "Audio input")
+    var audio: AudioOptions
 
     @OptionGroup(title: "Model")
     var modelOptions: ModelOptions
@@ -78,6 +83,10 @@ struct LearnCommand: ParsableCommand {
             throw ValidationError("classify needs --classes K (the number of classes)")
         }
         if let classes, classes < 2 { throw ValidationError("--classes must be at least 2") }
+        if audio.isAudio {
+            if input != nil { throw ValidationError("give either an input file or --wav/--alsa, not both") }
+            if task != .forecast { throw ValidationError("audio is learned by forecasting the next frame; --task must be forecast") }
+        }
     }
 
     func run() throws {

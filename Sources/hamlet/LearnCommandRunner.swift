@@ -9,11 +9,15 @@ struct LearnCommandRunner {
     let command: LearnCommand
 
     func run() throws -> LearnSummary {
-        let reader: VectorStreamReader
-        do {
-            reader = try VectorStreamReader(path: command.input == "-" ? nil : command.input, format: command.format)
-        } catch {
-            throw LearnError.usage(error.description)
+        let reader: any RecordSource
+        if command.audio.isAudio {
+            reader = try command.audio.reader(log: { printError("hamlet learn: \($0)") })
+        } else {
+            do {
+                reader = try VectorStreamReader(path: command.input == "-" ? nil : command.input, format: command.format)
+            } catch {
+                throw LearnError.usage(error.description)
+            }
         }
         var options = LearnOptions()
         options.task = command.task
@@ -81,7 +85,7 @@ struct LearnCommandRunner {
         return try session.run(first: first, skippedBeforeFirst: skipped)
     }
 
-    private func firstRecord(_ reader: VectorStreamReader, skipBad: Bool, skipped: inout Int) throws -> VectorRecord? {
+    private func firstRecord(_ reader: any RecordSource, skipBad: Bool, skipped: inout Int) throws -> VectorRecord? {
         while true {
             do {
                 return try reader.next()

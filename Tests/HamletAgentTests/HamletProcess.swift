@@ -14,10 +14,17 @@ struct HamletProcess {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hamlet")
     }
 
-    static func run(_ arguments: [String], standardInput: String? = nil) throws -> Result {
+    /// Runs hamlet to completion; `interruptAfter` sends SIGINT after that many seconds, as Ctrl-C would.
+    static func run(
+        _ arguments: [String], standardInput: String? = nil, environment: [String: String] = [:],
+        interruptAfter: Double? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let output = Pipe(), error = Pipe(), input = Pipe()
         process.standardOutput = output
         process.standardError = error
@@ -34,6 +41,10 @@ struct HamletProcess {
         DispatchQueue.global().async(group: group) { errData = error.fileHandleForReading.readDataToEndOfFile() }
         if let standardInput { input.fileHandleForWriting.write(Data(standardInput.utf8)) }
         try input.fileHandleForWriting.close()
+        if let interruptAfter {
+            Thread.sleep(forTimeInterval: interruptAfter)
+            process.interrupt()
+        }
         process.waitUntilExit()
         group.wait()
         return Result(
