@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SafeTensors", targets: ["SafeTensors"]),
         .library(name: "StreamFeatures", targets: ["StreamFeatures"]),
         .library(name: "AudioCapture", targets: ["AudioCapture"]),
+        .library(name: "DriftDetection", targets: ["DriftDetection"]),
         .library(name: "VectorStream", targets: ["VectorStream"]),
         .library(name: "HamletAgent", targets: ["HamletAgent"]),
         .library(name: "CAllocationCounter", targets: ["CAllocationCounter"]),
@@ -34,6 +35,7 @@ let package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
         .target(name: "AudioCapture", dependencies: ["CALSA", "CSndFile", "CSampleRate"]),
+        .target(name: "DriftDetection"),
         .target(name: "VectorStream"),
         .target(
             name: "HamletAgent",
@@ -55,6 +57,8 @@ let package = Package(
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream"]),
         .testTarget(name: "AudioCaptureTests", dependencies: ["AudioCapture"]),
+        .testTarget(
+            name: "DriftDetectionTests", dependencies: ["DriftDetection", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "StreamFeaturesTests", dependencies: ["StreamFeatures", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet"]),

@@ -19,8 +19,9 @@ import Darwin
 /// A detection drops the oldest bucket and re-tests, as River does; the sample after a detection
 /// starts an empty window (River's `ADWIN.update` resets). Arithmetic follows River's operation
 /// order so that detections land on the same indices. Memory: the histogram's fixed 64 rows
-/// (about 6 KB at the default 5 buckets), allocated at construction; `update` allocates nothing.
-/// Cost: O(1) per sample plus O(log W) cut tests every `clock` samples. One thread at a time.
+/// (about 6 KB at the default 5 buckets), allocated at construction; `update` allocates nothing
+/// (but a copy shares the rows with its original until one of them is updated, which copies once).
+/// Cost: amortised O(1) per sample plus O(log W) cut tests every `clock` samples. One thread at a time.
 public struct ADWIN: DriftDetector {
     public let configuration: ADWINConfiguration
     public var name: String { "adwin" }
@@ -34,7 +35,8 @@ public struct ADWIN: DriftDetector {
     public private(set) var total: Double = 0
     /// Sum of squared deviations from the window's mean (River's `variance`, not divided by width).
     public private(set) var varianceSum: Double = 0
-    private var histogram: ExponentialHistogram
+    /// The bucket rows summarising the window.
+    public private(set) var histogram: ExponentialHistogram
     private var tick = 0
     private var detected = false
 
@@ -69,7 +71,7 @@ public struct ADWIN: DriftDetector {
         while let cut = firstDetectingCut() {
             if !detected { (kind, detection) = (cut.kind, cut.ratio) }
             detected = true
-            _ = removeOldestBucket()
+            removeOldestBucket()
         }
         if detected { statistic = detection }
         return detected ? DriftSignal(kind: kind, statistic: detection, threshold: threshold) : nil
@@ -87,14 +89,14 @@ public struct ADWIN: DriftDetector {
         total += x
     }
 
-    private mutating func removeOldestBucket() -> Double {
-        let (n, u, v) = histogram.removeOldestBucket()
+    private mutating func removeOldestBucket() {
+        let (n, bucket) = histogram.removeOldestBucket()
+        let (u, v) = (bucket.total, bucket.variance)
         let bucketMean = u / n
         width -= n
         total -= u
         let windowMean = total / width
         varianceSum -= v + n * width * (bucketMean - windowMean) * (bucketMean - windowMean) / (n + width)
-        return n
     }
 
     /// Tests the cuts oldest first; returns the first that detects, and records the largest ratio seen.
@@ -115,7 +117,7 @@ public struct ADWIN: DriftDetector {
             for index in 0..<count {
                 n0 += size
                 n1 -= size
-                let bucketTotal = histogram.total(row: row, index: index)
+                let bucketTotal = histogram.bucket(row: row, index: index).total
                 u0 += bucketTotal
                 u1 -= bucketTotal
                 if row == 0 && index == count - 1 { return nil }  // W₁ would be empty

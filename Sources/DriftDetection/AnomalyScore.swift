@@ -17,10 +17,10 @@ import Darwin
 ///     score = 1 − Q(z_t) = ½·erfc(−z_t/√2)                      (linear)
 ///     score = clamp(ln(Q(z_t) + 10⁻¹⁰) / ln(10⁻¹⁰), 0, 1)         (logarithmic, as HTM)
 ///
-/// During the first `warmUpSamples` samples the score is its value at z = 0 (0.5 linear, ≈ 0.030 log). Comparing against the spread of s
-/// itself, not of x, makes z standard normal on a stationary stream, so the linear score is then
-/// uniform on [0, 1] with mean 0.5. Only increases of the error score high. Non-finite samples
-/// are ignored. Allocates nothing; one thread at a time.
+/// During the first `warmUpSamples` samples the score is its value at z = 0 (0.5 linear, ≈ 0.030
+/// log). Comparing against the spread of s itself, not of x, makes z standard normal on a
+/// stationary stream, so the linear score is then uniform on [0, 1] with mean 0.5. Only increases
+/// of the error score high. Non-finite samples are ignored. Allocates nothing; one thread at a time.
 public struct AnomalyScore: DriftDetector {
     public let configuration: AnomalyScoreConfiguration
     public var name: String { "anomaly-score" }

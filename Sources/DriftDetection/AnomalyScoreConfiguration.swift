@@ -4,7 +4,8 @@ public struct AnomalyScoreConfiguration: Sendable, Equatable {
     public enum Scale: String, Sendable, Codable, CaseIterable {
         /// score = 1 − Q(z): 0.5 at the long-run mean, 0.9999 at z ≈ 3.72.
         case linear
-        /// HTM's log likelihood, ln(Q(z) + 10⁻¹⁰) / ln(10⁻¹⁰) clamped to [0, 1]: ≈ 0.03 at z = 0, 0.4 at 1 − Q = 0.9999.
+        /// HTM's log likelihood, ln(Q(z) + 10⁻¹⁰) / ln(10⁻¹⁰) clamped to [0, 1]: ≈ 0.03 at z = 0,
+        /// 0.4 where 1 − Q = 0.9999.
         case logarithmic
     }
 

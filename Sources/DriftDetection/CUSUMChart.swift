@@ -6,8 +6,8 @@
 ///     S⁺ = max(0, S⁺ + z − k),   S⁻ = max(0, S⁻ − z − k),   alarm when max(S⁺, S⁻) > h.
 ///
 /// After an alarm both sums restart at 0 and μ₀, σ₀ are estimated afresh from the next
-/// `referenceSamples` samples: the changed stream is the new normal, so one persistent shift
-/// raises one alarm. Chosen over an EWMA chart because CUSUM is the optimal detector of a step of
+/// `referenceSamples` samples: the changed stream is the new normal, so a persistent shift is not
+/// alarmed again and again. Chosen over an EWMA chart because CUSUM is the optimal detector of a step of
 /// known size 2k·σ₀ (Lorden; Moustakides), tells its direction, and its statistic falls back to 0
 /// on its own. Allocates nothing; one thread at a time.
 public struct CUSUMChart: DriftDetector {

@@ -27,7 +27,9 @@ public struct CUSUMConfiguration: Sendable, Equatable {
     public var problems: [String] {
         var found: [String] = []
         if referenceSamples < 2 { found.append("referenceSamples must be at least 2, got \(referenceSamples)") }
-        if !(allowance.isFinite && allowance >= 0) { found.append("allowance must be a number ≥ 0, got \(allowance)") }
+        if !(allowance.isFinite && allowance >= 0) {
+            found.append("allowance must be a number ≥ 0, got \(allowance)")
+        }
         if !(decisionInterval.isFinite && decisionInterval > 0) {
             found.append("decisionInterval must be a positive number, got \(decisionInterval)")
         }

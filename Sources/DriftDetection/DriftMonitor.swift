@@ -2,8 +2,8 @@
 ///
 /// Every finite sample reaches the detector; a signal becomes an alert only if the sample index is
 /// past the warm-up, more than `cooldownSamples` after the previous alert, and the monitor is armed.
-/// An alert disarms it; it re-arms at the first later sample whose statistic is below
-/// `rearmFraction · threshold`. Non-finite samples are counted but not fed to the detector.
+/// With hysteresis on, an alert disarms it; it re-arms at the first later sample whose statistic
+/// is below `rearmFraction · threshold`. Non-finite samples are counted but not fed to the detector.
 /// Allocates nothing per update; one thread at a time.
 public struct DriftMonitor<Detector: DriftDetector>: Sendable {
     public let configuration: DriftMonitorConfiguration
@@ -27,10 +27,12 @@ public struct DriftMonitor<Detector: DriftDetector>: Sendable {
         sampleCount += 1
         guard x.isFinite else { return nil }
         let signal = detector.update(x)
-        if !isArmed && detector.statistic < configuration.rearmFraction * detector.threshold { isArmed = true }
+        if !isArmed, let fraction = configuration.rearmFraction, detector.statistic < fraction * detector.threshold {
+            isArmed = true
+        }
         guard let signal, isArmed, index >= configuration.warmUpSamples else { return nil }
         if let last = lastAlertIndex, index - last <= configuration.cooldownSamples { return nil }
-        isArmed = false
+        isArmed = configuration.rearmFraction == nil  // without hysteresis it never disarms
         lastAlertIndex = index
         return DriftAlert(
             detector: detector.name, kind: signal.kind, statistic: signal.statistic, threshold: signal.threshold,

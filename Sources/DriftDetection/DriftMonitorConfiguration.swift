@@ -4,10 +4,11 @@ public struct DriftMonitorConfiguration: Sendable, Equatable {
     public var warmUpSamples: Int
     /// After an alert at sample i, no alert before sample i + cooldownSamples + 1.
     public var cooldownSamples: Int
-    /// After an alert, re-arm only once the statistic has fallen below rearmFraction · threshold.
-    public var rearmFraction: Double
+    /// After an alert, re-arm only once the statistic has fallen below rearmFraction · threshold;
+    /// nil switches hysteresis off.
+    public var rearmFraction: Double?
 
-    public init(warmUpSamples: Int = 1000, cooldownSamples: Int = 500, rearmFraction: Double = 0.5) {
+    public init(warmUpSamples: Int = 1000, cooldownSamples: Int = 500, rearmFraction: Double? = 0.5) {
         self.warmUpSamples = warmUpSamples
         self.cooldownSamples = cooldownSamples
         self.rearmFraction = rearmFraction
@@ -18,8 +19,8 @@ public struct DriftMonitorConfiguration: Sendable, Equatable {
         var found: [String] = []
         if warmUpSamples < 0 { found.append("warmUpSamples must be at least 0, got \(warmUpSamples)") }
         if cooldownSamples < 0 { found.append("cooldownSamples must be at least 0, got \(cooldownSamples)") }
-        if !(rearmFraction >= 0 && rearmFraction <= 1) {
-            found.append("rearmFraction must lie in [0, 1], got \(rearmFraction)")
+        if let fraction = rearmFraction, !(fraction >= 0 && fraction <= 1) {
+            found.append("rearmFraction must lie in [0, 1] or be absent, got \(fraction)")
         }
         return found
     }

@@ -15,7 +15,8 @@ public struct ForgettingMoments: Sendable, Equatable {
     public private(set) var variance = 0.0
 
     public init(memorySamples: Int? = nil) {
-        precondition((memorySamples ?? 1) >= 1, "ForgettingMoments needs memorySamples ≥ 1, got \(memorySamples ?? 0)")
+        precondition(
+            (memorySamples ?? 1) >= 1, "ForgettingMoments needs memorySamples ≥ 1, got \(memorySamples ?? 0)")
         self.memorySamples = memorySamples
     }
 

@@ -22,7 +22,9 @@ public struct LabeledStream: Sendable, Equatable {
         precondition(configuration.problems.isEmpty, "LabeledStream: \(configuration.problems.joined(separator: "; "))")
         let sigma0 = configuration.standardDeviation
         let count = configuration.initialSamples + configuration.changes.count * configuration.segmentSamples
-        changePoints = configuration.changes.indices.map { configuration.initialSamples + $0 * configuration.segmentSamples }
+        changePoints = configuration.changes.indices.map {
+            configuration.initialSamples + $0 * configuration.segmentSamples
+        }
         var generator = SplitMix64(seed: configuration.seed)
         values = []
         values.reserveCapacity(count)

@@ -31,7 +31,9 @@ public struct PageHinkleyConfiguration: Sendable, Equatable {
         var found: [String] = []
         if minimumSamples < 1 { found.append("minimumSamples must be at least 1, got \(minimumSamples)") }
         if !(delta.isFinite && delta >= 0) { found.append("delta must be a number ≥ 0, got \(delta)") }
-        if !(threshold.isFinite && threshold > 0) { found.append("threshold must be a positive number, got \(threshold)") }
+        if !(threshold.isFinite && threshold > 0) {
+            found.append("threshold must be a positive number, got \(threshold)")
+        }
         if !(alpha > 0 && alpha <= 1) { found.append("alpha must lie in (0, 1], got \(alpha)") }
         return found
     }

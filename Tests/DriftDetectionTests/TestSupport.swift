@@ -73,6 +73,13 @@ func alertIndices<Detector>(_ monitor: DriftMonitor<Detector>, _ values: [Double
     return values.compactMap { monitor.update($0)?.sampleIndex }
 }
 
+/// A seeded N(0, 1) stream of `before` samples, then `after` samples shifted by `by` σ.
+func stepStream(seed: UInt64, before: Int, after: Int, by shift: Double) -> LabeledStream {
+    LabeledStream(
+        SyntheticStreamConfiguration(
+            seed: seed, initialSamples: before, segmentSamples: after, changes: [.meanShift(by: shift)]))
+}
+
 /// `count` N(mean, sd) samples from `seed`.
 func gaussianNoise(count: Int, seed: UInt64, mean: Double = 0, sd: Double = 1) -> [Double] {
     var generator = SplitMix64(seed: seed)
