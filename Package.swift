@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "HamletAgent",
             dependencies: [
-                "HamiltonianLearning", "SafeTensors", "VectorStream", "AudioCapture", "StreamFeatures",
+                "HamiltonianLearning", "SafeTensors", "VectorStream", "AudioCapture", "StreamFeatures", "DriftDetection",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),

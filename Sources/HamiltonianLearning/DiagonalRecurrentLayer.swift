@@ -60,11 +60,6 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
         deltaIm = ScalarBuffer(count: n)
         gLambdaRe = ScalarBuffer(count: n)
         gLambdaIm = ScalarBuffer(count: n)
-    }
-
-    /// The state and whatever the gradient mode carries with it, named for checkpoints.
-    public var stateBuffers: [StateBuffer<Scalar>] {
-        let (n, i) = (stateCount, inputCount)
         var named = [StateBuffer(name: "h_re", shape: [n], buffer: hRe), StateBuffer(name: "h_im", shape: [n], buffer: hIm)]
         switch gradientMode {
         case .costate:
@@ -73,12 +68,15 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
             named += [
                 StateBuffer(name: "trace_lambda_re", shape: [n], buffer: eRe),
                 StateBuffer(name: "trace_lambda_im", shape: [n], buffer: eIm),
-                StateBuffer(name: "trace_B_re", shape: [n, i], buffer: traceBRe),
-                StateBuffer(name: "trace_B_im", shape: [n, i], buffer: traceBIm),
+                StateBuffer(name: "trace_B_re", shape: [n, inputCount], buffer: traceBRe),
+                StateBuffer(name: "trace_B_im", shape: [n, inputCount], buffer: traceBIm),
             ]
         }
-        return named
+        stateBuffers = named
     }
+
+    /// The state and whatever the gradient mode carries with it, named for checkpoints.
+    public let stateBuffers: [StateBuffer<Scalar>]
 
     /// LRU initialisation: |λ| uniform in [rMin, rMax], arg λ uniform in [0, maxPhase],
     /// B scaled by √(1 − |λ|²) so every unit starts with unit gain.
@@ -232,16 +230,8 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
         for n in 0..<stateCount {
             let (lr, li) = (lambdaRe[n], lambdaIm[n])
             let (hr, hi) = (hRe[n], hIm[n])
-            var re = lr * hr - li * hi
-            var im = lr * hi + li * hr
-            let bRe = p + bReOffset + n * i
-            let bIm = p + bImOffset + n * i
-            for j in 0..<i {
-                re += bRe[j] * u[j]
-                im += bIm[j] * u[j]
-            }
-            hRe[n] = re
-            hIm[n] = im
+            hRe[n] = lr * hr - li * hi + DenseKernels.dot(p + bReOffset + n * i, u, count: i)
+            hIm[n] = lr * hi + li * hr + DenseKernels.dot(p + bImOffset + n * i, u, count: i)
         }
     }
 }

@@ -40,6 +40,18 @@ public final class Forecaster<Scalar: Real & BinaryFloatingPoint>: LearnableMode
         recurrent.zIm.zero()
     }
 
+    @inlinable
+    public func resetState() {
+        recurrent.hRe.zero()
+        recurrent.hIm.zero()
+        recurrent.zRe.zero()
+        recurrent.zIm.zero()
+        recurrent.eRe.zero()
+        recurrent.eIm.zero()
+        recurrent.traceBRe.zero()
+        recurrent.traceBIm.zero()
+    }
+
     public func initialize(parameters p: UnsafeMutablePointer<Scalar>, generator: inout SeededGenerator) {
         recurrent.initialize(parameters: p, configuration: configuration, generator: &generator)
         readout.initialize(parameters: p, generator: &generator)

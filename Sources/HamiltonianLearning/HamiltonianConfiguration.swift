@@ -12,11 +12,15 @@ public struct HamiltonianConfiguration: Sendable, Codable, Equatable {
     public var resetsWeightCostateEachStep: Bool
     /// Zero the state costate z every this many steps (0: never).
     public var stateCostateResetInterval: Int
+    /// Clamp every entry of ∂H'/∂θ to [−c, c] before it enters ω (nil: off, the exact HL step).
+    /// A safety net, not part of the paper: a runaway gradient then moves each weight by a bounded
+    /// amount per step instead of throwing it to infinity.
+    public var gradientClip: Double?
 
     public init(
         tau: Double = 1, beta: Double = 0.003, eta: Double = 0.5, phi: PhiSchedule = .constant(1),
         ordering: UpdateOrdering = .backpropagation, resetsWeightCostateEachStep: Bool = false,
-        stateCostateResetInterval: Int = 0
+        stateCostateResetInterval: Int = 0, gradientClip: Double? = nil
     ) {
         self.tau = tau
         self.beta = beta
@@ -25,6 +29,7 @@ public struct HamiltonianConfiguration: Sendable, Codable, Equatable {
         self.ordering = ordering
         self.resetsWeightCostateEachStep = resetsWeightCostateEachStep
         self.stateCostateResetInterval = stateCostateResetInterval
+        self.gradientClip = gradientClip
     }
 
     /// The settings that reproduce `torch.optim.SGD(lr:momentum:dampening:)` at step τ.
@@ -50,6 +55,9 @@ public struct HamiltonianConfiguration: Sendable, Codable, Equatable {
         }
         if case .decay(_, _, let halfLife) = phi, !(halfLife > 0) {
             found.append("phi's half-life must be positive, got \(halfLife)")
+        }
+        if let gradientClip, !(gradientClip > 0) {
+            found.append("the gradient clip must be positive (or off), got \(gradientClip)")
         }
         if stateCostateResetInterval < 0 {
             found.append("the state-costate reset interval must be 0 (never) or positive, got \(stateCostateResetInterval)")

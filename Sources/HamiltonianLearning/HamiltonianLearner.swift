@@ -25,6 +25,7 @@ public final class HamiltonianLearner<Model: LearnableModel>: OnlineLearner {
     @usableFromInline var tau: Scalar = 1
     @usableFromInline var beta: Scalar = 0
     @usableFromInline var eta: Scalar = 0
+    @usableFromInline var clip: Scalar = .infinity
 
     /// Changes take effect at the next `learn`; invalid settings are a programmer error (check `problems`).
     public var configuration: HamiltonianConfiguration {
@@ -51,6 +52,7 @@ public final class HamiltonianLearner<Model: LearnableModel>: OnlineLearner {
         tau = Scalar(configuration.tau)
         beta = Scalar(configuration.beta)
         eta = Scalar(configuration.eta)
+        clip = configuration.gradientClip.map { Scalar($0) } ?? .infinity
     }
 
     public var inputCount: Int { model.inputCount }
@@ -103,7 +105,7 @@ public final class HamiltonianLearner<Model: LearnableModel>: OnlineLearner {
             step: EulerStep(tau: tau, eta: eta))
         WeightIntegrator.step(
             parameters: parameters.pointer, costate: parameterCostate.pointer, gradient: gradient.pointer,
-            count: parameters.count, tau: tau, beta: beta, eta: eta, ordering: configuration.ordering)
+            count: parameters.count, tau: tau, beta: beta, eta: eta, ordering: configuration.ordering, clip: clip)
         model.parametersDidChange(parameters.pointer)
         completedSteps += 1
         return value

@@ -32,13 +32,9 @@ public protocol LearnableModel: AnyObject {
 
     /// Zeroes the state costate z (not the state itself).
     func resetStateCostate()
-}
 
-extension LearnableModel {
-    /// Zeroes the recurrent state and everything carried with it.
-    public func resetState() {
-        for state in stateBuffers { state.buffer.zero() }
-    }
+    /// Zeroes the recurrent state and everything carried with it. Allocation-free.
+    func resetState()
 }
 
 /// One named piece of a model's recurrent state, with its shape, for checkpoints.

@@ -54,6 +54,7 @@ public final class MultilayerPerceptron<Scalar: Real & BinaryFloatingPoint>: Lea
     public var outputCount: Int { configuration.outputCount }
     public var stateBuffers: [StateBuffer<Scalar>] { [] }
     public func resetStateCostate() {}
+    public func resetState() {}
     public func parametersDidChange(_ parameters: UnsafeMutablePointer<Scalar>) {}
 
     public func initialize(parameters: UnsafeMutablePointer<Scalar>, generator: inout SeededGenerator) {

@@ -54,6 +54,30 @@ public enum AgentLearner {
         }
     }
 
+    /// The integrator's settings; a change applies from the next step.
+    public var configuration: HamiltonianConfiguration {
+        get {
+            switch self {
+            case .forecaster(let l): return l.configuration
+            case .mlp(let l): return l.configuration
+            }
+        }
+        nonmutating set {
+            switch self {
+            case .forecaster(let l): l.configuration = newValue
+            case .mlp(let l): l.configuration = newValue
+            }
+        }
+    }
+
+    /// Zeroes ω and z, keeping weights and state.
+    public func resetCostates() {
+        switch self {
+        case .forecaster(let l): l.resetCostates()
+        case .mlp(let l): l.resetCostates()
+        }
+    }
+
     public func forward(input: UnsafePointer<Float>) {
         switch self {
         case .forecaster(let l): l.forward(input: input)

@@ -9,6 +9,8 @@ public struct LearnOptions: Sendable {
     /// Seconds between progress lines on standard error (0: none).
     public var progressInterval: Double = 2
     public var classCount: Int?
+    /// Drift detection on the loss, with a score per step and alert lines (nil: off).
+    public var drift: DriftOptions? = DriftOptions()
 
     public init() {}
 }
@@ -22,4 +24,5 @@ public struct LearnSummary: Sendable, Equatable {
     /// Mean loss over the last `LossWindow.size` scored steps.
     public var recentMeanLoss = Double.nan
     public var checkpointsWritten = 0
+    public var driftAlerts = 0
 }

@@ -1,5 +1,6 @@
 import Glibc
 import HamiltonianLearning
+import DriftDetection
 import VectorStream
 
 /// The `hamlet learn` loop: records → learner → one JSON line per step, with checkpoints and progress.
@@ -18,6 +19,10 @@ public final class LearnSession {
     private var target: [Float]
     private var pendingInput: [Float]?
     private var summary = LearnSummary()
+    private var drift: DriftStage?
+    private var alerts: [DriftAlert] = []
+    private var boostRemaining = 0
+    private var unboostedBeta = 0.0
     private var losses = LossWindow()
 
     /// `pendingInput` comes from a checkpoint that was written between a forecast and its scoring.
@@ -32,6 +37,7 @@ public final class LearnSession {
         self.reader = reader
         self.output = output
         self.log = log
+        drift = options.drift.map { DriftStage($0) }
         input = [Float](repeating: 0, count: learner.inputCount)
         target = [Float](repeating: 0, count: learner.outputCount)
         if let pendingInput, options.task == .forecast {
@@ -100,15 +106,48 @@ public final class LearnSession {
         }
         losses.add(loss)
         let step = learner.stepCount
+        var score: Double?
+        if drift != nil, step > stepsBefore {
+            score = drift!.update(loss: Double(loss)) { alerts.append($0) }
+        }
         if step % Int64(options.outputEvery) == 0 {
             try output.writeLine(
                 PredictionLine.format(
-                    step: step, position: reader.positionName, index: record.line, loss: loss, predictionFields: fields))
+                    step: step, position: reader.positionName, index: record.line, loss: loss, score: score,
+                    predictionFields: fields))
         }
+        try reactToAlerts(step: step, index: record.line)
         if let path = options.checkpointPath, options.checkpointEvery > 0, step > stepsBefore,
             step % Int64(options.checkpointEvery) == 0
         {
             try writeCheckpoint(to: path)
+        }
+    }
+
+    /// Writes every alert of this step (never thinned by --every) and applies the configured reaction.
+    private func reactToAlerts(step: Int64, index: Int) throws(LearnError) {
+        if boostRemaining > 0 {
+            boostRemaining -= 1
+            if boostRemaining == 0 { learner.configuration.beta = unboostedBeta }
+        }
+        guard !alerts.isEmpty, let options = options.drift else { return }
+        defer { alerts.removeAll(keepingCapacity: true) }
+        var reaction = "none"
+        switch options.reaction {
+        case .none: break
+        case .boostPlasticity:
+            if boostRemaining == 0 { unboostedBeta = learner.configuration.beta }
+            learner.configuration.beta = unboostedBeta * options.boostFactor
+            boostRemaining = options.boostSteps
+            reaction = "beta ×\(options.boostFactor) for \(options.boostSteps) steps"
+        case .resetCostates:
+            learner.resetCostates()
+            reaction = "costates reset"
+        }
+        for alert in alerts {
+            summary.driftAlerts += 1
+            try output.writeLine(
+                PredictionLine.alert(alert, step: step, position: reader.positionName, index: index, reaction: reaction))
         }
     }
 

@@ -1,9 +1,18 @@
+import DriftDetection
 import Glibc
 
 /// One JSON object per step: `{"step":…,"line":…,"loss":…,"prediction":…}` ("frame" for audio).
 enum PredictionLine {
-    static func format(step: Int64, position: String, index: Int, loss: Float, predictionFields: String) -> String {
-        "{\"step\":\(step),\"\(position)\":\(index),\"loss\":\(number(loss)),\(predictionFields)}"
+    static func format(step: Int64, position: String, index: Int, loss: Float, score: Double?, predictionFields: String) -> String {
+        let scoreField = score.map { ",\"score\":\(number(Float($0)))" } ?? ""
+        return "{\"step\":\(step),\"\(position)\":\(index),\"loss\":\(number(loss))\(scoreField),\(predictionFields)}"
+    }
+
+    /// `{"alert":"drift","step":…,"detector":…,"kind":…,"statistic":…,"threshold":…,"reaction":…}`.
+    static func alert(_ alert: DriftAlert, step: Int64, position: String, index: Int, reaction: String) -> String {
+        "{\"alert\":\"drift\",\"step\":\(step),\"\(position)\":\(index),\"detector\":\"\(alert.detector)\","
+            + "\"kind\":\"\(alert.kind.rawValue)\",\"statistic\":\(number(Float(alert.statistic))),"
+            + "\"threshold\":\(number(Float(alert.threshold))),\"reaction\":\"\(reaction)\"}"
     }
 
     /// `"prediction":[…]`, or for a classifier the most likely class and the softmax probabilities.

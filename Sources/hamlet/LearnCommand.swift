@@ -46,6 +46,9 @@ struct LearnCommand: ParsableCommand {
     @OptionGroup(title: "Audio input")
     var audio: AudioOptions
 
+    @OptionGroup(title: "Drift detection")
+    var driftOptions: DriftCommandOptions
+
     @OptionGroup(title: "Model")
     var modelOptions: ModelOptions
 
@@ -97,6 +100,7 @@ struct LearnCommand: ParsableCommand {
                 printError(
                     "hamlet learn: \(summary.steps) steps from \(summary.records) records; "
                         + "mean loss of the last \(min(Int(summary.steps), 1000)) steps: \(summary.recentMeanLoss)"
+                        + (summary.driftAlerts > 0 ? "; \(summary.driftAlerts) drift alerts" : "")
                         + (summary.skippedLines > 0 ? "; skipped \(summary.skippedLines) bad lines" : "")
                         + (summary.nonFiniteLosses > 0
                             ? "; \(summary.nonFiniteLosses) predictions were not finite, so learning diverged: "

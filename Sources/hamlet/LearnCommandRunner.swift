@@ -26,6 +26,7 @@ struct LearnCommandRunner {
         options.checkpointEvery = command.checkpointEvery
         options.skipBad = command.skipBad
         options.progressInterval = command.quiet ? 0 : 2
+        options.drift = try command.driftOptions.options()
 
         var skipped = 0
         let first = try firstRecord(reader, skipBad: command.skipBad, skipped: &skipped)
@@ -35,7 +36,7 @@ struct LearnCommandRunner {
             ignored: list(command.ignore) ?? [])
 
         var model: ModelConfiguration
-        var hamiltonian = HamiltonianConfiguration()
+        var hamiltonian = HamiltonianConfiguration(gradientClip: 1)
         var checkpoint: SafeTensorsFile?
         let loss: LossFunction = command.task == .classify ? .softmaxCrossEntropy : .meanSquaredError
         let outputCount: Int

@@ -21,6 +21,9 @@ struct LearningOptions: ParsableArguments {
     @Option(help: "Zero the state costate z every N steps (costate mode; default never).")
     var stateCostateReset: Int?
 
+    @Option(help: "Clamp each gradient entry to ±c, a safety net against runaway learning (0: off; default 1).")
+    var gradientClip: Double?
+
     @Option(help: "Seed of the initial weights (default 0).")
     var seed: UInt64 = 0
 
@@ -32,6 +35,7 @@ struct LearningOptions: ParsableArguments {
         if let phi { result.phi = .constant(phi) }
         if let ordering { result.ordering = ordering }
         if let stateCostateReset { result.stateCostateResetInterval = stateCostateReset }
+        if let gradientClip { result.gradientClip = gradientClip == 0 ? nil : gradientClip }
         if !result.problems.isEmpty { throw ValidationError(result.problems.joined(separator: "; ")) }
         return result
     }

@@ -44,6 +44,26 @@ import Testing
         #expect(Self.allocations(of: learner, steps: 1_000) == 0)
     }
 
+    @Test("a step whose loss is not finite (state and ω reset) allocates nothing")
+    func nonFiniteStep() {
+        let learner = HamiltonianLearner(
+            model: Forecaster<Float>(.init(inputCount: 3, stateCount: 6, gradientMode: .traces)), configuration: .init())
+        let input: [Float] = [0.1, 0.2, 0.3], bad: [Float] = [.nan, 0, 0]
+        input.withUnsafeBufferPointer { i in
+            bad.withUnsafeBufferPointer { t in
+                learner.forward(input: i.baseAddress!)
+                learner.learn(target: t.baseAddress!)
+                hamlet_allocation_counting_begin()
+                for _ in 0..<100 {
+                    learner.forward(input: i.baseAddress!)
+                    learner.learn(target: t.baseAddress!)
+                }
+                #expect(hamlet_allocation_counting_end() == 0)
+            }
+        }
+        #expect(learner.nonFiniteLosses == 101)
+    }
+
     @Test("an MLP step allocates nothing, in both orderings", arguments: UpdateOrdering.allCases)
     func mlp(ordering: UpdateOrdering) {
         let learner = HamiltonianLearner(

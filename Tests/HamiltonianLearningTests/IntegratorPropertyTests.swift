@@ -82,6 +82,24 @@ import Testing
         }
     }
 
+    @Test("a gradient clip c bounds each weight's first move by τβ·τc, and is exact HL when off")
+    func gradientClip() {
+        let configuration = MLPConfiguration(inputCount: 4, hiddenCounts: [8], outputCount: 3)
+        let (tau, beta, clip) = (0.5, 0.2, 1e-3)
+        let clipped = HamiltonianLearner(
+            model: MultilayerPerceptron<Double>(configuration),
+            configuration: .init(tau: tau, beta: beta, eta: 0.3, gradientClip: clip), seed: 4)
+        let exact = HamiltonianLearner(
+            model: MultilayerPerceptron<Double>(configuration), configuration: .init(tau: tau, beta: beta, eta: 0.3), seed: 4)
+        let before = clipped.parameters.array
+        let input = [10.0, -8.0, 6.0, 4.0], target = [30.0, -20.0, 5.0]
+        clipped.step(input: input, target: target)
+        exact.step(input: input, target: target)
+        let moves = zip(clipped.parameters.array, before).map { abs($0 - $1) }
+        #expect(moves.max()! <= tau * beta * tau * clip * (1 + 1e-12))
+        #expect(zip(exact.parameters.array, before).map { abs($0 - $1) }.max()! > 100 * tau * beta * tau * clip)
+    }
+
     @Test("|λ| < 1 at all times, even under violent learning and extreme parameters")
     func stability() {
         let configuration = ForecasterConfiguration(inputCount: 2, stateCount: 16, gradientMode: .traces)

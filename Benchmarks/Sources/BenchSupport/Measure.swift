@@ -27,7 +27,17 @@ public final class ResidentMemoryProbe {
     public init() {}
     deinit { buffer.deallocate() }
 
-    public func sample() -> (rssKB: Int, peakKB: Int)? {
+    /// VmRSS (all resident pages), RssAnon (heap, stacks: what a leak grows), RssFile (mapped
+    /// files: code and data of the executable and libraries, paged in when first run) and VmHWM.
+    public struct Sample: Sendable {
+        public var rssKB, anonymousKB, fileKB, peakKB: Int
+
+        public init(rssKB: Int, anonymousKB: Int, fileKB: Int, peakKB: Int) {
+            (self.rssKB, self.anonymousKB, self.fileKB, self.peakKB) = (rssKB, anonymousKB, fileKB, peakKB)
+        }
+    }
+
+    public func sample() -> Sample? {
         let fd = open("/proc/self/status", O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -38,7 +48,7 @@ public final class ResidentMemoryProbe {
             length += n
         }
         guard let rss = field("VmRSS:", length), let peak = field("VmHWM:", length) else { return nil }
-        return (rss, peak)
+        return Sample(rssKB: rss, anonymousKB: field("RssAnon:", length) ?? -1, fileKB: field("RssFile:", length) ?? -1, peakKB: peak)
     }
 
     private func field(_ name: StaticString, _ length: Int) -> Int? {
@@ -170,4 +180,10 @@ public func jsonString(_ s: String) -> String {
 
 public func jsonNumber(_ v: Double) -> String {
     v.isFinite ? "\(v)" : "null"
+}
+
+/// Writes a line to standard error with write(2) (no shared C `FILE *`, so fine from any thread).
+public func printError(_ line: String) {
+    var text = line + "\n"
+    text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
 }

@@ -14,11 +14,12 @@ where Optimizer.Scalar == Model.Scalar {
     public let loss: LossFunction
     public let parameters: ScalarBuffer<Scalar>
     public let prediction: ScalarBuffer<Scalar>
-    public private(set) var stepCount: Int64 = 0
+    public var stepCount: Int64 { completedSteps }
+    @usableFromInline var completedSteps: Int64 = 0
     /// ∂L/∂θ of the last `learn`.
     public let gradient: ScalarBuffer<Scalar>
-    private let outputGradient: ScalarBuffer<Scalar>
-    private let truncation: TruncatedBackpropagation<Scalar>?
+    @usableFromInline let outputGradient: ScalarBuffer<Scalar>
+    @usableFromInline let truncation: TruncatedBackpropagation<Scalar>?
 
     /// `bpttWindow` (forecasters only) switches the recurrent gradient to truncated BPTT.
     public init(model: Model, optimizer: Optimizer, loss: LossFunction = .meanSquaredError, seed: UInt64 = 0, bpttWindow: Int? = nil) {
@@ -50,12 +51,14 @@ where Optimizer.Scalar == Model.Scalar {
         model.parametersDidChange(parameters.pointer)
     }
 
+    @inlinable
     public func forward(input: UnsafePointer<Scalar>) {
         truncation?.capture(input: input)
         model.forward(input: input, parameters: parameters.pointer, output: prediction.pointer)
     }
 
     /// Computes ∂L/∂θ into `gradient` and advances the state, without changing θ.
+    @inlinable
     public func computeGradient(target: UnsafePointer<Scalar>?) -> Scalar {
         var value = Scalar.nan
         if let target {
@@ -72,14 +75,14 @@ where Optimizer.Scalar == Model.Scalar {
         return value
     }
 
-    @discardableResult
+    @inlinable @discardableResult
     public func learn(target: UnsafePointer<Scalar>?) -> Scalar {
         let value = computeGradient(target: target)
         if target != nil {
             optimizer.update(parameters: parameters.pointer, gradient: gradient.pointer, count: parameters.count)
             model.parametersDidChange(parameters.pointer)
         }
-        stepCount += 1
+        completedSteps += 1
         return value
     }
 }

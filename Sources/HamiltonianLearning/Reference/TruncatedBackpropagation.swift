@@ -4,11 +4,11 @@ import RealModule
 /// back-propagates the current loss through them. Reference only: memory grows with the window.
 public final class TruncatedBackpropagation<Scalar: Real & BinaryFloatingPoint> {
     public let window: Int
-    let layer: DiagonalRecurrentLayer<Scalar>
-    private let pastRe, pastIm, pastInput: ScalarBuffer<Scalar>
-    private let pendingRe, pendingIm, pendingInput, adjointRe, adjointIm: ScalarBuffer<Scalar>
-    private var filled = 0
-    private var head = 0
+    @usableFromInline let layer: DiagonalRecurrentLayer<Scalar>
+    @usableFromInline let pastRe, pastIm, pastInput: ScalarBuffer<Scalar>
+    @usableFromInline let pendingRe, pendingIm, pendingInput, adjointRe, adjointIm: ScalarBuffer<Scalar>
+    @usableFromInline var filled = 0
+    @usableFromInline var head = 0
 
     public init(layer: DiagonalRecurrentLayer<Scalar>, window: Int) {
         precondition(window >= 1, "the BPTT window must hold at least one step")
@@ -26,6 +26,7 @@ public final class TruncatedBackpropagation<Scalar: Real & BinaryFloatingPoint> 
     }
 
     /// Records h_t and u_t; call before the model's backward moves h on.
+    @inlinable
     func capture(input u: UnsafePointer<Scalar>) {
         pendingRe.pointer.update(from: layer.hRe.pointer, count: layer.stateCount)
         pendingIm.pointer.update(from: layer.hIm.pointer, count: layer.stateCount)
@@ -34,6 +35,7 @@ public final class TruncatedBackpropagation<Scalar: Real & BinaryFloatingPoint> 
 
     /// Replaces the layer's λ and B gradients by the window-truncated BPTT ones, using
     /// δ_t = ∂L/∂h_t left by the model's backward, then stores the captured step.
+    @inlinable
     func overwriteGradient(into g: UnsafeMutablePointer<Scalar>) {
         let (n, i) = (layer.stateCount, layer.inputCount)
         adjointRe.pointer.update(from: layer.deltaRe.pointer, count: n)

@@ -1,0 +1,40 @@
+import DriftDetection
+import VectorStream
+
+/// `hamlet evaluate`: forecasts a stream with known change points and scores each detector's
+/// alerts on the learner's loss by delay, misses and false alarms.
+public struct DriftEvaluation {
+    public let changePoints: [Int]
+    public let maximumDelay: Int
+    public let options: DriftOptions
+
+    public init(changePoints: [Int], maximumDelay: Int = 1000, options: DriftOptions) {
+        self.changePoints = changePoints
+        self.maximumDelay = maximumDelay
+        self.options = options
+    }
+
+    /// Learns from every record of `source` (forecasting the next one) and returns a report per detector,
+    /// with alerts placed at the index of the record whose arrival revealed the error.
+    public func run(source: any RecordSource, learner: AgentLearner, columns: [Int]) throws(VectorInputError) -> [(String, DetectionReport)] {
+        var stage = DriftStage(options)
+        var alerts: [String: [Int]] = [:]
+        var input = [Float](repeating: 0, count: columns.count)
+        var records = 0
+        var hasPrediction = false
+        while let record = try source.next() {
+            for (slot, column) in columns.enumerated() { input[slot] = Float(record.values[column]) }
+            if hasPrediction {
+                let loss = input.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
+                _ = stage.update(loss: Double(loss)) { alerts[$0.detector, default: []].append(records) }
+            }
+            input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
+            hasPrediction = true
+            records += 1
+        }
+        let evaluator = DetectionEvaluator(maximumDelay: maximumDelay)
+        return options.detectors.map { detector in
+            (detector.rawValue, evaluator.report(alerts: alerts[detector.rawValue] ?? [], changePoints: changePoints, sampleCount: records))
+        }
+    }
+}

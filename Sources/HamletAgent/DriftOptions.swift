@@ -1,0 +1,38 @@
+import DriftDetection
+
+/// Which drift detectors watch the learner's loss, how alerts are gated, and what happens on drift.
+public struct DriftOptions: Sendable, Equatable {
+    public enum Detector: String, Sendable, CaseIterable {
+        case cusum
+        case adwin
+        case pageHinkley = "page-hinkley"
+        /// An alert when the anomaly score crosses its threshold.
+        case anomalyScore = "anomaly-score"
+    }
+
+    /// What the agent does to the learner when drift is detected (off by default).
+    public enum Reaction: String, Sendable, CaseIterable {
+        case none
+        /// Multiply β by `boostFactor` for `boostSteps` steps, then restore it.
+        case boostPlasticity = "boost-plasticity"
+        /// Zero ω and z, so old momentum and error memory do not slow re-learning.
+        case resetCostates = "reset-costates"
+    }
+
+    public var detectors: [Detector] = [.cusum, .adwin, .anomalyScore]
+    /// The gates; its warm-up is counted in learning steps and covers the learner's first convergence.
+    public var monitor = DriftMonitorConfiguration(warmUpSamples: 5000)
+    public var anomaly = AnomalyScoreConfiguration()
+    public var reaction: Reaction = .none
+    public var boostFactor = 3.0
+    public var boostSteps = 1000
+
+    public init() {}
+
+    public var problems: [String] {
+        var found = monitor.problems + anomaly.problems
+        if !(boostFactor.isFinite && boostFactor > 0) { found.append("the plasticity boost factor must be positive, got \(boostFactor)") }
+        if boostSteps < 1 { found.append("the plasticity boost must last at least 1 step, got \(boostSteps)") }
+        return found
+    }
+}

@@ -1,0 +1,58 @@
+import DriftDetection
+import RealModule
+
+/// The detectors and the anomaly score over the learner's loss, one update per learning step.
+///
+/// They watch log(loss): a squared error is heavy-tailed and its log is close to Gaussian, which
+/// is what CUSUM's σ limits and the anomaly score's tail probability assume. Only rises of the
+/// error alert: a falling error is the learner getting better, not the world changing.
+/// Allocation-free per update; one thread.
+public struct DriftStage {
+    public let options: DriftOptions
+    private var cusum: DriftMonitor<CUSUMChart>?
+    private var adwin: DriftMonitor<ADWIN>?
+    private var pageHinkley: DriftMonitor<PageHinkley>?
+    private var anomaly: DriftMonitor<AnomalyScore>
+    private let anomalyAlerts: Bool
+    public private(set) var alertCount = 0
+    private var warmUpSeen = 0
+
+    public init(_ options: DriftOptions) {
+        precondition(options.problems.isEmpty, options.problems.joined(separator: "; "))
+        self.options = options
+        let detectors = Set(options.detectors)
+        var gates = options.monitor
+        gates.warmUpSamples = 0
+        cusum = detectors.contains(.cusum) ? DriftMonitor(CUSUMChart(), gates) : nil
+        adwin = detectors.contains(.adwin) ? DriftMonitor(ADWIN(), gates) : nil
+        pageHinkley = detectors.contains(.pageHinkley) ? DriftMonitor(PageHinkley(), gates) : nil
+        anomaly = DriftMonitor(AnomalyScore(options.anomaly), gates)
+        anomalyAlerts = detectors.contains(.anomalyScore)
+    }
+
+    /// The anomaly score in [0, 1] after the latest loss.
+    public var score: Double { anomaly.detector.score }
+
+    /// Feeds one loss (non-finite losses are counted but not learned from by the detectors)
+    /// and reports each alert through `onAlert`; returns the anomaly score.
+    public mutating func update(loss: Double, onAlert: (DriftAlert) -> Void) -> Double {
+        warmUpSeen += 1
+        guard warmUpSeen > options.monitor.warmUpSamples else { return score }
+        let x = Self.logFloor.isLess(than: loss) ? Double.log(loss) : Double.log(Self.logFloor)
+        let value = loss.isFinite ? x : .nan
+        if let alert = cusum?.update(value) { report(alert, onAlert) }
+        if let alert = adwin?.update(value) { report(alert, onAlert) }
+        if let alert = pageHinkley?.update(value) { report(alert, onAlert) }
+        if let alert = anomaly.update(value), anomalyAlerts { report(alert, onAlert) }
+        return score
+    }
+
+    /// Losses below this (an exact forecast) are treated as this, so the log stays finite.
+    static let logFloor = 1e-12
+
+    private mutating func report(_ alert: DriftAlert, _ onAlert: (DriftAlert) -> Void) {
+        guard alert.kind != .decrease else { return }
+        alertCount += 1
+        onAlert(alert)
+    }
+}
