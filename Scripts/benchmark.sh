@@ -2,6 +2,7 @@
 # Speed of the Hamiltonian learner against its PyTorch peer, on this machine, in one run.
 #
 #   Scripts/benchmark.sh            # build hamlet-bench (release), run it and Scripts/benchmark_pytorch.py
+#   HAMLET_TARGET_CPU=haswell Scripts/benchmark.sh   # also let the compiler use AVX2/FMA (as PyTorch's kernels do)
 #
 # Prints the machine, the Swift table (ns/step, steps/s, mallocs/step), PyTorch's µs/step and the
 # ratio Swift steps/s ÷ PyTorch steps/s per gradient mode. Both sides use SGD(lr 0.003, momentum 0.5)
@@ -19,10 +20,16 @@ cpu="$(lscpu 2>/dev/null | grep 'Model name' | sed 's/^Model name:[[:space:]]*//
 echo "CPU: ${cpu:-unknown}; nproc: $(nproc)"
 echo "Swift: $(swift --version 2>&1 | head -1)"
 
-echo "== building hamlet-bench (release)"
-swift build -c release --package-path "$BENCH_PKG" --scratch-path "$BENCH_PKG/.build" --product hamlet-bench >"$OUT/build.log" 2>&1 \
+CPU_FLAGS=()
+SCRATCH="$BENCH_PKG/.build"
+if [[ -n "${HAMLET_TARGET_CPU:-}" ]]; then
+    CPU_FLAGS=(-Xswiftc -target-cpu -Xswiftc "$HAMLET_TARGET_CPU")
+    SCRATCH="$BENCH_PKG/.build-$HAMLET_TARGET_CPU"
+fi
+echo "== building hamlet-bench (release${HAMLET_TARGET_CPU:+, target CPU $HAMLET_TARGET_CPU})"
+swift build -c release --package-path "$BENCH_PKG" --scratch-path "$SCRATCH" "${CPU_FLAGS[@]}" --product hamlet-bench >"$OUT/build.log" 2>&1 \
     || { cat "$OUT/build.log"; echo "benchmark.sh: build failed" >&2; exit 1; }
-BIN="$(swift build -c release --package-path "$BENCH_PKG" --scratch-path "$BENCH_PKG/.build" --show-bin-path)/hamlet-bench"
+BIN="$(swift build -c release --package-path "$BENCH_PKG" --scratch-path "$SCRATCH" "${CPU_FLAGS[@]}" --show-bin-path)/hamlet-bench"
 
 echo "== Swift: hamlet-bench (20,000 steps × 5 repetitions per row)"
 "$BIN" --json >"$OUT/swift.json"

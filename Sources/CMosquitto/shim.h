@@ -1,10 +1,12 @@
 #ifndef HAMLET_CMOSQUITTO_SHIM_H
 #define HAMLET_CMOSQUITTO_SHIM_H
-#include <errno.h>
 #include <mosquitto.h>
 #include <mqtt_protocol.h> /* MQTT_PROP_* (v5 property ids) and MQTT_RC_* reason codes */
+#include <sys/prctl.h>
 
-/* errno of the calling thread, read right after a libmosquitto call returned MOSQ_ERR_ERRNO. */
-static inline int hamlet_mosquitto_errno(void) { return errno; }
+/* Names the calling thread (visible in top -H, gdb); prctl is variadic, so it needs a shim. */
+static inline int hamlet_mqtt_set_thread_name(const char *name) {
+    return prctl(PR_SET_NAME, (unsigned long)name, 0UL, 0UL, 0UL);
+}
 
 #endif

@@ -53,16 +53,35 @@ enum DenseKernels {
         }
     }
 
-    /// G[r, c] = scale · u[r] v[c]  (overwrites: every gradient slot is written once per step)
+    /// Delivers G[r, c] = scale · u[r] v[c] for the row-major block at `offset` to `sink`.
     @inlinable
-    static func outer<T: BinaryFloatingPoint>(
-        _ u: UnsafePointer<T>, _ v: UnsafePointer<T>, rows: Int, columns: Int,
-        into g: UnsafeMutablePointer<T>, scale: T = 1
+    static func outer<S: GradientSink>(
+        _ u: UnsafePointer<S.Scalar>, _ v: UnsafePointer<S.Scalar>, rows: Int, columns: Int,
+        into sink: S, at offset: Int, scale: S.Scalar = 1
     ) {
+        for r in 0..<rows { sink.acceptRow(scale: scale * u[r], values: v, count: columns, at: offset + r * columns) }
+    }
+
+    /// x (+)= scale · Aᵀ gy and delivers the gradient gy ⊗ v of A to `sink`, row by row, so each
+    /// row of A is read for the product just before the sink updates it, while it is in cache.
+    @inlinable
+    static func transposedProductThenOuter<S: GradientSink>(
+        _ a: UnsafePointer<S.Scalar>, rows: Int, columns: Int, _ gy: UnsafePointer<S.Scalar>,
+        into x: UnsafeMutablePointer<S.Scalar>, scale: S.Scalar = 1, outerWith v: UnsafePointer<S.Scalar>,
+        sink: S, at offset: Int
+    ) {
+        x.update(repeating: 0, count: columns)
         for r in 0..<rows {
-            let row = g + r * columns
-            let ur = scale * u[r]
-            for c in 0..<columns { row[c] = ur * v[c] }
+            let row = a + r * columns
+            let g = scale * gy[r]
+            for c in 0..<columns { x[c] += row[c] * g }
+            sink.acceptRow(scale: gy[r], values: v, count: columns, at: offset + r * columns)
         }
+    }
+
+    /// Delivers values[k] for parameters offset..<offset+count.
+    @inlinable
+    static func deliver<S: GradientSink>(_ values: UnsafePointer<S.Scalar>, count: Int, into sink: S, at offset: Int) {
+        sink.acceptRow(scale: 1, values: values, count: count, at: offset)
     }
 }

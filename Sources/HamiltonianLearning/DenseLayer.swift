@@ -28,23 +28,26 @@ public struct DenseLayer: Sendable, Equatable {
         for i in 0..<outputCount { y[i] = activation.apply(a[i]) }
     }
 
-    /// Turns ∂/∂y into ∂/∂a in place, writes ∂/∂W and ∂/∂b, and, if asked, ∂/∂x. Allocation-free.
+    /// Turns ∂/∂y into ∂/∂a in place, writes ∂/∂x if asked (reading W first), then delivers
+    /// ∂/∂W and ∂/∂b to `sink`. Allocation-free.
     @inlinable
-    public func backward<T: Real & BinaryFloatingPoint>(
-        input x: UnsafePointer<T>, parameters: UnsafePointer<T>,
-        preactivation a: UnsafePointer<T>, output y: UnsafePointer<T>,
-        outputGradient gy: UnsafeMutablePointer<T>, gradient: UnsafeMutablePointer<T>,
-        inputGradient gx: UnsafeMutablePointer<T>?
-    ) {
+    public func backward<S: GradientSink>(
+        input x: UnsafePointer<S.Scalar>, parameters: UnsafePointer<S.Scalar>,
+        preactivation a: UnsafePointer<S.Scalar>, output y: UnsafePointer<S.Scalar>,
+        outputGradient gy: UnsafeMutablePointer<S.Scalar>, sink: S,
+        inputGradient gx: UnsafeMutablePointer<S.Scalar>?
+    ) where S.Scalar: Real {
         if activation != .identity {
             for i in 0..<outputCount { gy[i] *= activation.derivative(preactivation: a[i], output: y[i]) }
         }
-        DenseKernels.outer(gy, x, rows: outputCount, columns: inputCount, into: gradient + weightOffset)
-        (gradient + biasOffset).update(from: gy, count: outputCount)
         if let gx {
-            DenseKernels.multiplyTransposed(
-                parameters + weightOffset, rows: outputCount, columns: inputCount, gy, into: gx, accumulate: false)
+            DenseKernels.transposedProductThenOuter(
+                parameters + weightOffset, rows: outputCount, columns: inputCount, gy, into: gx, outerWith: x, sink: sink,
+                at: weightOffset)
+        } else {
+            DenseKernels.outer(gy, x, rows: outputCount, columns: inputCount, into: sink, at: weightOffset)
         }
+        DenseKernels.deliver(gy, count: outputCount, into: sink, at: biasOffset)
     }
 
     /// Kaiming-uniform weights and biases, as PyTorch's `nn.Linear` default.

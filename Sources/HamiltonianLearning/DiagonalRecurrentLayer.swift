@@ -22,7 +22,8 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
     // Derived from θ by `parametersDidChange`.
     @usableFromInline let lambdaRe, lambdaIm, expNu, expPhase: ScalarBuffer<Scalar>
     // Per-step scratch.
-    @usableFromInline let negatedHIm, deltaRe, deltaIm, gLambdaRe, gLambdaIm: ScalarBuffer<Scalar>
+    @usableFromInline let negatedHIm, deltaRe, deltaIm, gLambdaRe, gLambdaIm, previousRe, previousIm: ScalarBuffer<Scalar>
+    @usableFromInline let rowRe, rowIm: ScalarBuffer<Scalar>
 
     public init(
         inputCount: Int, stateCount: Int, hiddenCount: Int, gradientMode: RecurrentGradientMode,
@@ -60,6 +61,10 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
         deltaIm = ScalarBuffer(count: n)
         gLambdaRe = ScalarBuffer(count: n)
         gLambdaIm = ScalarBuffer(count: n)
+        previousRe = ScalarBuffer(count: n)
+        previousIm = ScalarBuffer(count: n)
+        rowRe = ScalarBuffer(count: inputCount)
+        rowIm = ScalarBuffer(count: inputCount)
         var named = [StateBuffer(name: "h_re", shape: [n], buffer: hRe), StateBuffer(name: "h_im", shape: [n], buffer: hIm)]
         switch gradientMode {
         case .costate:
@@ -139,33 +144,39 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
         DenseKernels.multiply(p + cImOffset, rows: hiddenCount, columns: stateCount, negatedHIm.pointer, into: a, accumulate: true)
     }
 
-    /// Given ga = ∂(φL)/∂a for the last forward, writes ∂H'/∂θ of this layer, then advances
-    /// h (and z or the traces) by one step with input u.
+    /// Given ga = ∂(φL)/∂a for the last forward, delivers ∂H'/∂θ of this layer to `sink` and
+    /// advances h (and z or the traces) by one step with input u and the θ of before the step.
+    ///
+    /// Order matters when the sink updates θ: C is read (for δ) before its entries are delivered,
+    /// and the state advances (reading B and λ) before B's, ν's and ϕ's are.
     @inlinable
-    public func backward(
+    public func backward<S: GradientSink>(
         input u: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, outputGradient ga: UnsafePointer<Scalar>,
-        gradient g: UnsafeMutablePointer<Scalar>, step: EulerStep<Scalar>
-    ) {
+        sink: S, step: EulerStep<Scalar>
+    ) where S.Scalar == Scalar {
         let (n, i, h) = (stateCount, inputCount, hiddenCount)
-        DenseKernels.outer(ga, hRe.pointer, rows: h, columns: n, into: g + cReOffset)
-        DenseKernels.outer(ga, negatedHIm.pointer, rows: h, columns: n, into: g + cImOffset)
-        DenseKernels.outer(ga, u, rows: h, columns: i, into: g + dOffset)
-        (g + biasOffset).update(from: ga, count: h)
         // δ = φ ∂L/∂h as a complex vector: δ = Cᴴ ga restricted to the real read-out.
-        DenseKernels.multiplyTransposed(p + cReOffset, rows: h, columns: n, ga, into: deltaRe.pointer, accumulate: false)
-        DenseKernels.multiplyTransposed(
-            p + cImOffset, rows: h, columns: n, ga, into: deltaIm.pointer, accumulate: false, scale: -1)
-        switch gradientMode {
-        case .traces: tracesGradientAndAdvance(input: u, gradient: g)
-        case .costate: costateGradientAndAdvance(input: u, gradient: g, step: step)
-        }
-        chainLambdaGradient(into: g)
+        DenseKernels.transposedProductThenOuter(
+            p + cReOffset, rows: h, columns: n, ga, into: deltaRe.pointer, outerWith: hRe.pointer, sink: sink, at: cReOffset)
+        DenseKernels.transposedProductThenOuter(
+            p + cImOffset, rows: h, columns: n, ga, into: deltaIm.pointer, scale: -1, outerWith: negatedHIm.pointer,
+            sink: sink, at: cImOffset)
+        DenseKernels.outer(ga, u, rows: h, columns: i, into: sink, at: dOffset)
+        DenseKernels.deliver(ga, count: h, into: sink, at: biasOffset)
+        previousRe.pointer.update(from: hRe.pointer, count: n)
+        previousIm.pointer.update(from: hIm.pointer, count: n)
         advanceState(input: u, parameters: p)
+        switch gradientMode {
+        case .traces: tracesGradientAndAdvance(input: u, sink: sink)
+        case .costate: costateGradientAndAdvance(input: u, sink: sink, step: step)
+        }
+        chainLambdaGradient(into: sink)
     }
 
-    /// ∂L/∂λ = conj(e) δ and ∂L/∂B = conj(E) δ (exact RTRL), then e ← λe + h, E ← λE + 1uᵀ.
+    /// ∂L/∂λ = conj(e) δ and ∂L/∂B = conj(E) δ (exact RTRL), then e ← λe + h, E ← λE + 1uᵀ,
+    /// with h the state before this step.
     @inlinable
-    func tracesGradientAndAdvance(input u: UnsafePointer<Scalar>, gradient g: UnsafeMutablePointer<Scalar>) {
+    func tracesGradientAndAdvance<S: GradientSink>(input u: UnsafePointer<Scalar>, sink: S) where S.Scalar == Scalar {
         let i = inputCount
         for n in 0..<stateCount {
             let (dr, di) = (deltaRe[n], deltaIm[n])
@@ -173,12 +184,11 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
             let (er, ei) = (eRe[n], eIm[n])
             gLambdaRe[n] = er * dr + ei * di
             gLambdaIm[n] = er * di - ei * dr
-            eRe[n] = lr * er - li * ei + hRe[n]
-            eIm[n] = lr * ei + li * er + hIm[n]
+            eRe[n] = lr * er - li * ei + previousRe[n]
+            eIm[n] = lr * ei + li * er + previousIm[n]
             let tRe = traceBRe.pointer + n * i
             let tIm = traceBIm.pointer + n * i
-            let gRe = g + bReOffset + n * i
-            let gIm = g + bImOffset + n * i
+            let (gRe, gIm) = (rowRe.pointer, rowIm.pointer)
             for j in 0..<i {
                 let (tr, ti) = (tRe[j], tIm[j])
                 gRe[j] = tr * dr + ti * di
@@ -186,24 +196,27 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
                 tRe[j] = lr * tr - li * ti + u[j]
                 tIm[j] = lr * ti + li * tr
             }
+            sink.acceptRow(scale: 1, values: gRe, count: i, at: bReOffset + n * i)
+            sink.acceptRow(scale: 1, values: gIm, count: i, at: bImOffset + n * i)
         }
     }
 
-    /// ∂H'/∂λ = conj(h) z / τ and ∂H'/∂B = z uᵀ / τ (the zᵀḣ term), then z ← (conj λ − τη) z + τδ.
+    /// ∂H'/∂λ = conj(h) z / τ and ∂H'/∂B = z uᵀ / τ (the zᵀḣ term), then z ← (conj λ − τη) z + τδ,
+    /// with h the state before this step.
     @inlinable
-    func costateGradientAndAdvance(
-        input u: UnsafePointer<Scalar>, gradient g: UnsafeMutablePointer<Scalar>, step: EulerStep<Scalar>
-    ) {
+    func costateGradientAndAdvance<S: GradientSink>(
+        input u: UnsafePointer<Scalar>, sink: S, step: EulerStep<Scalar>
+    ) where S.Scalar == Scalar {
         let i = inputCount
         let inverseTau = 1 / step.tau
         let damping = step.tau * step.eta
         for n in 0..<stateCount {
             let (zr, zi) = (zRe[n], zIm[n])
-            let (hr, hi) = (hRe[n], hIm[n])
+            let (hr, hi) = (previousRe[n], previousIm[n])
             gLambdaRe[n] = (hr * zr + hi * zi) * inverseTau
             gLambdaIm[n] = (hr * zi - hi * zr) * inverseTau
-            DenseKernels.outer(zRe.pointer + n, u, rows: 1, columns: i, into: g + bReOffset + n * i, scale: inverseTau)
-            DenseKernels.outer(zIm.pointer + n, u, rows: 1, columns: i, into: g + bImOffset + n * i, scale: inverseTau)
+            DenseKernels.outer(zRe.pointer + n, u, rows: 1, columns: i, into: sink, at: bReOffset + n * i, scale: inverseTau)
+            DenseKernels.outer(zIm.pointer + n, u, rows: 1, columns: i, into: sink, at: bImOffset + n * i, scale: inverseTau)
             let (lr, li) = (lambdaRe[n], lambdaIm[n])
             zRe[n] = (lr - damping) * zr + li * zi + step.tau * deltaRe[n]
             zIm[n] = (lr - damping) * zi - li * zr + step.tau * deltaIm[n]
@@ -212,14 +225,14 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
 
     /// From ∂/∂λ to ∂/∂ν and ∂/∂ϕ through λ = exp(w), w = −e^ν + i e^ϕ.
     @inlinable
-    func chainLambdaGradient(into g: UnsafeMutablePointer<Scalar>) {
+    func chainLambdaGradient<S: GradientSink>(into sink: S) where S.Scalar == Scalar {
         for n in 0..<stateCount {
             let (lr, li) = (lambdaRe[n], lambdaIm[n])
             let (gr, gi) = (gLambdaRe[n], gLambdaIm[n])
             let gwRe = lr * gr + li * gi
             let gwIm = lr * gi - li * gr
-            g[nuOffset + n] = -expNu[n] * gwRe
-            g[phaseOffset + n] = expPhase[n] * gwIm
+            sink.accept(-expNu[n] * gwRe, at: nuOffset + n)
+            sink.accept(expPhase[n] * gwIm, at: phaseOffset + n)
         }
     }
 

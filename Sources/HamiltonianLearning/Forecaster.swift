@@ -79,20 +79,20 @@ public final class Forecaster<Scalar: Real & BinaryFloatingPoint>: LearnableMode
     }
 
     @inlinable
-    public func backward(
-        parameters p: UnsafePointer<Scalar>, outputGradient gy: UnsafeMutablePointer<Scalar>,
-        gradient g: UnsafeMutablePointer<Scalar>, step: EulerStep<Scalar>
-    ) {
+    public func backward<Sink: GradientSink>(
+        parameters p: UnsafePointer<Scalar>, outputGradient gy: UnsafeMutablePointer<Scalar>, sink: Sink,
+        step: EulerStep<Scalar>
+    ) where Sink.Scalar == Scalar {
         let u = UnsafePointer(inputCopy.pointer)
-        DenseKernels.outer(gy, u, rows: outputCount, columns: inputCount, into: g + skipOffset)
+        DenseKernels.outer(gy, u, rows: outputCount, columns: inputCount, into: sink, at: skipOffset)
         readout.backward(
             input: activated.pointer, parameters: p, preactivation: readoutPreactivation.pointer,
-            output: readoutPreactivation.pointer, outputGradient: gy, gradient: g,
+            output: readoutPreactivation.pointer, outputGradient: gy, sink: sink,
             inputGradient: activatedGradient.pointer)
         let activation = configuration.activation
         for k in 0..<configuration.hiddenCount {
             activatedGradient[k] *= activation.derivative(preactivation: preactivation[k], output: activated[k])
         }
-        recurrent.backward(input: u, parameters: p, outputGradient: activatedGradient.pointer, gradient: g, step: step)
+        recurrent.backward(input: u, parameters: p, outputGradient: activatedGradient.pointer, sink: sink, step: step)
     }
 }

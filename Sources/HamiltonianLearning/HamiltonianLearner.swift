@@ -3,7 +3,8 @@ import RealModule
 /// Hamiltonian Learning on a model: one explicit Euler step of (E1)–(E4) per sample,
 /// costates started at zero and integrated forward (design note §2).
 ///
-/// Memory is fixed at construction (θ, ω, the gradient and the model's own buffers);
+/// Memory is fixed at construction (θ, ω and the model's own buffers); each gradient entry is
+/// integrated as the backward pass produces it, so no gradient vector is stored;
 /// `forward` and `learn` allocate nothing. Not thread-safe: one thread drives it.
 public final class HamiltonianLearner<Model: LearnableModel>: OnlineLearner {
     public typealias Scalar = Model.Scalar
@@ -20,7 +21,6 @@ public final class HamiltonianLearner<Model: LearnableModel>: OnlineLearner {
     /// Steps whose loss was NaN or infinite: they taught nothing and reset the state and ω.
     public var nonFiniteLosses: Int64 { skippedSteps }
     @usableFromInline var skippedSteps: Int64 = 0
-    @usableFromInline let gradient: ScalarBuffer<Scalar>
     @usableFromInline let outputGradient: ScalarBuffer<Scalar>
     @usableFromInline var tau: Scalar = 1
     @usableFromInline var beta: Scalar = 0
@@ -38,7 +38,6 @@ public final class HamiltonianLearner<Model: LearnableModel>: OnlineLearner {
         self.loss = loss
         parameters = ScalarBuffer(count: model.layout.count)
         parameterCostate = ScalarBuffer(count: model.layout.count)
-        gradient = ScalarBuffer(count: model.layout.count)
         prediction = ScalarBuffer(count: model.outputCount)
         outputGradient = ScalarBuffer(count: model.outputCount)
         var generator = SeededGenerator(seed: seed)
@@ -100,12 +99,17 @@ public final class HamiltonianLearner<Model: LearnableModel>: OnlineLearner {
         if configuration.resetsWeightCostateEachStep { parameterCostate.zero() }
         let interval = configuration.stateCostateResetInterval
         if interval > 0, completedSteps > 0, completedSteps % Int64(interval) == 0 { model.resetStateCostate() }
-        model.backward(
-            parameters: parameters.pointer, outputGradient: outputGradient.pointer, gradient: gradient.pointer,
-            step: EulerStep(tau: tau, eta: eta))
-        WeightIntegrator.step(
-            parameters: parameters.pointer, costate: parameterCostate.pointer, gradient: gradient.pointer,
-            count: parameters.count, tau: tau, beta: beta, eta: eta, ordering: configuration.ordering, clip: clip)
+        let step = EulerStep(tau: tau, eta: eta)
+        switch configuration.ordering {
+        case .backpropagation:
+            let sink = BackpropagationIntegrator(
+                parameters: parameters.pointer, costate: parameterCostate.pointer, tau: tau, beta: beta, eta: eta, clip: clip)
+            model.backward(parameters: parameters.pointer, outputGradient: outputGradient.pointer, sink: sink, step: step)
+        case .local:
+            let sink = LocalIntegrator(
+                parameters: parameters.pointer, costate: parameterCostate.pointer, tau: tau, beta: beta, eta: eta, clip: clip)
+            model.backward(parameters: parameters.pointer, outputGradient: outputGradient.pointer, sink: sink, step: step)
+        }
         model.parametersDidChange(parameters.pointer)
         completedSteps += 1
         return value

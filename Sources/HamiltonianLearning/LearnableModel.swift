@@ -15,11 +15,12 @@ public protocol LearnableModel: AnyObject {
     /// Writes y = f(u, h; θ) for the current state h and keeps what `backward` needs.
     func forward(input: UnsafePointer<Scalar>, parameters: UnsafePointer<Scalar>, output: UnsafeMutablePointer<Scalar>)
 
-    /// Given g_y = φ ∂L/∂y for the last `forward`, overwrites every entry of `gradient` with
-    /// ∂H'/∂θ, then advances the state by one Euler step. `outputGradient` may be clobbered.
-    func backward(
-        parameters: UnsafePointer<Scalar>, outputGradient: UnsafeMutablePointer<Scalar>,
-        gradient: UnsafeMutablePointer<Scalar>, step: EulerStep<Scalar>)
+    /// Given g_y = φ ∂L/∂y for the last `forward`, delivers ∂H'/∂θ for every parameter exactly
+    /// once to `sink` (which may change θ, so each entry comes after its θ's last read), and
+    /// advances the state by one Euler step with the θ of before. `outputGradient` may be clobbered.
+    func backward<Sink: GradientSink>(
+        parameters: UnsafePointer<Scalar>, outputGradient: UnsafeMutablePointer<Scalar>, sink: Sink,
+        step: EulerStep<Scalar>) where Sink.Scalar == Scalar
 
     /// Keeps θ admissible (e.g. |λ| < 1) and refreshes values derived from θ; call after any change of θ.
     func parametersDidChange(_ parameters: UnsafeMutablePointer<Scalar>)
@@ -42,4 +43,15 @@ public struct StateBuffer<Scalar: BinaryFloatingPoint> {
     public let name: String
     public let shape: [Int]
     public let buffer: ScalarBuffer<Scalar>
+}
+
+extension LearnableModel {
+    /// `backward` that writes ∂H'/∂θ into `gradient`.
+    @inlinable
+    public func backward(
+        parameters: UnsafePointer<Scalar>, outputGradient: UnsafeMutablePointer<Scalar>,
+        gradient: UnsafeMutablePointer<Scalar>, step: EulerStep<Scalar>
+    ) {
+        backward(parameters: parameters, outputGradient: outputGradient, sink: GradientStore(gradient), step: step)
+    }
 }

@@ -73,17 +73,17 @@ public final class MultilayerPerceptron<Scalar: Real & BinaryFloatingPoint>: Lea
     }
 
     @inlinable
-    public func backward(
-        parameters: UnsafePointer<Scalar>, outputGradient: UnsafeMutablePointer<Scalar>,
-        gradient: UnsafeMutablePointer<Scalar>, step: EulerStep<Scalar>
-    ) {
+    public func backward<Sink: GradientSink>(
+        parameters: UnsafePointer<Scalar>, outputGradient: UnsafeMutablePointer<Scalar>, sink: Sink,
+        step: EulerStep<Scalar>
+    ) where Sink.Scalar == Scalar {
         var gy = outputGradient
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let x = l == 0 ? UnsafePointer(inputCopy.pointer) : UnsafePointer(outputs[l - 1].pointer)
             let gx: UnsafeMutablePointer<Scalar>? = l == 0 ? nil : gradientScratch[l].pointer
             layers[l].backward(
                 input: x, parameters: parameters, preactivation: preactivations[l].pointer, output: outputs[l].pointer,
-                outputGradient: gy, gradient: gradient, inputGradient: gx)
+                outputGradient: gy, sink: sink, inputGradient: gx)
             if let gx { gy = gx }
         }
     }

@@ -64,7 +64,7 @@ public final class TruncatedBackpropagation<Scalar: Real & BinaryFloatingPoint> 
                 adjointIm[s] = lr * di - li * dr
             }
         }
-        layer.chainLambdaGradient(into: g)
+        layer.chainLambdaGradient(into: GradientStore(g))
         (pastRe.pointer + head * n).update(from: pendingRe.pointer, count: n)
         (pastIm.pointer + head * n).update(from: pendingIm.pointer, count: n)
         (pastInput.pointer + head * i).update(from: pendingInput.pointer, count: i)

@@ -1,0 +1,223 @@
+/// One outgoing message while the client is responsible for it.
+struct OutboxEntry: Sendable {
+    /// Publication order; the outbox drains in increasing sequence.
+    let sequence: UInt64
+    let topic: String
+    let payload: [UInt8]
+    let qos: MQTTQoS
+    let retain: Bool
+    let properties: MQTTProperties
+    let priority: Bool
+    /// CLOCK_MONOTONIC time of `publish`, for message expiry.
+    let publishedAtNanoseconds: Int64
+    /// Topic + payload + property bytes, counted against `MQTTOutboxLimits.maximumBytes`.
+    let byteCount: Int
+    /// Times handed to libmosquitto (more than once = re-sent after a lost connection).
+    var handoverCount = 0
+
+    init(
+        sequence: UInt64, topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool, properties: MQTTProperties,
+        priority: Bool, publishedAtNanoseconds: Int64
+    ) {
+        self.sequence = sequence
+        self.topic = topic
+        self.payload = payload
+        self.qos = qos
+        self.retain = retain
+        self.properties = properties
+        self.priority = priority
+        self.publishedAtNanoseconds = publishedAtNanoseconds
+        byteCount = topic.utf8.count + payload.count + properties.byteCount
+    }
+}
+
+/// A FIFO of outbox entries in increasing sequence (array plus head index; compacts itself).
+struct OutboxFIFO {
+    private var items: [OutboxEntry] = []
+    private var head = 0
+
+    var count: Int { items.count - head }
+    var isEmpty: Bool { head == items.count }
+    var first: OutboxEntry? { isEmpty ? nil : items[head] }
+
+    mutating func append(_ entry: OutboxEntry) { items.append(entry) }
+
+    mutating func removeFirst() -> OutboxEntry {
+        let entry = items[head]
+        head += 1
+        if head == items.count {
+            items.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 1024 && head * 2 >= items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        return entry
+    }
+
+    /// Merges `sorted` (increasing sequence) into the queue, keeping the whole queue sorted.
+    mutating func merge(_ sorted: [OutboxEntry]) {
+        guard !sorted.isEmpty else { return }
+        var merged: [OutboxEntry] = []
+        merged.reserveCapacity(count + sorted.count)
+        var i = head, j = 0
+        while i < items.count && j < sorted.count {
+            if items[i].sequence <= sorted[j].sequence {
+                merged.append(items[i]); i += 1
+            } else {
+                merged.append(sorted[j]); j += 1
+            }
+        }
+        merged.append(contentsOf: items[i...])
+        merged.append(contentsOf: sorted[j...])
+        items = merged
+        head = 0
+    }
+
+    mutating func removeAll() {
+        items.removeAll()
+        head = 0
+    }
+}
+
+/// The client's outbox: messages waiting for a connection (two FIFOs, priority and normal,
+/// drained together in publication order) and QoS ≥ 1 messages handed to libmosquitto that
+/// await their PUBACK (by message id). Not thread-safe: the client guards it with its lock.
+struct MQTTOutbox {
+    let limits: MQTTOutboxLimits
+    private var normal = OutboxFIFO()
+    private var priority = OutboxFIFO()
+    private var awaiting: [Int32: OutboxEntry] = [:]
+    private var normalBytes = 0
+    private var priorityBytes = 0
+    private var awaitingBytes = 0
+
+    init(limits: MQTTOutboxLimits) { self.limits = limits }
+
+    /// Messages held: waiting plus awaiting PUBACK.
+    var count: Int { normal.count + priority.count + awaiting.count }
+    var bytes: Int { normalBytes + priorityBytes + awaitingBytes }
+    var pendingCount: Int { normal.count + priority.count }
+    var awaitingAcknowledgementCount: Int { awaiting.count }
+
+    struct Admission: Equatable {
+        /// nil = admitted; otherwise why the new message itself was dropped.
+        var rejection: MQTTDropReason?
+        /// Older non-priority messages dropped to make room.
+        var evictedNormal = 0
+        /// Older priority messages dropped to make room (only for a new priority message).
+        var evictedPriority = 0
+    }
+
+    /// Adds `entry` as the newest pending message, first dropping the oldest pending
+    /// non-priority messages and, for a priority message, then the oldest pending priority
+    /// ones, until it fits. Messages awaiting PUBACK are never dropped; when they alone fill
+    /// the outbox, the new message is refused (nothing is evicted for nothing).
+    mutating func admit(_ entry: OutboxEntry) -> Admission {
+        if entry.byteCount > limits.maximumBytes { return Admission(rejection: .tooLarge) }
+        let evictableCount = normal.count + (entry.priority ? priority.count : 0)
+        let evictableBytes = normalBytes + (entry.priority ? priorityBytes : 0)
+        if count - evictableCount + 1 > limits.maximumMessages
+            || bytes - evictableBytes + entry.byteCount > limits.maximumBytes
+        {
+            return Admission(rejection: .outboxFull)
+        }
+        var admission = Admission()
+        while count + 1 > limits.maximumMessages || bytes + entry.byteCount > limits.maximumBytes {
+            if !normal.isEmpty {
+                normalBytes -= normal.removeFirst().byteCount
+                admission.evictedNormal += 1
+            } else {
+                priorityBytes -= priority.removeFirst().byteCount
+                admission.evictedPriority += 1
+            }
+        }
+        append(entry)
+        return admission
+    }
+
+    private mutating func append(_ entry: OutboxEntry) {
+        if entry.priority {
+            priority.append(entry)
+            priorityBytes += entry.byteCount
+        } else {
+            normal.append(entry)
+            normalBytes += entry.byteCount
+        }
+    }
+
+    /// Removes and returns the oldest pending message (lowest sequence of both FIFOs).
+    mutating func popOldestPending() -> OutboxEntry? {
+        let takePriority: Bool
+        switch (normal.first, priority.first) {
+        case (nil, nil): return nil
+        case (nil, _): takePriority = true
+        case (_, nil): takePriority = false
+        case (let n?, let p?): takePriority = p.sequence < n.sequence
+        }
+        if takePriority {
+            let entry = priority.removeFirst()
+            priorityBytes -= entry.byteCount
+            return entry
+        }
+        let entry = normal.removeFirst()
+        normalBytes -= entry.byteCount
+        return entry
+    }
+
+    /// Puts a popped entry back (its handover failed); it keeps its place by sequence.
+    mutating func returnToPending(_ entry: OutboxEntry) {
+        if entry.priority {
+            priority.merge([entry])
+            priorityBytes += entry.byteCount
+        } else {
+            normal.merge([entry])
+            normalBytes += entry.byteCount
+        }
+    }
+
+    /// Records a popped QoS ≥ 1 entry as handed over under libmosquitto message id `mid`.
+    mutating func awaitAcknowledgement(_ entry: OutboxEntry, mid: Int32) {
+        if let replaced = awaiting.updateValue(entry, forKey: mid) {
+            // libmosquitto reused an id still listed (cannot happen within one connection); keep the new one.
+            awaitingBytes -= replaced.byteCount
+        }
+        awaitingBytes += entry.byteCount
+    }
+
+    /// The entry acknowledged by PUBACK/PUBCOMP `mid`, removed; nil if unknown (e.g. a status message).
+    mutating func acknowledge(mid: Int32) -> OutboxEntry? {
+        guard let entry = awaiting.removeValue(forKey: mid) else { return nil }
+        awaitingBytes -= entry.byteCount
+        return entry
+    }
+
+    /// The connection ended: every message still awaiting PUBACK goes back to pending, in
+    /// publication order, to be sent again after the next connect. Returns how many.
+    @discardableResult
+    mutating func requeueUnacknowledged() -> Int {
+        guard !awaiting.isEmpty else { return 0 }
+        let entries = awaiting.values.sorted { $0.sequence < $1.sequence }
+        awaiting.removeAll()
+        awaitingBytes = 0
+        normal.merge(entries.filter { !$0.priority })
+        priority.merge(entries.filter { $0.priority })
+        for entry in entries {
+            if entry.priority { priorityBytes += entry.byteCount } else { normalBytes += entry.byteCount }
+        }
+        return entries.count
+    }
+
+    /// Empties the outbox; returns how many messages it held.
+    @discardableResult
+    mutating func removeAll() -> Int {
+        let n = count
+        normal.removeAll()
+        priority.removeAll()
+        awaiting.removeAll()
+        normalBytes = 0
+        priorityBytes = 0
+        awaitingBytes = 0
+        return n
+    }
+}
