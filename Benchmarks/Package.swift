@@ -13,6 +13,8 @@ import PackageDescription
 // `name: "Hamlet"`; the checkout folder differs between machines (and CI), so derive it.
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 let hamiltonianLearning = Target.Dependency.product(name: "HamiltonianLearning", package: root)
+let streamFeatures = Target.Dependency.product(name: "StreamFeatures", package: root)
+let audioCapture = Target.Dependency.product(name: "AudioCapture", package: root)
 
 let package = Package(
     name: "HamletBenchmarks",
@@ -20,6 +22,7 @@ let package = Package(
     products: [
         .executable(name: "hamlet-bench", targets: ["HamletBench"]),
         .executable(name: "hamlet-quality", targets: ["HamletQuality"]),
+        .executable(name: "hamlet-audio-bench", targets: ["HamletAudioBench"]),
     ],
     dependencies: [
         .package(path: ".."),
@@ -34,6 +37,10 @@ let package = Package(
         .executableTarget(
             name: "HamletBench",
             dependencies: ["BenchSupport", "MallocCounter", hamiltonianLearning]
+        ),
+        .executableTarget(
+            name: "HamletAudioBench",
+            dependencies: ["MallocCounter", hamiltonianLearning, streamFeatures, audioCapture]
         ),
         .executableTarget(
             name: "HamletQuality",
