@@ -15,6 +15,7 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 let hamiltonianLearning = Target.Dependency.product(name: "HamiltonianLearning", package: root)
 let streamFeatures = Target.Dependency.product(name: "StreamFeatures", package: root)
 let audioCapture = Target.Dependency.product(name: "AudioCapture", package: root)
+let driftDetection = Target.Dependency.product(name: "DriftDetection", package: root)
 
 let package = Package(
     name: "HamletBenchmarks",
@@ -23,6 +24,7 @@ let package = Package(
         .executable(name: "hamlet-bench", targets: ["HamletBench"]),
         .executable(name: "hamlet-quality", targets: ["HamletQuality"]),
         .executable(name: "hamlet-audio-bench", targets: ["HamletAudioBench"]),
+        .executable(name: "hamlet-drift-bench", targets: ["HamletDriftBench"]),
     ],
     dependencies: [
         .package(path: ".."),
@@ -42,6 +44,7 @@ let package = Package(
             name: "HamletAudioBench",
             dependencies: ["MallocCounter", hamiltonianLearning, streamFeatures, audioCapture]
         ),
+        .executableTarget(name: "HamletDriftBench", dependencies: [driftDetection]),
         .executableTarget(
             name: "HamletQuality",
             dependencies: ["BenchSupport", hamiltonianLearning]
