@@ -100,16 +100,10 @@ public final class HamiltonianLearner<Model: LearnableModel>: OnlineLearner {
         let interval = configuration.stateCostateResetInterval
         if interval > 0, completedSteps > 0, completedSteps % Int64(interval) == 0 { model.resetStateCostate() }
         let step = EulerStep(tau: tau, eta: eta)
-        switch configuration.ordering {
-        case .backpropagation:
-            let sink = BackpropagationIntegrator(
-                parameters: parameters.pointer, costate: parameterCostate.pointer, tau: tau, beta: beta, eta: eta, clip: clip)
-            model.backward(parameters: parameters.pointer, outputGradient: outputGradient.pointer, sink: sink, step: step)
-        case .local:
-            let sink = LocalIntegrator(
-                parameters: parameters.pointer, costate: parameterCostate.pointer, tau: tau, beta: beta, eta: eta, clip: clip)
-            model.backward(parameters: parameters.pointer, outputGradient: outputGradient.pointer, sink: sink, step: step)
-        }
+        let sink = WeightIntegrator(
+            parameters: parameters.pointer, costate: parameterCostate.pointer, tau: tau, beta: beta, eta: eta, clip: clip,
+            ordering: configuration.ordering)
+        model.backward(parameters: parameters.pointer, outputGradient: outputGradient.pointer, sink: sink, step: step)
         model.parametersDidChange(parameters.pointer)
         completedSteps += 1
         return value
