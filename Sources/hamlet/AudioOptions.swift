@@ -72,6 +72,8 @@ struct AudioOptions: ParsableArguments {
                 throw LearnError.usage(
                     "--sample-format must be one of \(ALSASampleFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            // alsa-lib would print its own lines on stderr too; our log says the same once, clearly.
+            ALSACapture.silenceALSALibraryMessages()
             var configuration = ALSACaptureConfiguration()
             configuration.deviceName = alsa ?? "default"
             configuration.sampleRateHz = sampleRate

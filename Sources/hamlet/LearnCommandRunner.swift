@@ -57,6 +57,11 @@ struct LearnCommandRunner {
                 }
             }
             guard model.inputCount == mapping.inputIndices.count else {
+                if command.audio.isAudio {
+                    throw LearnError.usage(
+                        "the checkpoint's model takes \(model.inputCount) inputs but the audio features have "
+                            + "\(mapping.inputIndices.count); match them with --mel-bands or --mfcc")
+                }
                 throw LearnError.usage(
                     "the checkpoint's model takes \(model.inputCount) inputs but the input has \(mapping.inputIndices.count) "
                         + "input columns (\(mapping.inputNames.joined(separator: ", "))); choose them with --inputs")
