@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "StreamFeatures", targets: ["StreamFeatures"]),
         .library(name: "AudioCapture", targets: ["AudioCapture"]),
         .library(name: "DriftDetection", targets: ["DriftDetection"]),
+        .library(name: "MQTTTransport", targets: ["MQTTTransport"]),
         .library(name: "VectorStream", targets: ["VectorStream"]),
         .library(name: "HamletAgent", targets: ["HamletAgent"]),
         .library(name: "CAllocationCounter", targets: ["CAllocationCounter"]),
@@ -36,6 +37,8 @@ let package = Package(
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
         .target(name: "AudioCapture", dependencies: ["CALSA", "CSndFile", "CSampleRate"]),
         .target(name: "DriftDetection"),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .target(name: "MQTTTransport", dependencies: ["CMosquitto"]),
         .target(name: "VectorStream"),
         .target(
             name: "HamletAgent",
@@ -57,6 +60,7 @@ let package = Package(
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream"]),
         .testTarget(name: "AudioCaptureTests", dependencies: ["AudioCapture"]),
+        .testTarget(name: "MQTTTransportTests", dependencies: ["MQTTTransport"]),
         .testTarget(
             name: "DriftDetectionTests", dependencies: ["DriftDetection", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(

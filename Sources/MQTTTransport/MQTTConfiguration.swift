@@ -182,9 +182,11 @@ public struct MQTTConfiguration: Sendable, Equatable, CustomStringConvertible, C
 
     /// `$CREDENTIALS_DIRECTORY/<name>` when systemd passed credentials (`LoadCredential=`), else nil.
     public static func systemdCredentialPath(named name: String = "mqtt-password") -> String? {
-        guard let directory = getenv("CREDENTIALS_DIRECTORY").map({ String(cString: $0) }), !directory.isEmpty else {
-            return nil
-        }
+        credentialPath(directory: getenv("CREDENTIALS_DIRECTORY").map { String(cString: $0) }, name: name)
+    }
+
+    static func credentialPath(directory: String?, name: String) -> String? {
+        guard let directory, !directory.isEmpty else { return nil }
         return directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 

@@ -41,6 +41,9 @@ public struct MosquittoError: Error, Equatable, Sendable, CustomStringConvertibl
     }
 
     public var description: String { "\(operation): \(message) (\(code))" }
+
+    /// `message` without libmosquitto's final full stop, for use inside a log sentence.
+    var phrase: String { message.hasSuffix(".") ? String(message.dropLast()) : message }
 }
 
 /// Text for the reason codes a broker sends in CONNACK, PUBACK, SUBACK and DISCONNECT.
@@ -80,11 +83,4 @@ enum MosquittoLibrary {
     }()
 
     static func ensureInitialised() { _ = initialised }
-
-    /// "2.0.11".
-    static var version: String {
-        var major: Int32 = 0, minor: Int32 = 0, revision: Int32 = 0
-        _ = mosquitto_lib_version(&major, &minor, &revision)
-        return "\(major).\(minor).\(revision)"
-    }
 }
