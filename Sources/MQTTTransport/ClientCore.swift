@@ -1,0 +1,179 @@
+import CMosquitto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The state the supervisor thread, libmosquitto's loop thread and application threads share.
+///
+/// Rules for the libmosquitto handle:
+/// - Between connections (`connected == false`, no loop thread) only the supervisor touches it
+///   (`mosquitto_reinitialise`, options, `loop_start`, `connect_async`, `loop_stop`).
+/// - While connected, `mosquitto_publish`/`subscribe`/`disconnect` are called with `lock` held
+///   (from application threads and from the callbacks on libmosquitto's thread), so the outbox's
+///   record of message ids always matches what libmosquitto was given.
+/// - Callbacks take `lock` only briefly and never wait on anything.
+///
+/// This file holds the state and the lifecycle (wait, close); the behaviour is split by thread
+/// and concern into `ClientCore+HandlePreparation`, `+Supervisor`, `+Callbacks`, `+Publishing`
+/// and `+Subscriptions`, so each rule above can be checked against one small file.
+final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described above
+    enum Phase: Equatable { case idle, connecting, up, refused, down }
+    enum CloseState { case open, closing, closed }
+
+    let configuration: MQTTConfiguration
+    let handle: OpaquePointer
+    let log: MQTTLog
+    let lock = ConditionLock()
+    let continuation: AsyncStream<MQTTEvent>.Continuation
+    let queue: MQTTMessageQueue?
+    /// libmosquitto's `obj` for callbacks; set once right after init.
+    var userdata: UnsafeMutableRawPointer? = nil
+
+    // Guarded by `lock`.
+    var phase = Phase.idle
+    var connected = false
+    var stopping = false
+    var closeState = CloseState.open
+    var disconnectRequested = false
+    var supervisorThread: pthread_t? = nil
+    var outbox: MQTTOutbox
+    var subscriptions: [(filter: String, qos: MQTTQoS)] = []
+    var subscribeMids: [Int32: String] = [:]
+    var counters = MQTTClientCounters()
+    var nextSequence: UInt64 = 0
+    var password: String?
+    var statusMid: Int32? = nil
+    var statusAcknowledged = false
+    var waitingForAcknowledgements = false
+    var attemptFailure: String? = nil
+    var attemptRefused = false
+    var lastLibraryError: String? = nil
+    /// libmosquitto logged an error while connecting; after TLS failures its loop thread ends
+    /// without a disconnect callback, so this is the only sign.
+    var libraryFailedWhileConnecting = false
+    var droppedWhileDisconnected: UInt64 = 0
+    var overflowLogged = false
+    var rejectionLogged = false
+    var lastPasswordProblem: String? = nil
+
+    init(
+        configuration: MQTTConfiguration, handle: OpaquePointer, password: String?,
+        continuation: AsyncStream<MQTTEvent>.Continuation, queue: MQTTMessageQueue?, log: @escaping MQTTLog
+    ) {
+        self.configuration = configuration
+        self.handle = handle
+        self.password = password
+        self.continuation = continuation
+        self.queue = queue
+        self.log = log
+        outbox = MQTTOutbox(limits: configuration.outbox)
+    }
+
+    var address: String { configuration.brokerAddress }
+
+    func countersSnapshot() -> MQTTClientCounters {
+        lock.withLock {
+            var snapshot = counters
+            snapshot.outboxDepth = outbox.count
+            snapshot.outboxBytes = outbox.bytes
+            snapshot.droppedIncoming += queue?.droppedCount ?? 0
+            return snapshot
+        }
+    }
+
+    // MARK: Lifecycle (application threads)
+
+    func waitUntilConnected(timeout: Duration) -> Bool {
+        let deadline = MonotonicClock.deadline(after: timeout)
+        return lock.withLock {
+            _ = lock.wait(until: { connected || closeState != .open || stopping }, deadlineNanoseconds: deadline)
+            return connected
+        }
+    }
+
+    func disconnectWithWill() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard closeState == .open, !stopping else { return }
+        stopping = true
+        if connected {
+            disconnectRequested = true
+            if configuration.protocolVersion == .v5 {
+                _ = mosquitto_disconnect_v5(handle, Int32(MQTT_RC_DISCONNECT_WITH_WILL_MSG.rawValue), nil)
+            } else {
+                let fd = mosquitto_socket(handle)
+                if fd >= 0 { _ = shutdown(fd, Int32(SHUT_RDWR)) }
+            }
+        }
+        lock.broadcast()
+    }
+
+    /// Returns true for the call that did the closing (which then releases the callback context).
+    func close() -> Bool {
+        lock.lock()
+        switch closeState {
+        case .closed:
+            lock.unlock()
+            return false
+        case .closing:
+            _ = lock.wait(until: { closeState == .closed }, deadlineNanoseconds: nil)
+            lock.unlock()
+            return false
+        case .open:
+            closeState = .closing
+        }
+        // Flush: publish `offline`, then wait (bounded) until it and every message still in
+        // the outbox are acknowledged. PUBACKs come in order, so this costs one round trip.
+        var flushLine: String? = nil
+        if connected, !stopping {
+            var offlineMid: Int32? = nil
+            if let status = configuration.status {
+                offlineMid = handOverStatus(status.offlinePayload, status: status)
+                statusMid = offlineMid
+                statusAcknowledged = false
+            }
+            waitingForAcknowledgements = true
+            let deadline = MonotonicClock.deadline(after: configuration.closeTimeout)
+            let flushed = lock.wait(
+                until: { !connected || ((offlineMid == nil || statusAcknowledged) && outbox.count == 0) },
+                deadlineNanoseconds: deadline)
+            waitingForAcknowledgements = false
+            if !flushed || !connected {
+                let limit = configuration.closeTimeout.logText
+                flushLine = "MQTT close: the 'offline' status and the outbox were not acknowledged within \(limit)"
+            } else if configuration.status != nil && offlineMid == nil {
+                flushLine = "MQTT close: could not publish the 'offline' status"
+            }
+        }
+        stopping = true
+        if connected && !disconnectRequested {
+            disconnectRequested = true
+            _ = mosquitto_disconnect(handle)
+        }
+        lock.broadcast()
+        let thread = supervisorThread
+        lock.unlock()
+        if let flushLine { log(.warning, flushLine) }
+
+        if let thread { pthread_join(thread, nil) }
+        mosquitto_destroy(handle)
+        continuation.finish()
+        queue?.close()
+
+        lock.lock()
+        closeState = .closed
+        connected = false
+        let left = outbox.count
+        lock.broadcast()
+        lock.unlock()
+        if left > 0 {
+            log(.warning, "MQTT client closed; dropped \(left) undelivered message\(left == 1 ? "" : "s") from the outbox")
+        } else {
+            log(.info, "MQTT client closed")
+        }
+        return true
+    }
+}
