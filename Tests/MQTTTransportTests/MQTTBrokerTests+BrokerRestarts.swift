@@ -82,7 +82,11 @@ extension MQTTBrokerTests {
             func received() -> [Int] { sub.standardOutput.split(separator: "\n").compactMap { Int($0) } }
 
             #expect(await eventually { received().count >= 60 })
-            broker.kill()
+            // SIGTERM, so the broker saves what it acknowledged but had not yet delivered to the
+            // subscriber: after a SIGKILL those messages are lost inside mosquitto, not by the
+            // client (under load they were, making this test flaky). The SIGKILL case with
+            // unacknowledged messages is `unacknowledgedMessagesAreResentAfterABrokerCrash` above.
+            broker.stop()
             let killedAt = ContinuousClock.now
             #expect(await eventually { !client.isConnected })
             try await Task.sleep(for: .milliseconds(300))
@@ -104,16 +108,20 @@ extension MQTTBrokerTests {
             let seen = received()
             let counters = client.counters
 
-            // Every priority message arrives, in order; duplicates only for messages that were in
-            // flight at the kill (re-sent), never more than once more.
+            // Every priority message arrives, and first arrivals are in publish order. A message may
+            // arrive twice: the client re-sends what was unacknowledged at the restart, and the broker
+            // itself re-delivers to the QoS 1 subscriber what that subscriber had not acknowledged.
             var occurrences: [Int: Int] = [:]
-            for seq in seen { occurrences[seq, default: 0] += 1 }
+            var firstArrivals: [Int] = []
+            for seq in seen {
+                if occurrences[seq] == nil { firstArrivals.append(seq) }
+                occurrences[seq, default: 0] += 1
+            }
             let duplicates = occurrences.values.reduce(0) { $0 + max($1 - 1, 0) }
             let priority = Array(stride(from: 0, to: total, by: 10))
             #expect(priority.allSatisfy { occurrences[$0] != nil }, "missing alerts: \(priority.filter { occurrences[$0] == nil })")
             #expect(occurrences.values.allSatisfy { $0 <= 2 })
-            #expect(UInt64(duplicates) <= counters.messagesResent)
-            #expect(zip(seen, seen.dropFirst()).allSatisfy { $0 <= $1 }, "out of order")
+            #expect(zip(firstArrivals, firstArrivals.dropFirst()).allSatisfy { $0 < $1 }, "out of order")
             // Nothing lost that the outbox kept: what is missing was dropped (oldest non-priority first)
             // by the outbox limit; a dropped message may have reached the broker before the kill.
             let missing = (0..<total).filter { occurrences[$0] == nil }

@@ -1,0 +1,22 @@
+/// The numbers one sensor message carried, in payload order.
+public struct SensorReading: Sendable, Equatable {
+    /// Every value, in the order the payload lists them (the timestamp field excluded).
+    public var values: [Float]
+    /// The JSON object's field names, parallel to `values`; empty for positional payloads
+    /// (a bare number, an array, CSV, float32).
+    public var fieldNames: [String]
+    /// The payload's timestamp in seconds since the Unix epoch, if it had a timestamp field.
+    public var timestamp: Double?
+
+    public init(values: [Float], fieldNames: [String] = [], timestamp: Double? = nil) {
+        self.values = values
+        self.fieldNames = fieldNames
+        self.timestamp = timestamp
+    }
+
+    /// The value of the named field, or nil if the payload had no such field.
+    public func value(named name: String) -> Float? {
+        guard let index = fieldNames.firstIndex(of: name) else { return nil }
+        return values[index]
+    }
+}
