@@ -7,7 +7,7 @@ import VectorStream
 struct LearnCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learn",
-        abstract: "Learn online from a file or standard input of vectors (CSV with a header, or JSON lines).",
+        abstract: "Learn online from vectors (CSV with a header or JSON lines, from a file or standard input) or from audio (--wav, --alsa).",
         discussion: """
             Each record is used once, as it arrives; memory does not grow with the stream. One JSON object \
             per step goes to standard output (or --output): {"step", "line", "loss", "prediction"}. \
