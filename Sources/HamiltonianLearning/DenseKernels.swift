@@ -39,20 +39,6 @@ enum DenseKernels {
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
     }
 
-    /// y[c] (+)= Σ_r A[r, c] x[r]
-    @inlinable
-    static func multiplyTransposed<T: BinaryFloatingPoint>(
-        _ a: UnsafePointer<T>, rows: Int, columns: Int, _ x: UnsafePointer<T>,
-        into y: UnsafeMutablePointer<T>, accumulate: Bool, scale: T = 1
-    ) {
-        if !accumulate { y.update(repeating: 0, count: columns) }
-        for r in 0..<rows {
-            let row = a + r * columns
-            let xr = scale * x[r]
-            for c in 0..<columns { y[c] += row[c] * xr }
-        }
-    }
-
     /// Delivers G[r, c] = scale · u[r] v[c] for the row-major block at `offset` to `sink`.
     @inlinable
     static func outer<S: GradientSink>(
@@ -62,7 +48,7 @@ enum DenseKernels {
         for r in 0..<rows { sink.acceptRow(scale: scale * u[r], values: v, count: columns, at: offset + r * columns) }
     }
 
-    /// x (+)= scale · Aᵀ gy and delivers the gradient gy ⊗ v of A to `sink`, row by row, so each
+    /// x = scale · Aᵀ gy, and delivers the gradient gy ⊗ v of A to `sink`, row by row, so each
     /// row of A is read for the product just before the sink updates it, while it is in cache.
     @inlinable
     static func transposedProductThenOuter<S: GradientSink>(
