@@ -44,7 +44,7 @@ let package = Package(
             name: "HamletAgent",
             dependencies: [
                 "HamiltonianLearning", "SafeTensors", "VectorStream", "AudioCapture", "StreamFeatures", "DriftDetection",
-                .product(name: "RealModule", package: "swift-numerics"),
+                "MQTTTransport", .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
         .executableTarget(
@@ -65,7 +65,7 @@ let package = Package(
             name: "DriftDetectionTests", dependencies: ["DriftDetection", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "StreamFeaturesTests", dependencies: ["StreamFeatures", "CAllocationCounter"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet"]),
+        .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,7 +13,7 @@ public final class LearnSession {
     public let options: LearnOptions
     public let mapping: ColumnMapping
     private let reader: any RecordSource
-    private let output: LineWriter
+    private let output: any PredictionSink
     private let log: (String) -> Void
     private var input: [Float]
     private var target: [Float]
@@ -28,7 +28,7 @@ public final class LearnSession {
     /// `pendingInput` comes from a checkpoint that was written between a forecast and its scoring.
     public init(
         learner: AgentLearner, model: ModelConfiguration, options: LearnOptions, mapping: ColumnMapping,
-        reader: any RecordSource, output: LineWriter, pendingInput: [Float]?, log: @escaping (String) -> Void
+        reader: any RecordSource, output: any PredictionSink, pendingInput: [Float]?, log: @escaping (String) -> Void
     ) {
         self.learner = learner
         self.model = model
@@ -111,7 +111,7 @@ public final class LearnSession {
             score = drift!.update(loss: Double(loss)) { alerts.append($0) }
         }
         if step % Int64(options.outputEvery) == 0 {
-            try output.writeLine(
+            try output.prediction(
                 PredictionLine.format(
                     step: step, position: reader.positionName, index: record.line, loss: loss, score: score,
                     predictionFields: fields))
@@ -146,7 +146,7 @@ public final class LearnSession {
         }
         for alert in alerts {
             summary.driftAlerts += 1
-            try output.writeLine(
+            try output.alert(
                 PredictionLine.alert(alert, step: step, position: reader.positionName, index: index, reaction: reaction))
         }
     }

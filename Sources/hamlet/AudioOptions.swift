@@ -2,7 +2,6 @@ import ArgumentParser
 import AudioCapture
 import HamletAgent
 import StreamFeatures
-import Synchronization
 
 /// `hamlet learn`'s audio inputs and the log-mel front end.
 struct AudioOptions: ParsableArguments {
@@ -91,21 +90,5 @@ struct AudioOptions: ParsableArguments {
         return AudioFeatureReader(source: source, features: features, shouldStop: { StopRequest.isRequested })
     }
 }
-
-/// SIGINT and SIGTERM end an audio run cleanly: the source stops and the final checkpoint is written.
-enum StopRequest {
-    private static let requested = Atomic<Bool>(false)
-
-    static var isRequested: Bool { requested.load(ordering: .relaxed) }
-
-    static func install() {
-        signal(SIGINT, stopHandler)
-        signal(SIGTERM, stopHandler)
-    }
-
-    fileprivate static func request() { requested.store(true, ordering: .relaxed) }
-}
-
-private func stopHandler(_: Int32) { StopRequest.request() }
 
 import Glibc

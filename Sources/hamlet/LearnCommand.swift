@@ -18,6 +18,7 @@ struct LearnCommand: ParsableCommand {
               hamlet learn sensors.csv
               hamlet learn --wav machine.wav --checkpoint machine.safetensors
               hamlet learn --alsa plughw:1,0 --every 100
+              hamlet learn --mqtt-host broker.local --sensor pump/temp --sensor pump/power:watts --step-period 0.5
               hamlet learn readings.jsonl --task regress --targets power --model mlp --hidden-layers 32
               tail -f stream.csv | hamlet learn --format csv --checkpoint model.safetensors --checkpoint-every 10000
             """)
@@ -45,6 +46,9 @@ struct LearnCommand: ParsableCommand {
 
     @OptionGroup(title: "Audio input")
     var audio: AudioOptions
+
+    @OptionGroup(title: "MQTT sensors and outputs")
+    var mqtt: MQTTOptions
 
     @OptionGroup(title: "Drift detection")
     var driftOptions: DriftCommandOptions
@@ -89,6 +93,10 @@ struct LearnCommand: ParsableCommand {
         if audio.isAudio {
             if input != nil { throw ValidationError("give either an input file or --wav/--alsa, not both") }
             if task != .forecast { throw ValidationError("audio is learned by forecasting the next frame; --task must be forecast") }
+        }
+        if mqtt.isEnabled {
+            if input != nil { throw ValidationError("give either an input file or --mqtt-host, not both") }
+            if audio.isAudio { throw ValidationError("give either --wav/--alsa or --mqtt-host, not both") }
         }
     }
 

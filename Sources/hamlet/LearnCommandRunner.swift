@@ -10,7 +10,17 @@ struct LearnCommandRunner {
 
     func run() throws -> LearnSummary {
         let reader: any RecordSource
-        if command.audio.isAudio {
+        var mqttSource: MQTTSensorSource?
+        // Publishes `offline` and disconnects once the run is over, however it ends.
+        defer { mqttSource?.close() }
+        if command.mqtt.isEnabled {
+            StopRequest.install()
+            let source = try MQTTSensorSource(
+                configuration: command.mqtt.configuration(), shouldStop: { StopRequest.isRequested },
+                log: { printError("hamlet learn: \($0)") })
+            mqttSource = source
+            reader = source
+        } else if command.audio.isAudio {
             reader = try command.audio.reader(log: { printError("hamlet learn: \($0)") })
         } else {
             do {
@@ -84,7 +94,8 @@ struct LearnCommandRunner {
         if let checkpoint {
             pending = try wrap { () throws(CheckpointError) in try learner.restore(checkpoint) }
         }
-        let output = try command.output.map { path throws(LearnError) in try LineWriter(path: path) } ?? LineWriter()
+        let lines = try command.output.map { path throws(LearnError) in try LineWriter(path: path) } ?? LineWriter()
+        let output: any PredictionSink = mqttSource.map { CombinedPredictionSink([lines, $0.predictionSink()]) } ?? lines
         let session = LearnSession(
             learner: learner, model: model, options: options, mapping: mapping, reader: reader, output: output,
             pendingInput: pending, log: { printError("hamlet learn: \($0)") })
