@@ -10,7 +10,7 @@ enum PredictionLine {
 
     /// `{"alert":"drift","step":…,"detector":…,"kind":…,"statistic":…,"threshold":…,"reaction":…}`.
     static func alert(_ alert: DriftAlert, step: Int64, position: String, index: Int, reaction: String) -> String {
-        "{\"alert\":\"drift\",\"step\":\(step),\"\(position)\":\(index),\"detector\":\"\(alert.detector)\","
+        "{\"alert\":\"drift\",\"step\":\(step),\"\(position)\":\(index),\"detector\":\(JSONText.string(alert.detector)),"
             + "\"kind\":\"\(alert.kind.rawValue)\",\"statistic\":\(number(Float(alert.statistic))),"
             + "\"threshold\":\(number(Float(alert.threshold))),\"reaction\":\"\(reaction)\"}"
     }
