@@ -65,7 +65,9 @@ import Testing
         }
 
         // The bad payload is reported, and learning goes on after it.
+        #expect(try PayloadSchema.prediction.problems(in: predictions.map { received[$0].payloadText }) == nil)
         let errors = received.indices.filter { received[$0].topic == prefix + "/errors" }
+        #expect(try PayloadSchema.errors.problems(in: errors.map { received[$0].payloadText }) == nil)
         let firstError = try #require(errors.first, "no message on \(prefix)/errors")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(received[firstError].payload)) as? [String: String])
         #expect(report["topic"] == "sensors/a")
