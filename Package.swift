@@ -14,12 +14,17 @@ let package = Package(
         .library(name: "MQTTTransport", targets: ["MQTTTransport"]),
         .library(name: "VectorStream", targets: ["VectorStream"]),
         .library(name: "HamletAgent", targets: ["HamletAgent"]),
+        .library(name: "AgentSettings", targets: ["AgentSettings"]),
+        .library(name: "ControlPlane", targets: ["ControlPlane"]),
+        .library(name: "ServiceSupport", targets: ["ServiceSupport"]),
         .library(name: "CAllocationCounter", targets: ["CAllocationCounter"]),
     ],
     dependencies: [
         // Generic elementary functions (exp, tanh, erf) over Float and Double for the numeric core.
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // YAML for `hamlet run --config` (issue 6): a maintained parser with line and column in its errors.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -40,16 +45,26 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .target(name: "MQTTTransport", dependencies: ["CMosquitto"]),
         .target(name: "VectorStream"),
+        // `hamlet run`'s configuration: YAML file, environment and control-plane overrides, validated.
+        .target(
+            name: "AgentSettings",
+            dependencies: ["HamiltonianLearning", "StreamFeatures", .product(name: "Yams", package: "Yams")]
+        ),
+        // The MQTT control protocol: requests parsed and validated, replies routed (v5 or 3.1.1).
+        .target(name: "ControlPlane", dependencies: ["MQTTTransport"]),
+        // systemd notify, two-generation checkpoints, metrics text; no third-party dependencies.
+        .target(name: "ServiceSupport"),
         .target(
             name: "HamletAgent",
             dependencies: [
                 "HamiltonianLearning", "SafeTensors", "VectorStream", "AudioCapture", "StreamFeatures", "DriftDetection",
-                "MQTTTransport", .product(name: "RealModule", package: "swift-numerics"),
+                "MQTTTransport", "AgentSettings", "ControlPlane", "ServiceSupport",
+                .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
         .executableTarget(
             name: "hamlet",
-            dependencies: ["HamletAgent", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["HamletAgent", "AgentSettings", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "HamiltonianLearningTests",
@@ -65,6 +80,9 @@ let package = Package(
             name: "DriftDetectionTests", dependencies: ["DriftDetection", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "StreamFeaturesTests", dependencies: ["StreamFeatures", "CAllocationCounter"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AgentSettingsTests", dependencies: ["AgentSettings"]),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "MQTTTransport"]),
+        .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "SafeTensors", "CAllocationCounter"]),
         .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport"]),
     ],
     swiftLanguageModes: [.v6]

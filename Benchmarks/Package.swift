@@ -6,6 +6,7 @@
 //   Benchmarks/.build/release/hamlet-bench [--json]
 //   Benchmarks/.build/release/hamlet-bench memory --steps 10000000
 //   Benchmarks/.build/release/hamlet-quality
+//   Benchmarks/.build/release/hamlet-mqtt-bench   (needs mosquitto installed)
 import Foundation
 import PackageDescription
 
@@ -16,6 +17,8 @@ let hamiltonianLearning = Target.Dependency.product(name: "HamiltonianLearning",
 let streamFeatures = Target.Dependency.product(name: "StreamFeatures", package: root)
 let audioCapture = Target.Dependency.product(name: "AudioCapture", package: root)
 let driftDetection = Target.Dependency.product(name: "DriftDetection", package: root)
+let hamletAgent = Target.Dependency.product(name: "HamletAgent", package: root)
+let mqttTransport = Target.Dependency.product(name: "MQTTTransport", package: root)
 
 let package = Package(
     name: "HamletBenchmarks",
@@ -25,6 +28,7 @@ let package = Package(
         .executable(name: "hamlet-quality", targets: ["HamletQuality"]),
         .executable(name: "hamlet-audio-bench", targets: ["HamletAudioBench"]),
         .executable(name: "hamlet-drift-bench", targets: ["HamletDriftBench"]),
+        .executable(name: "hamlet-mqtt-bench", targets: ["HamletMQTTBench"]),
     ],
     dependencies: [
         .package(path: ".."),
@@ -45,6 +49,10 @@ let package = Package(
             dependencies: ["MallocCounter", hamiltonianLearning, streamFeatures, audioCapture]
         ),
         .executableTarget(name: "HamletDriftBench", dependencies: [driftDetection]),
+        .executableTarget(
+            name: "HamletMQTTBench",
+            dependencies: [hamletAgent, mqttTransport, streamFeatures, hamiltonianLearning]
+        ),
         .executableTarget(
             name: "HamletQuality",
             dependencies: ["BenchSupport", hamiltonianLearning]

@@ -22,7 +22,7 @@ import Darwin
 /// stationary stream, so the linear score is then uniform on [0, 1] with mean 0.5. Only increases
 /// of the error score high. Non-finite samples are ignored. Allocates nothing; one thread at a time.
 public struct AnomalyScore: DriftDetector {
-    public let configuration: AnomalyScoreConfiguration
+    public private(set) var configuration: AnomalyScoreConfiguration
     public var name: String { "anomaly-score" }
     public var threshold: Double { configuration.threshold }
     /// The latest score, in [0, 1].
@@ -33,6 +33,12 @@ public struct AnomalyScore: DriftDetector {
     /// Long-run mean and variance of the short-run average.
     public private(set) var longRun: ForgettingMoments
     private let shortRunWeight: Double
+
+    /// Changes the alert threshold only; the score's history is kept. Needs a value in (0, 1).
+    public mutating func setThreshold(_ threshold: Double) {
+        precondition(threshold > 0 && threshold < 1, "AnomalyScore threshold must lie in (0, 1), got \(threshold)")
+        configuration.threshold = threshold
+    }
 
     public init(_ configuration: AnomalyScoreConfiguration = AnomalyScoreConfiguration()) {
         precondition(configuration.problems.isEmpty, "AnomalyScore: \(configuration.problems.joined(separator: "; "))")

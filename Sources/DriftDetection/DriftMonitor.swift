@@ -15,6 +15,9 @@ public struct DriftMonitor<Detector: DriftDetector>: Sendable {
     /// Whether the hysteresis gate is open.
     public private(set) var isArmed = true
 
+    /// Lets a caller adjust the detector in place (e.g. a threshold) between two updates.
+    public mutating func modifyDetector(_ body: (inout Detector) -> Void) { body(&detector) }
+
     public init(_ detector: Detector, _ configuration: DriftMonitorConfiguration = DriftMonitorConfiguration()) {
         precondition(configuration.problems.isEmpty, "DriftMonitor: \(configuration.problems.joined(separator: "; "))")
         self.detector = detector

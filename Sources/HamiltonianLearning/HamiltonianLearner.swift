@@ -66,6 +66,17 @@ public final class HamiltonianLearner<Model: LearnableModel>: OnlineLearner {
     /// Sets the step counter, for a run resumed from a checkpoint (φ schedules depend on it).
     public func resume(atStep step: Int64) { completedSteps = step }
 
+    /// Starts learning afresh: new weights drawn with `seed`, zero costates and state. The step
+    /// counter goes on, so that step numbers stay unique over a run.
+    public func reinitialize(seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        model.initialize(parameters: parameters.pointer, generator: &generator)
+        model.parametersDidChange(parameters.pointer)
+        parameterCostate.zero()
+        model.resetState()
+        model.resetStateCostate()
+    }
+
     /// Zeroes both costates (ω and z) but keeps the weights and the state.
     public func resetCostates() {
         parameterCostate.zero()

@@ -40,6 +40,13 @@ public enum AgentLearner {
         }
     }
 
+    public var loss: LossFunction {
+        switch self {
+        case .forecaster(let l): return l.loss
+        case .mlp(let l): return l.loss
+        }
+    }
+
     public var stepCount: Int64 {
         switch self {
         case .forecaster(let l): return l.stepCount
@@ -76,6 +83,41 @@ public enum AgentLearner {
         case .forecaster(let l): l.resetCostates()
         case .mlp(let l): l.resetCostates()
         }
+    }
+
+    /// New weights from `seed`, zero costates and state; the step count goes on.
+    public func reinitialize(seed: UInt64) {
+        switch self {
+        case .forecaster(let l): l.reinitialize(seed: seed)
+        case .mlp(let l): l.reinitialize(seed: seed)
+        }
+    }
+
+    /// θ, a copy.
+    public var parameters: [Float] {
+        switch self {
+        case .forecaster(let l): return l.parameters.array
+        case .mlp(let l): return l.parameters.array
+        }
+    }
+
+    /// A learner for `model` (same parameter layout, e.g. another gradient mode) that carries on
+    /// from this one's weights and step count, with zero costates and state: the recurrent
+    /// gradient's memory (traces or z) of one mode means nothing to the other.
+    public func rebuilt(model: ModelConfiguration, loss: LossFunction) -> AgentLearner {
+        let next = AgentLearner(model: model, hamiltonian: configuration, loss: loss, seed: 0)
+        let weights = parameters
+        switch next {
+        case .forecaster(let l):
+            precondition(l.parameters.count == weights.count, "rebuilt: the parameter layout changed")
+            l.setParameters(weights)
+            l.resume(atStep: stepCount)
+        case .mlp(let l):
+            precondition(l.parameters.count == weights.count, "rebuilt: the parameter layout changed")
+            l.setParameters(weights)
+            l.resume(atStep: stepCount)
+        }
+        return next
     }
 
     public func forward(input: UnsafePointer<Float>) {

@@ -10,6 +10,9 @@ public final class AudioFeatureReader: RecordSource {
     public let columns: [String]
     public var positionName: String { "frame" }
     public private(set) var framesAfterGaps = 0
+    /// Runs whenever a period is late by 200 ms (no device, a stalled recording), so the
+    /// caller's housekeeping goes on while there is no audio.
+    public var onIdle: (() -> Void)?
     private let source: any AudioPeriodSource
     private let extractor: FeatureExtractor
     private let shouldStop: @Sendable () -> Bool
@@ -43,7 +46,7 @@ public final class AudioFeatureReader: RecordSource {
                 return nil
             }
             switch source.nextPeriod(into: &period, timeout: .milliseconds(200)) {
-            case .timedOut: continue
+            case .timedOut: onIdle?()
             case .endOfStream: return nil
             case .period(let info):
                 period.withUnsafeBufferPointer { samples in

@@ -23,6 +23,9 @@ public struct DriftOptions: Sendable, Equatable {
     /// The gates; its warm-up is counted in learning steps and covers the learner's first convergence.
     public var monitor = DriftMonitorConfiguration(warmUpSamples: 5000)
     public var anomaly = AnomalyScoreConfiguration()
+    public var cusum = CUSUMConfiguration()
+    public var adwin = ADWINConfiguration()
+    public var pageHinkley = PageHinkleyConfiguration()
     public var reaction: Reaction = .none
     public var boostFactor = 3.0
     public var boostSteps = 1000
@@ -31,6 +34,8 @@ public struct DriftOptions: Sendable, Equatable {
 
     public var problems: [String] {
         var found = monitor.problems + anomaly.problems
+        found += cusum.problems.map { "CUSUM: \($0)" } + adwin.problems.map { "ADWIN: \($0)" }
+        found += pageHinkley.problems.map { "Page-Hinkley: \($0)" }
         if !(boostFactor.isFinite && boostFactor > 0) { found.append("the plasticity boost factor must be positive, got \(boostFactor)") }
         if boostSteps < 1 { found.append("the plasticity boost must last at least 1 step, got \(boostSteps)") }
         return found

@@ -8,7 +8,7 @@ import RealModule
 /// error alert: a falling error is the learner getting better, not the world changing.
 /// Allocation-free per update; one thread.
 public struct DriftStage {
-    public let options: DriftOptions
+    public private(set) var options: DriftOptions
     private var cusum: DriftMonitor<CUSUMChart>?
     private var adwin: DriftMonitor<ADWIN>?
     private var pageHinkley: DriftMonitor<PageHinkley>?
@@ -23,11 +23,30 @@ public struct DriftStage {
         let detectors = Set(options.detectors)
         var gates = options.monitor
         gates.warmUpSamples = 0
-        cusum = detectors.contains(.cusum) ? DriftMonitor(CUSUMChart(), gates) : nil
-        adwin = detectors.contains(.adwin) ? DriftMonitor(ADWIN(), gates) : nil
-        pageHinkley = detectors.contains(.pageHinkley) ? DriftMonitor(PageHinkley(), gates) : nil
+        cusum = detectors.contains(.cusum) ? DriftMonitor(CUSUMChart(options.cusum), gates) : nil
+        adwin = detectors.contains(.adwin) ? DriftMonitor(ADWIN(options.adwin), gates) : nil
+        pageHinkley = detectors.contains(.pageHinkley) ? DriftMonitor(PageHinkley(options.pageHinkley), gates) : nil
         anomaly = DriftMonitor(AnomalyScore(options.anomaly), gates)
         anomalyAlerts = detectors.contains(.anomalyScore)
+    }
+
+    /// Takes new detector settings (thresholds) between two updates. A detector whose settings
+    /// changed starts afresh (its reference is re-estimated), because its statistic was
+    /// accumulated against the old threshold; the anomaly score keeps its history and only its
+    /// alert threshold can change. The warm-up already done is not repeated.
+    public mutating func reconfigure(_ new: DriftOptions) {
+        precondition(new.problems.isEmpty, new.problems.joined(separator: "; "))
+        var gates = new.monitor
+        gates.warmUpSamples = 0
+        if new.cusum != options.cusum, cusum != nil { cusum = DriftMonitor(CUSUMChart(new.cusum), gates) }
+        if new.adwin != options.adwin, adwin != nil { adwin = DriftMonitor(ADWIN(new.adwin), gates) }
+        if new.pageHinkley != options.pageHinkley, pageHinkley != nil {
+            pageHinkley = DriftMonitor(PageHinkley(new.pageHinkley), gates)
+        }
+        if new.anomaly.threshold != options.anomaly.threshold {
+            anomaly.modifyDetector { $0.setThreshold(new.anomaly.threshold) }
+        }
+        options = new
     }
 
     /// The anomaly score in [0, 1] after the latest loss.

@@ -1,5 +1,6 @@
 import Glibc
 import HamiltonianLearning
+import SafeTensors
 import DriftDetection
 import VectorStream
 
@@ -8,8 +9,8 @@ import VectorStream
 /// Forecasting scores each prediction when the next record arrives, so the step that learns
 /// from record t+1 is the one that predicted it from record t.
 public final class LearnSession {
-    public let learner: AgentLearner
-    public let model: ModelConfiguration
+    public private(set) var learner: AgentLearner
+    public private(set) var model: ModelConfiguration
     public let options: LearnOptions
     public let mapping: ColumnMapping
     private let reader: any RecordSource
@@ -18,12 +19,29 @@ public final class LearnSession {
     private var input: [Float]
     private var target: [Float]
     private var pendingInput: [Float]?
-    private var summary = LearnSummary()
+    public private(set) var summary = LearnSummary()
     private var drift: DriftStage?
     private var alerts: [DriftAlert] = []
     private var boostRemaining = 0
-    private var unboostedBeta = 0.0
+    /// β as configured; the learner's β is this, ×boost while boosted, or 0 while paused.
+    private var baseBeta: Double
     private var losses = LossWindow()
+    /// The anomaly score of the latest scored step (nan before drift detection starts or when off).
+    public private(set) var latestScore = Double.nan
+    /// While paused the weights stay fixed (β = 0) but the state still follows the input, so
+    /// predictions stay current and learning resumes where it left off.
+    public var isPaused = false {
+        didSet {
+            guard isPaused != oldValue else { return }
+            // Momentum gathered while paused would land on the weights all at once on resume.
+            if !isPaused { learner.resetCostates() }
+            applyPlasticity()
+        }
+    }
+    /// Mean loss over the last `LossWindow.size` scored steps.
+    public var recentMeanLoss: Double { losses.mean }
+    /// The drift detectors' settings in force, nil when detection is off.
+    public var driftOptions: DriftOptions? { drift?.options }
 
     /// `pendingInput` comes from a checkpoint that was written between a forecast and its scoring.
     public init(
@@ -38,6 +56,7 @@ public final class LearnSession {
         self.output = output
         self.log = log
         drift = options.drift.map { DriftStage($0) }
+        baseBeta = learner.configuration.beta
         input = [Float](repeating: 0, count: learner.inputCount)
         target = [Float](repeating: 0, count: learner.outputCount)
         if let pendingInput, options.task == .forecast {
@@ -54,7 +73,7 @@ public final class LearnSession {
         var lastReport = start
         var record = first
         while let current = record {
-            try process(current)
+            try step(current)
             if options.progressInterval > 0, summary.records % 1024 == 0 {
                 let now = clock.now
                 if now - lastReport >= .seconds(options.progressInterval) {
@@ -64,12 +83,65 @@ public final class LearnSession {
             }
             record = try nextRecord()
         }
+        return try finish()
+    }
+
+    /// Flushes the output, writes the final checkpoint (with `options.checkpointPath`) and
+    /// returns the summary. For callers that drive `step` themselves.
+    public func finish() throws(LearnError) -> LearnSummary {
         try output.flush()
         if let path = options.checkpointPath { try writeCheckpoint(to: path) }
         summary.steps = learner.stepCount
         summary.nonFiniteLosses = learner.nonFiniteLosses
         summary.recentMeanLoss = losses.mean
         return summary
+    }
+
+    /// Learns from one record and writes its lines: the loop body, for callers with their own loop.
+    public func step(_ record: VectorRecord) throws(LearnError) { try process(record) }
+
+    /// The learner's state as a checkpoint, to be written by the caller.
+    public func checkpointFile() -> SafeTensorsFile { learner.checkpoint(model: model, pendingInput: pendingInput) }
+
+    /// Takes new integrator settings from the next step; β counts as the base that pause and
+    /// boost act on.
+    public func setLearning(_ configuration: HamiltonianConfiguration) {
+        baseBeta = configuration.beta
+        learner.configuration = configuration
+        applyPlasticity()
+    }
+
+    /// The integrator's settings with the configured β (not the paused or boosted one).
+    public var learningConfiguration: HamiltonianConfiguration {
+        var configuration = learner.configuration
+        configuration.beta = baseBeta
+        return configuration
+    }
+
+    /// Switches to another model of the same parameter layout (a gradient mode), keeping the weights.
+    public func setModel(_ newModel: ModelConfiguration) {
+        guard newModel != model else { return }
+        learner = learner.rebuilt(model: newModel, loss: learner.loss)
+        model = newModel
+        applyPlasticity()
+        if let pendingInput { pendingInput.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) } }
+    }
+
+    /// New weights, zero costates and state; the next record starts a fresh forecast.
+    public func resetModel(seed: UInt64) {
+        learner.reinitialize(seed: seed)
+        pendingInput = nil
+    }
+
+    /// Zeroes ω and z.
+    public func resetCostates() { learner.resetCostates() }
+
+    /// New detector settings from the next step (see `DriftStage.reconfigure`). Needs drift on.
+    public func reconfigureDrift(_ options: DriftOptions) { drift?.reconfigure(options) }
+
+    private func applyPlasticity() {
+        let factor = boostRemaining > 0 ? (options.drift?.boostFactor ?? 1) : 1
+        learner.configuration.beta = isPaused ? 0 : baseBeta * factor
     }
 
     private func nextRecord() throws(LearnError) -> VectorRecord? {
@@ -109,6 +181,7 @@ public final class LearnSession {
         var score: Double?
         if drift != nil, step > stepsBefore {
             score = drift!.update(loss: Double(loss)) { alerts.append($0) }
+            latestScore = score!
         }
         if step % Int64(options.outputEvery) == 0 {
             try output.prediction(
@@ -128,7 +201,7 @@ public final class LearnSession {
     private func reactToAlerts(step: Int64, index: Int) throws(LearnError) {
         if boostRemaining > 0 {
             boostRemaining -= 1
-            if boostRemaining == 0 { learner.configuration.beta = unboostedBeta }
+            if boostRemaining == 0 { applyPlasticity() }
         }
         guard !alerts.isEmpty, let options = options.drift else { return }
         defer { alerts.removeAll(keepingCapacity: true) }
@@ -136,9 +209,8 @@ public final class LearnSession {
         switch options.reaction {
         case .none: break
         case .boostPlasticity:
-            if boostRemaining == 0 { unboostedBeta = learner.configuration.beta }
-            learner.configuration.beta = unboostedBeta * options.boostFactor
             boostRemaining = options.boostSteps
+            applyPlasticity()
             reaction = "beta ×\(options.boostFactor) for \(options.boostSteps) steps"
         case .resetCostates:
             learner.resetCostates()

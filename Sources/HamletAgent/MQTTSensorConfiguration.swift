@@ -1,34 +1,21 @@
 import StreamFeatures
 
-/// What `hamlet learn` needs to learn from MQTT sensor topics and publish its outputs to MQTT.
+/// How records are made from MQTT sensor topics.
 public struct MQTTSensorConfiguration: Sendable {
-    public var host: String
-    public var port: Int
-    public var clientID: String
-    /// One input value per slot, in this order; the slot names become the column names.
-    public var slots: [SensorSlot]
-    /// One record per period, assembled from the latest values.
-    public var stepPeriodSeconds: Double
-    /// Outputs go to `<prefix>/prediction`, `<prefix>/alert`, `<prefix>/errors`, `<prefix>/status`.
-    public var topicPrefix: String
-    /// Publish every k-th prediction line (alerts are never thinned).
-    public var publishEvery: Int
-
-    public init(
-        host: String, port: Int = 1883, clientID: String, slots: [SensorSlot], stepPeriodSeconds: Double = 1,
-        topicPrefix: String, publishEvery: Int = 1
-    ) {
-        self.host = host
-        self.port = port
-        self.clientID = clientID
-        self.slots = slots
-        self.stepPeriodSeconds = stepPeriodSeconds
-        self.topicPrefix = topicPrefix
-        self.publishEvery = publishEvery
+    /// When a learning step happens.
+    public enum Stepping: Sendable, Equatable {
+        /// As soon as a message leaves every slot with a value: one step per message.
+        case perMessage
+        /// Once per period, from the latest values, however many messages came meanwhile.
+        case periodic(seconds: Double)
     }
 
-    public var predictionTopic: String { topicPrefix + "/prediction" }
-    public var alertTopic: String { topicPrefix + "/alert" }
-    public var errorTopic: String { topicPrefix + "/errors" }
-    public var statusTopic: String { topicPrefix + "/status" }
+    /// One input value per slot, in this order; the slot names become the column names.
+    public var slots: [SensorSlot]
+    public var stepping: Stepping
+
+    public init(slots: [SensorSlot], stepping: Stepping = .perMessage) {
+        self.slots = slots
+        self.stepping = stepping
+    }
 }

@@ -54,41 +54,19 @@ struct AudioOptions: ParsableArguments {
 
     /// The feature reader over the chosen audio source.
     func reader(log: @escaping @Sendable (String) -> Void) throws -> AudioFeatureReader {
-        let audioLog: AudioLog = { level, message in log("\(level): \(message)") }
-        let source: any AudioPeriodSource
+        let input: AudioInput
         if let wav {
-            do {
-                source = try RecordingReplay(
-                    path: wav,
-                    configuration: RecordingReplayConfiguration(
-                        sampleRateHz: sampleRate, periodFrames: periodFrames, pacing: realtime ? .realTime : .asFastAsPossible),
-                    log: audioLog)
-            } catch {
-                throw LearnError.usage("\(error)")
-            }
+            input = .recording(path: wav, realTime: realtime)
         } else {
             guard let format = ALSASampleFormat(rawValue: sampleFormat) else {
                 throw LearnError.usage(
                     "--sample-format must be one of \(ALSASampleFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            // alsa-lib would print its own lines on stderr too; our log says the same once, clearly.
-            ALSACapture.silenceALSALibraryMessages()
-            var configuration = ALSACaptureConfiguration()
-            configuration.deviceName = alsa ?? "default"
-            configuration.sampleRateHz = sampleRate
-            configuration.channelCount = channels
-            configuration.sampleFormat = format
-            configuration.periodFrames = periodFrames
-            configuration.bufferFrames = periodFrames * 4
-            do {
-                source = try ALSACapture(configuration: configuration, log: audioLog)
-            } catch {
-                throw LearnError.usage("\(error)")
-            }
+            input = .alsa(device: alsa ?? "default", channels: channels, format: format)
         }
         StopRequest.install()
-        return AudioFeatureReader(source: source, features: features, shouldStop: { StopRequest.isRequested })
+        return try AudioFeatureReader.open(
+            input, sampleRateHz: sampleRate, periodFrames: periodFrames, features: features,
+            shouldStop: { StopRequest.isRequested }, log: log)
     }
 }
-
-import Glibc

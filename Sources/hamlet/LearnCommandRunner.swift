@@ -10,16 +10,15 @@ struct LearnCommandRunner {
 
     func run() throws -> LearnSummary {
         let reader: any RecordSource
-        var mqttSource: MQTTSensorSource?
+        var link: AgentMQTTLink?
         // Publishes `offline` and disconnects once the run is over, however it ends.
-        defer { mqttSource?.close() }
+        defer { link?.close() }
         if command.mqtt.isEnabled {
             StopRequest.install()
-            let source = try MQTTSensorSource(
-                configuration: command.mqtt.configuration(), shouldStop: { StopRequest.isRequested },
-                log: { printError("hamlet learn: \($0)") })
-            mqttSource = source
-            reader = source
+            let connection = try command.mqtt.link(log: { printError("hamlet learn: \($0)") })
+            link = connection
+            reader = try MQTTSensorSource(
+                configuration: command.mqtt.sensorConfiguration(), link: connection, shouldStop: { StopRequest.isRequested })
         } else if command.audio.isAudio {
             reader = try command.audio.reader(log: { printError("hamlet learn: \($0)") })
         } else {
@@ -95,7 +94,13 @@ struct LearnCommandRunner {
             pending = try wrap { () throws(CheckpointError) in try learner.restore(checkpoint) }
         }
         let lines = try command.output.map { path throws(LearnError) in try LineWriter(path: path) } ?? LineWriter()
-        let output: any PredictionSink = mqttSource.map { CombinedPredictionSink([lines, $0.predictionSink()]) } ?? lines
+        let output: any PredictionSink =
+            link.map {
+                CombinedPredictionSink([
+                    lines,
+                    MQTTPredictionSink(link: $0, every: command.mqtt.publishEvery, maximumRateHz: command.mqtt.predictionMaxRate),
+                ])
+            } ?? lines
         let session = LearnSession(
             learner: learner, model: model, options: options, mapping: mapping, reader: reader, output: output,
             pendingInput: pending, log: { printError("hamlet learn: \($0)") })

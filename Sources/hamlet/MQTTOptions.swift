@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import HamletAgent
+import MQTTTransport
 import StreamFeatures
 
 /// `hamlet learn`'s MQTT input (sensor topics) and outputs (predictions, alerts, errors, status).
@@ -27,8 +28,13 @@ struct MQTTOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A sensor value older than this many seconds counts as stale.", valueName: "seconds"))
     var maxAge: Double = 10
 
-    @Option(help: ArgumentHelp("One learning step per period, from the latest values.", valueName: "seconds"))
-    var stepPeriod: Double = 1.0
+    @Option(help: ArgumentHelp(
+        "One learning step per period, from the latest values (default: one step per sensor message).",
+        valueName: "seconds"))
+    var stepPeriod: Double?
+
+    @Option(help: ArgumentHelp("Publish at most this many predictions per second (0: unlimited).", valueName: "hz"))
+    var predictionMaxRate: Double = 0
 
     @Option(help: ArgumentHelp("Topic prefix of the outputs (default: hamlet/<client id>).", valueName: "prefix"))
     var topicPrefix: String?
@@ -53,10 +59,13 @@ struct MQTTOptions: ParsableArguments {
         }
         if format == nil { throw ValidationError("--sensor-format must be json, csv or float32, got \"\(sensorFormat)\"") }
         if !(maxAge > 0) || !maxAge.isFinite { throw ValidationError("--max-age must be a positive number of seconds") }
-        if !(stepPeriod > 0) || !stepPeriod.isFinite {
+        if let stepPeriod, !(stepPeriod > 0) || !stepPeriod.isFinite {
             throw ValidationError("--step-period must be a positive number of seconds")
         }
         if publishEvery < 1 { throw ValidationError("--publish-every must be at least 1") }
+        if !(predictionMaxRate >= 0) || !predictionMaxRate.isFinite {
+            throw ValidationError("--prediction-max-rate must be 0 (unlimited) or a positive number per second")
+        }
         if let topicPrefix, topicPrefix.isEmpty || topicPrefix.contains("+") || topicPrefix.contains("#") {
             throw ValidationError("--topic-prefix must be non-empty and without the wildcards + and #")
         }
@@ -99,9 +108,15 @@ struct MQTTOptions: ParsableArguments {
     var clientID: String { mqttClientId ?? "hamlet-\(getpid())" }
 
     /// The source's settings; call after `validate()`.
-    func configuration() throws -> MQTTSensorConfiguration {
+    func sensorConfiguration() throws -> MQTTSensorConfiguration {
         MQTTSensorConfiguration(
-            host: mqttHost ?? "", port: mqttPort, clientID: clientID, slots: try sensors.map(slot),
-            stepPeriodSeconds: stepPeriod, topicPrefix: topicPrefix ?? "hamlet/\(clientID)", publishEvery: publishEvery)
+            slots: try sensors.map(slot), stepping: stepPeriod.map { .periodic(seconds: $0) } ?? .perMessage)
+    }
+
+    /// The connection, with the outputs under the topic prefix; call after `validate()`.
+    func link(log: @escaping @Sendable (String) -> Void) throws -> AgentMQTTLink {
+        try AgentMQTTLink(
+            configuration: MQTTConfiguration(host: mqttHost ?? "", port: mqttPort, clientID: clientID),
+            topics: AgentTopics(prefix: topicPrefix ?? "hamlet/\(clientID)"), log: log)
     }
 }

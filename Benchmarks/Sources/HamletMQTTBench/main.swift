@@ -1,0 +1,191 @@
+// hamlet-mqtt-bench: sensor messages in through a real mosquitto broker, one learning step per
+// message, predictions out through the same broker; next to the broker's raw relay of the same
+// offered load, measured in the same run.
+//
+//   hamlet-mqtt-bench [--messages N] [--rate MSG_PER_S] [--state-size N]
+import Foundation
+import HamiltonianLearning
+import HamletAgent
+import MQTTTransport
+import StreamFeatures
+import Synchronization
+
+struct Settings {
+    var messages = 100_000
+    var rate = 20_000.0
+    var stateSize = 32
+
+    init(arguments: [String]) throws {
+        var rest = arguments.dropFirst()
+        while let flag = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw BenchError("\(flag) needs a value") }
+            switch flag {
+            case "--messages": messages = Int(value) ?? messages
+            case "--rate": rate = Double(value) ?? rate
+            case "--state-size": stateSize = Int(value) ?? stateSize
+            default: throw BenchError("unknown option \(flag); use --messages, --rate, --state-size")
+            }
+        }
+    }
+}
+
+/// Sends `count` messages at `rate` per second (paced by the clock), recording each send time.
+func publishPaced(_ client: MQTTClient, topic: String, count: Int, rate: Double, payload: (Int) -> [UInt8]) -> [Double] {
+    var sent = [Double](repeating: 0, count: count)
+    let start = monotonicSeconds()
+    for index in 0..<count {
+        let due = start + Double(index) / rate
+        // Sleep rather than spin, so the publisher does not take a core from the broker and the
+        // agent on a two-core machine; messages leave in bursts of about a millisecond.
+        let early = due - monotonicSeconds()
+        if early > 0.0005 { usleep(useconds_t(early * 1e6)) }
+        let bytes = payload(index)
+        sent[index] = monotonicSeconds()
+        client.publish(topic: topic, payload: bytes, qos: .atMostOnce)
+    }
+    return sent
+}
+
+/// Receives until `expected` messages or 2 s of silence; returns (index, receipt time) pairs.
+func receive(_ queue: MQTTMessageQueue, expected: Int, index: (MQTTMessage) -> Int?) -> [(Int, Double)] {
+    var got: [(Int, Double)] = []
+    got.reserveCapacity(expected)
+    while got.count < expected, let message = queue.pop(timeout: .seconds(2)) {
+        let now = monotonicSeconds()
+        if let i = index(message) { got.append((i, now)) }
+    }
+    return got
+}
+
+func summary(sent: [Double], received: [(Int, Double)]) -> LatencySummary {
+    let latencies = received.compactMap { i, t in i >= 0 && i < sent.count ? t - sent[i] : nil }
+    let seconds = (received.last?.1 ?? sent[0]) - sent[0]
+    return LatencySummary(sent: sent.count, latencies: latencies, seconds: seconds)
+}
+
+func connectedClient(port: Int, id: String, subscribe topic: String?) throws -> MQTTClient {
+    let client = try MQTTClient(
+        configuration: MQTTConfiguration(
+            host: "127.0.0.1", port: port, clientID: id, outbox: MQTTOutboxLimits(maximumMessages: 1 << 20, maximumBytes: 1 << 28),
+            messageDelivery: .queue(capacity: 1 << 20)))
+    if let topic { try client.subscribe(topic, qos: .atMostOnce) }
+    client.start()
+    guard client.waitUntilConnected(timeout: .seconds(5)) else { throw BenchError("\(id) could not connect") }
+    return client
+}
+
+/// Broker alone: publisher → mosquitto → subscriber.
+func measureRawRelay(port: Int, settings: Settings) throws -> LatencySummary {
+    let subscriber = try connectedClient(port: port, id: "bench-raw-sub", subscribe: "bench/raw")
+    let publisher = try connectedClient(port: port, id: "bench-raw-pub", subscribe: nil)
+    defer {
+        publisher.close()
+        subscriber.close()
+    }
+    usleep(300_000)  // the SUBACK
+    nonisolated(unsafe) var received: [(Int, Double)] = []
+    let receiver = Thread {
+        received = receive(subscriber.messages!, expected: settings.messages) { message in
+            message.payload.count == 8 ? Int(message.payload.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }) : nil
+        }
+    }
+    receiver.start()
+    let sent = publishPaced(publisher, topic: "bench/raw", count: settings.messages, rate: settings.rate) { index in
+        withUnsafeBytes(of: UInt64(index)) { Array($0) }
+    }
+    while !receiver.isFinished { usleep(10_000) }
+    return summary(sent: sent, received: received)
+}
+
+/// The agent: publisher → mosquitto → MQTTSensorSource → learner step → prediction → mosquitto → subscriber.
+func measureAgent(port: Int, settings: Settings) throws -> (LatencySummary, Int64) {
+    let stop = Atomic<Bool>(false)
+    let link = try AgentMQTTLink(
+        configuration: MQTTConfiguration(host: "127.0.0.1", port: port, clientID: "bench-agent"),
+        topics: AgentTopics(prefix: "bench/agent"), log: { print("agent: \($0)") })
+    let slot = SensorSlot(name: "sensor", topic: try TopicFilter("bench/sensor"), maximumAgeSeconds: 60)
+    let source = try MQTTSensorSource(
+        configuration: MQTTSensorConfiguration(slots: [slot], stepping: .perMessage), link: link,
+        shouldStop: { stop.load(ordering: .relaxed) })
+    let model = ModelConfiguration.forecaster(ForecasterConfiguration(inputCount: 1, stateCount: settings.stateSize))
+    let learner = AgentLearner(model: model, hamiltonian: HamiltonianConfiguration(gradientClip: 1), loss: .meanSquaredError, seed: 0)
+    var options = LearnOptions()
+    options.progressInterval = 0
+    let session = LearnSession(
+        learner: learner, model: model, options: options,
+        mapping: try ColumnMapping(columns: ["sensor"], task: .forecast, inputs: nil, targets: [], ignored: []), reader: source,
+        output: MQTTPredictionSink(link: link), pendingInput: nil, log: { _ in })
+    // Handed to the agent thread and not touched here again until it has finished.
+    nonisolated(unsafe) let loop = (session, source)
+    let agent = Thread {
+        do {
+            _ = try loop.0.run(first: try loop.1.next())
+        } catch {
+            print("agent stopped: \(error)")
+        }
+    }
+    agent.start()
+    let subscriber = try connectedClient(port: port, id: "bench-agent-sub", subscribe: "bench/agent/prediction")
+    let publisher = try connectedClient(port: port, id: "bench-agent-pub", subscribe: nil)
+    guard link.client.waitUntilConnected(timeout: .seconds(5)) else { throw BenchError("the agent could not connect") }
+    usleep(300_000)
+    nonisolated(unsafe) var received: [(Int, Double)] = []
+    let receiver = Thread {
+        received = receive(subscriber.messages!, expected: settings.messages) { message in
+            // The record index of one-slot per-message stepping is the message's index.
+            tickValue(in: message.payload)
+        }
+    }
+    receiver.start()
+    // Payloads made before timing starts, so that the publisher's own formatting does not compete for the CPU.
+    let payloads = (0..<settings.messages).map { Array(String(Float(sin(Double($0) * 0.05))).utf8) }
+    let sent = publishPaced(publisher, topic: "bench/sensor", count: settings.messages, rate: settings.rate) { payloads[$0] }
+    while !receiver.isFinished { usleep(10_000) }
+    stop.store(true, ordering: .relaxed)
+    while !agent.isFinished { usleep(10_000) }
+    let steps = learner.stepCount
+    publisher.close()
+    subscriber.close()
+    link.close()
+    return (summary(sent: sent, received: received), steps)
+}
+
+/// The integer after `"tick":` in a prediction payload, read without Foundation (the receiver
+/// shares the two cores with everything measured).
+func tickValue(in payload: [UInt8]) -> Int? {
+    let key = Array("\"tick\":".utf8)
+    guard payload.count > key.count else { return nil }
+    for start in 0...(payload.count - key.count) where payload[start] == key[0] {
+        guard Array(payload[start..<start + key.count]) == key else { continue }
+        var value = 0
+        var index = start + key.count
+        while index < payload.count, payload[index] >= 48, payload[index] <= 57 {
+            value = value * 10 + Int(payload[index] - 48)
+            index += 1
+        }
+        return value
+    }
+    return nil
+}
+
+func row(_ name: String, _ s: LatencySummary) -> String {
+    func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
+    return "| \(name) | \(s.sent) | \(s.received) | \(f(s.messagesPerSecond, 0)) | \(f(s.p50Milliseconds, 3)) | \(f(s.p99Milliseconds, 3)) | \(f(s.maxMilliseconds, 1)) |"
+}
+
+do {
+    let settings = try Settings(arguments: CommandLine.arguments)
+    let broker = try BenchBroker()
+    defer { broker.stop() }
+    print("mosquitto on 127.0.0.1:\(broker.port); \(settings.messages) messages offered at \(Int(settings.rate))/s, QoS 0")
+    let raw = try measureRawRelay(port: broker.port, settings: settings)
+    let (agent, steps) = try measureAgent(port: broker.port, settings: settings)
+    print("| path | sent | received | msg/s | p50 ms | p99 ms | max ms |")
+    print("|---|---|---|---|---|---|---|")
+    print(row("broker raw relay (1 hop)", raw))
+    print(row("agent: sensor → step → prediction (2 hops, forecaster state \(settings.stateSize))", agent))
+    print("agent learning steps: \(steps); agent/raw throughput ratio \(String(format: "%.2f", agent.messagesPerSecond / raw.messagesPerSecond))")
+} catch {
+    print("hamlet-mqtt-bench: \(error)")
+    exit(1)
+}

@@ -1,0 +1,89 @@
+extension AgentConfiguration {
+    /// The `mqtt` section: the broker connection. Never holds a password, only the file that does.
+    public struct MQTT: Sendable, Equatable {
+        /// The MQTT protocol version spoken to the broker.
+        public enum ProtocolVersion: String, Sendable, CaseIterable {
+            case v5 = "5"
+            case v311 = "3.1.1"
+        }
+
+        /// `enabled`: connect to a broker at all.
+        public var enabled: Bool
+        /// `host`
+        public var host: String
+        /// `port`
+        public var port: Int
+        /// `client_id`: empty = `hamlet-<agent id>`.
+        public var clientID: String
+        /// `topic_prefix`: every output topic starts with it; empty = `hamlet/<agent id>`.
+        public var topicPrefix: String
+        /// `protocol`
+        public var protocolVersion: ProtocolVersion
+        /// `keep_alive_seconds`: 0 = off, else 5…65535.
+        public var keepAliveSeconds: Int
+        /// `session_expiry_seconds`: how long the broker keeps the session (MQTT 5 only).
+        public var sessionExpirySeconds: UInt32
+        /// `username`: empty = none.
+        public var username: String
+        /// `password_file`: empty = `$CREDENTIALS_DIRECTORY/mqtt-password` when that exists.
+        public var passwordFile: String
+        /// `tls`
+        public var tls: TLS
+        /// `outbox`
+        public var outbox: Outbox
+
+        public init(
+            enabled: Bool = true, host: String = "127.0.0.1", port: Int = 1883, clientID: String = "",
+            topicPrefix: String = "", protocolVersion: ProtocolVersion = .v5, keepAliveSeconds: Int = 30,
+            sessionExpirySeconds: UInt32 = 0, username: String = "", passwordFile: String = "", tls: TLS = TLS(),
+            outbox: Outbox = Outbox()
+        ) {
+            self.enabled = enabled
+            self.host = host
+            self.port = port
+            self.clientID = clientID
+            self.topicPrefix = topicPrefix
+            self.protocolVersion = protocolVersion
+            self.keepAliveSeconds = keepAliveSeconds
+            self.sessionExpirySeconds = sessionExpirySeconds
+            self.username = username
+            self.passwordFile = passwordFile
+            self.tls = tls
+            self.outbox = outbox
+        }
+    }
+}
+
+extension AgentConfiguration.MQTT {
+    /// `mqtt.tls`: PEM files; TLS is on when `caFile` is set.
+    public struct TLS: Sendable, Equatable {
+        /// `ca_file`: the CA the broker's certificate must chain to; empty = no TLS.
+        public var caFile: String
+        /// `cert_file`: client certificate, for brokers that require one; goes with `keyFile`.
+        public var certFile: String
+        /// `key_file`: the client certificate's unencrypted key; goes with `certFile`.
+        public var keyFile: String
+
+        public init(caFile: String = "", certFile: String = "", keyFile: String = "") {
+            self.caFile = caFile
+            self.certFile = certFile
+            self.keyFile = keyFile
+        }
+
+        /// Whether TLS is used at all.
+        public var isEnabled: Bool { !caFile.isEmpty }
+    }
+
+    /// `mqtt.outbox`: what is kept while disconnected or unacknowledged; the oldest goes first.
+    public struct Outbox: Sendable, Equatable {
+        /// `max_messages`
+        public var maxMessages: Int
+        /// `max_bytes`: topic and payload bytes together.
+        public var maxBytes: Int
+
+        public init(maxMessages: Int = 10_000, maxBytes: Int = 8 << 20) {
+            self.maxMessages = maxMessages
+            self.maxBytes = maxBytes
+        }
+    }
+}

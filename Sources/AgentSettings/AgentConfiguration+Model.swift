@@ -1,0 +1,53 @@
+import HamiltonianLearning
+
+extension AgentConfiguration {
+    /// The `model` section: which network is learned and its sizes (inputs and outputs follow the source).
+    public struct Model: Sendable, Equatable {
+        /// The network family.
+        public enum Kind: String, Sendable, CaseIterable {
+            /// Diagonal recurrent (LRU) layer, nonlinearity and read-out, predicting the next vector.
+            case forecaster
+            /// A multilayer perceptron over the current vector.
+            case mlp
+        }
+
+        /// `kind`
+        public var kind: Kind
+        /// `state_size`: complex recurrent units of the forecaster.
+        public var stateSize: Int
+        /// `hidden_size`: width of the forecaster's recurrent layer output; 0 = `stateSize`.
+        public var hiddenSize: Int
+        /// `hidden_layers`: widths of the MLP's hidden layers (mlp only).
+        public var hiddenLayers: [Int]
+        /// `activation`
+        public var activation: ActivationChoice
+        /// `gradient_mode`: how the recurrent weights get their gradient (forecaster only).
+        public var gradientMode: RecurrentGradientMode
+
+        public init(
+            kind: Kind = .forecaster, stateSize: Int = 64, hiddenSize: Int = 0, hiddenLayers: [Int] = [32],
+            activation: ActivationChoice = .automatic, gradientMode: RecurrentGradientMode = .traces
+        ) {
+            self.kind = kind
+            self.stateSize = stateSize
+            self.hiddenSize = hiddenSize
+            self.hiddenLayers = hiddenLayers
+            self.activation = activation
+            self.gradientMode = gradientMode
+        }
+
+        /// The activation function in use: `default` is gelu for the forecaster and tanh for the MLP.
+        public var resolvedActivation: Activation {
+            switch activation {
+            case .automatic: kind == .forecaster ? .gelu : .tanh
+            case .identity: .identity
+            case .tanh: .tanh
+            case .relu: .relu
+            case .gelu: .gelu
+            }
+        }
+
+        /// The forecaster's hidden width: `hiddenSize`, or `stateSize` when it is 0.
+        public var resolvedHiddenSize: Int { hiddenSize == 0 ? stateSize : hiddenSize }
+    }
+}

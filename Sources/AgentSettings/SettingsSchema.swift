@@ -1,0 +1,151 @@
+import HamiltonianLearning
+
+/// Every YAML key of `AgentConfiguration`, in the order of `config/hamlet.yaml`: the one table the
+/// file, the environment, the overrides and `effectiveSettings` all go through.
+enum SettingsSchema {
+    typealias C = AgentConfiguration
+
+    static let all: [Setting] = agent + source + audio + model + learning + drift + mqtt + outputs + checkpoints + metrics
+
+    static let agent: [Setting] = [
+        .text("agent.id", \C.agent.id, rule: ValueRules.topicLevel),
+        .text("agent.state_directory", \C.agent.stateDirectory),
+    ]
+
+    static let source: [Setting] = [
+        .choice("source.kind", \C.source.kind),
+        .integer("source.synthetic.channels", \C.source.synthetic.channels, rule: ValueRules.atLeast(1)),
+        .integer("source.synthetic.change_at", \C.source.synthetic.changeAtStep, rule: ValueRules.atLeast(0, " (0 = never)")),
+        .integer("source.synthetic.steps", \C.source.synthetic.steps, rule: ValueRules.atLeast(0, " (0 = endless)")),
+        .number("source.synthetic.rate_hz", \C.source.synthetic.rateHz, rule: ValueRules.zeroOrPositive(" (0 = as fast as possible)")),
+        .integer("source.synthetic.seed", \C.source.synthetic.seed),
+        .text("source.recording.path", \C.source.recording.path),
+        .flag("source.recording.realtime", \C.source.recording.realtime),
+        .text("source.alsa.device", \C.source.alsa.device, rule: ValueRules.nonEmpty("name a device such as default or plughw:1,0")),
+        .integer("source.alsa.channels", \C.source.alsa.channels, rule: ValueRules.within(1...64)),
+        .choice("source.alsa.sample_format", \C.source.alsa.sampleFormat),
+        .value(
+            "source.mqtt.sensors", \C.source.mqtt.sensors,
+            decode: { SettingDecoding.list($0, item: SensorSetting.decode) }, check: SensorSetting.check,
+            json: SensorSetting.json),
+        .choice("source.mqtt.format", \C.source.mqtt.format),
+        .number("source.mqtt.max_age_seconds", \C.source.mqtt.maxAgeSeconds, rule: ValueRules.positive()),
+        .choice("source.mqtt.step", \C.source.mqtt.step),
+        .number("source.mqtt.step_period_seconds", \C.source.mqtt.stepPeriodSeconds, rule: ValueRules.positive()),
+    ]
+
+    static let audio: [Setting] = [
+        .integer("audio.sample_rate_hz", \C.audio.sampleRateHz, rule: ValueRules.within(1000...384_000, " Hz, such as 16000")),
+        .integer("audio.period_frames", \C.audio.periodFrames, rule: ValueRules.atLeast(1)),
+        .integer("audio.mel_bands", \C.audio.melBands, rule: ValueRules.atLeast(1)),
+        .integer("audio.mfcc", \C.audio.mfccCount, rule: ValueRules.atLeast(0, " (0 = log-mel features)")),
+        .number("audio.pre_emphasis", \C.audio.preEmphasis, rule: ValueRules.betweenZeroAndOne(inclusive: true, " (0 = none; typically 0.97)")),
+        .integer("audio.normalize_frames", \C.audio.normalizeFrames, rule: ValueRules.atLeast(0, " (0 = off)")),
+    ]
+
+    static let model: [Setting] = [
+        .choice("model.kind", \C.model.kind),
+        .integer("model.state_size", \C.model.stateSize, rule: ValueRules.atLeast(1)),
+        .integer("model.hidden_size", \C.model.hiddenSize, rule: ValueRules.atLeast(0, " (0 = the state size)")),
+        .value(
+            "model.hidden_layers", \C.model.hiddenLayers,
+            decode: { SettingDecoding.list($0, item: SettingDecoding.integer) },
+            check: { widths in
+                widths.enumerated().compactMap { index, width in
+                    width < 1 ? SettingProblem(suffix: "[\(index)]", "a layer width must be at least 1, got \(width)") : nil
+                }
+            },
+            json: { .array($0.map(JSONValue.integer)) }),
+        .choice("model.activation", \C.model.activation),
+        .choice("model.gradient_mode", \C.model.gradientMode),
+    ]
+
+    static let learning: [Setting] = [
+        .number("learning.tau", \C.learning.tau, rule: ValueRules.positive()),
+        .number("learning.beta", \C.learning.beta, rule: ValueRules.zeroOrPositive()),
+        .number("learning.eta", \C.learning.eta, rule: ValueRules.zeroOrPositive()),
+        .number("learning.phi", \C.learning.phi, rule: ValueRules.zeroOrPositive()),
+        .choice("learning.ordering", \C.learning.ordering),
+        .integer("learning.state_costate_reset", \C.learning.stateCostateResetSteps, rule: ValueRules.atLeast(0, " (0 = never)")),
+        .number("learning.gradient_clip", \C.learning.gradientClip, rule: ValueRules.zeroOrPositive(" (0 = off)")),
+        .integer("learning.seed", \C.learning.seed),
+    ]
+
+    static let drift: [Setting] = [
+        .flag("drift.enabled", \C.drift.enabled),
+        .value(
+            "drift.detectors", \C.drift.detectors,
+            decode: { SettingDecoding.list($0, item: SettingDecoding.choice) },
+            check: { detectors in
+                detectors.enumerated().compactMap { index, detector in
+                    detectors[..<index].contains(detector)
+                        ? SettingProblem(suffix: "[\(index)]", "names \(detector.rawValue) a second time; list each detector once")
+                        : nil
+                }
+            },
+            json: { .array($0.map { .string($0.rawValue) }) }),
+        .integer("drift.warm_up", \C.drift.warmUpSteps, rule: ValueRules.atLeast(0)),
+        .integer("drift.cooldown", \C.drift.cooldownSteps, rule: ValueRules.atLeast(0)),
+        .number("drift.cusum.threshold", \C.drift.cusum.threshold, rule: ValueRules.positive(" (in standard deviations)")),
+        .number("drift.adwin.delta", \C.drift.adwin.delta, rule: ValueRules.betweenZeroAndOne(inclusive: false, ", such as 0.002")),
+        .number("drift.page_hinkley.threshold", \C.drift.pageHinkley.threshold, rule: ValueRules.positive()),
+        .number("drift.anomaly.threshold", \C.drift.anomaly.threshold, rule: ValueRules.betweenZeroAndOne(inclusive: false, ", such as 0.9999")),
+        .choice("drift.reaction", \C.drift.reaction),
+        .number("drift.boost_factor", \C.drift.boostFactor, rule: ValueRules.positive()),
+        .integer("drift.boost_steps", \C.drift.boostSteps, rule: ValueRules.atLeast(0)),
+    ]
+
+    static let mqtt: [Setting] = [
+        .flag("mqtt.enabled", \C.mqtt.enabled),
+        .text("mqtt.host", \C.mqtt.host),
+        .integer("mqtt.port", \C.mqtt.port, rule: ValueRules.within(1...65535)),
+        .text("mqtt.client_id", \C.mqtt.clientID),
+        .text("mqtt.topic_prefix", \C.mqtt.topicPrefix, rule: ValueRules.topicPrefix),
+        .choice("mqtt.protocol", \C.mqtt.protocolVersion),
+        .integer("mqtt.keep_alive_seconds", \C.mqtt.keepAliveSeconds, rule: { seconds in
+            seconds == 0 || (5...65535).contains(seconds)
+                ? nil : "must be 0 (off) or from 5 to 65535, got \(seconds)"
+        }),
+        .integer("mqtt.session_expiry_seconds", \C.mqtt.sessionExpirySeconds),
+        .text("mqtt.username", \C.mqtt.username),
+        .text("mqtt.password_file", \C.mqtt.passwordFile),
+        .text("mqtt.tls.ca_file", \C.mqtt.tls.caFile),
+        .text("mqtt.tls.cert_file", \C.mqtt.tls.certFile),
+        .text("mqtt.tls.key_file", \C.mqtt.tls.keyFile),
+        .integer("mqtt.outbox.max_messages", \C.mqtt.outbox.maxMessages, rule: ValueRules.atLeast(1)),
+        .integer("mqtt.outbox.max_bytes", \C.mqtt.outbox.maxBytes, rule: ValueRules.atLeast(1)),
+    ]
+
+    static let outputs: [Setting] = [
+        .flag("outputs.stdout", \C.outputs.standardOutput),
+        .integer("outputs.prediction_every", \C.outputs.predictionEvery, rule: ValueRules.atLeast(1)),
+        .number("outputs.prediction_max_rate_hz", \C.outputs.predictionMaxRateHz, rule: ValueRules.zeroOrPositive(" (0 = unlimited)")),
+    ]
+
+    static let checkpoints: [Setting] = [
+        .number("checkpoints.every_seconds", \C.checkpoints.everySeconds, rule: ValueRules.zeroOrPositive(" (0 = only on shutdown)")),
+        .integer("checkpoints.every_steps", \C.checkpoints.everySteps, rule: ValueRules.atLeast(0, " (0 = off)")),
+    ]
+
+    static let metrics: [Setting] = [
+        .number("metrics.interval_seconds", \C.metrics.intervalSeconds, rule: ValueRules.positive()),
+        .text("metrics.prometheus_file", \C.metrics.prometheusFile),
+    ]
+
+    /// Settings by key path.
+    static let byPath: [String: Setting] = Dictionary(uniqueKeysWithValues: all.map { ($0.path, $0) })
+
+    /// Every path that holds other keys (`source`, `source.mqtt`, `drift.cusum`), with its direct
+    /// children's names in table order; the root is "".
+    static let children: [String: [String]] = {
+        var children: [String: [String]] = [:]
+        for setting in all {
+            let parts = setting.path.split(separator: ".").map(String.init)
+            for depth in 0..<parts.count {
+                let parent = parts[..<depth].joined(separator: ".")
+                if !(children[parent, default: []].contains(parts[depth])) { children[parent, default: []].append(parts[depth]) }
+            }
+        }
+        return children
+    }()
+}

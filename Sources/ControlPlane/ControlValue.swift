@@ -1,0 +1,19 @@
+/// One setting's value: stored as an override, or reported as an effective value in a reply.
+public enum ControlValue: Sendable, Hashable {
+    /// Written as the shortest text that reads back as the same `Double`; `null` when not finite.
+    case number(Double)
+    case integer(Int)
+    case string(String)
+    /// For state such as `learning.paused` in a reply; no override holds one.
+    case bool(Bool)
+
+    /// The value as JSON text.
+    public var jsonText: String {
+        switch self {
+        case .number(let value): JSONWriter.number(value)
+        case .integer(let value): String(value)
+        case .string(let text): JSONWriter.string(text)
+        case .bool(let value): value ? "true" : "false"
+        }
+    }
+}

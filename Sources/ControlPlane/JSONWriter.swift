@@ -1,0 +1,37 @@
+/// The few JSON text primitives replies are built from.
+enum JSONWriter {
+    /// Appends `text` as a JSON string literal: quotes, backslashes and control characters escaped.
+    static func writeString(_ text: String, to output: inout String) {
+        output += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+
+    /// `text` as a JSON string literal.
+    static func string(_ text: String) -> String {
+        var output = ""
+        writeString(text, to: &output)
+        return output
+    }
+
+    /// `value` as a JSON number: the shortest text that reads back as the same `Double`,
+    /// integers without a fraction; `null` when not finite (JSON has no infinity or NaN).
+    static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        // Below 2^53 every integer is exact, so `7` is echoed as `7`, not `7.0`.
+        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
+        return value.description
+    }
+}

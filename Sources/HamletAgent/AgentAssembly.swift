@@ -1,0 +1,159 @@
+import AgentSettings
+import AudioCapture
+import Glibc
+import HamiltonianLearning
+import SafeTensors
+import ServiceSupport
+
+/// Builds `hamlet run`'s pipeline from a validated configuration: the source, the learner
+/// (restored from the newest readable checkpoint in the state directory when its model is the
+/// configured one), the sinks, the MQTT link and the service around them.
+public struct AgentAssembly {
+    public let configuration: AgentConfiguration
+    public let environment: [String: String]
+    public let shouldStop: @Sendable () -> Bool
+    public let reloadRequested: @Sendable () -> Bool
+    public let log: @Sendable (String) -> Void
+
+    public init(
+        configuration: AgentConfiguration, environment: [String: String], shouldStop: @escaping @Sendable () -> Bool,
+        reloadRequested: @escaping @Sendable () -> Bool, log: @escaping @Sendable (String) -> Void
+    ) {
+        self.configuration = configuration
+        self.environment = environment
+        self.shouldStop = shouldStop
+        self.reloadRequested = reloadRequested
+        self.log = log
+    }
+
+    /// The agent's id: configured, or the host name.
+    public var agentID: String {
+        if !configuration.agent.id.isEmpty { return configuration.agent.id }
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, name.count) == 0 else { return "hamlet" }
+        let host = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return host.isEmpty ? "hamlet" : host
+    }
+
+    /// The state directory: configured, else systemd's `$STATE_DIRECTORY`, else `./hamlet-state`.
+    public var stateDirectory: String {
+        if !configuration.agent.stateDirectory.isEmpty { return configuration.agent.stateDirectory }
+        // systemd may list several directories, separated by colons; ours is the first.
+        if let fromSystemd = environment["STATE_DIRECTORY"]?.split(separator: ":").first, !fromSystemd.isEmpty {
+            return String(fromSystemd)
+        }
+        return "hamlet-state"
+    }
+
+    /// Where accepted control-plane changes are kept, so that they survive restarts.
+    public var overridesPath: String { stateDirectory + "/overrides.json" }
+
+    public func build(configurationPath: String?) throws(LearnError) -> AgentRuntime {
+        let id = agentID
+        let link: AgentMQTTLink?
+        if configuration.mqtt.enabled {
+            let mqtt = configuration.mqttConfiguration(agentID: id, credentialsDirectory: environment["CREDENTIALS_DIRECTORY"])
+            link = try AgentMQTTLink(configuration: mqtt, topics: configuration.topics(agentID: id), log: log)
+            try link!.subscribe(link!.topics.control, qos: .atLeastOnce)
+        } else {
+            link = nil
+        }
+        let source = try makeSource(link: link)
+        let inputCount = source.columns.count
+        let model = configuration.modelConfiguration(inputCount: inputCount)
+        if let problem = model.problems.first { throw .usage("model: \(problem)") }
+        let learner = AgentLearner(
+            model: model, hamiltonian: configuration.learning.hamiltonian, loss: .meanSquaredError, seed: configuration.learning.seed)
+        let store = CheckpointStore(directory: stateDirectory + "/checkpoints")
+        let pending = restore(into: learner, model: model, from: store)
+
+        var options = LearnOptions()
+        options.task = .forecast
+        options.progressInterval = 0
+        options.drift = configuration.driftOptions
+        var sinks: [any PredictionSink] = []
+        if configuration.outputs.standardOutput { sinks.append(LineWriter()) }
+        var mqttSink: MQTTPredictionSink?
+        if let link {
+            let sink = MQTTPredictionSink(
+                link: link, every: configuration.outputs.predictionEvery, maximumRateHz: configuration.outputs.predictionMaxRateHz)
+            mqttSink = sink
+            sinks.append(sink)
+        }
+        let mapping = try ColumnMapping(columns: source.columns, task: .forecast, inputs: nil, targets: [], ignored: [])
+        let session = LearnSession(
+            learner: learner, model: model, options: options, mapping: mapping, reader: source, output: CombinedPredictionSink(sinks),
+            pendingInput: pending, log: log)
+        let service = AgentService(
+            session: session, source: source, link: link, predictionSink: mqttSink, schedule: Self.schedule(configuration),
+            checkpoints: store, notifier: SystemdNotifier(environment: environment, log: log), agentID: id,
+            shouldStop: shouldStop, reloadRequested: reloadRequested, log: log)
+        return AgentRuntime(
+            service: service, configuration: configuration, configurationPath: configurationPath, environment: environment,
+            overridesPath: overridesPath, agentID: id, log: log)
+    }
+
+    static func schedule(_ configuration: AgentConfiguration) -> AgentService.Schedule {
+        AgentService.Schedule(
+            checkpointEverySeconds: configuration.checkpoints.everySeconds, checkpointEverySteps: configuration.checkpoints.everySteps,
+            metricsIntervalSeconds: configuration.metrics.intervalSeconds,
+            prometheusFile: configuration.metrics.prometheusFile.isEmpty ? nil : configuration.metrics.prometheusFile)
+    }
+
+    private func makeSource(link: AgentMQTTLink?) throws(LearnError) -> any RecordSource {
+        let source = configuration.source
+        let audio = configuration.audio
+        switch source.kind {
+        case .synthetic:
+            let s = source.synthetic
+            return SyntheticSensorSource(
+                channels: s.channels, changeAt: s.changeAtStep, steps: s.steps, rateHz: s.rateHz, seed: s.seed, shouldStop: shouldStop)
+        case .recording:
+            return try AudioFeatureReader.open(
+                .recording(path: source.recording.path, realTime: source.recording.realtime), sampleRateHz: audio.sampleRateHz,
+                periodFrames: audio.periodFrames, features: audio.features, shouldStop: shouldStop, log: log)
+        case .alsa:
+            let format = ALSASampleFormat(rawValue: source.alsa.sampleFormat.rawValue)!
+            return try AudioFeatureReader.open(
+                .alsa(device: source.alsa.device, channels: source.alsa.channels, format: format), sampleRateHz: audio.sampleRateHz,
+                periodFrames: audio.periodFrames, features: audio.features, shouldStop: shouldStop, log: log)
+        case .mqtt:
+            guard let link else {
+                throw .usage("source.kind is mqtt but mqtt.enabled is false; enable MQTT to read sensors from a broker")
+            }
+            return try MQTTSensorSource(configuration: configuration.sensorConfiguration, link: link, shouldStop: shouldStop)
+        }
+    }
+
+    /// Loads the newest readable checkpoint made for `model`; returns its pending input.
+    private func restore(into learner: AgentLearner, model: ModelConfiguration, from store: CheckpointStore) -> [Float]? {
+        let found: (value: (SafeTensorsFile, LearnerCheckpoint.Description), path: String, warnings: [String])?
+        do {
+            found = try store.restoreNewest { path throws -> (SafeTensorsFile, LearnerCheckpoint.Description) in
+                let file = try LearnerCheckpoint.read(path: path)
+                return (file, try LearnerCheckpoint.describe(file))
+            }
+        } catch {
+            // Unreadable files are kept for a post-mortem until newer generations push them out.
+            log("no checkpoint could be restored, starting afresh: \(error)")
+            return nil
+        }
+        guard let restored = found else { return nil }
+        for warning in restored.warnings { log(warning) }
+        let (file, description) = restored.value
+        guard description.model == model else {
+            log(
+                "checkpoint \(restored.path) holds another model (\(description.model.summary)) than the configuration's "
+                    + "(\(model.summary)); starting afresh, and the next checkpoint replaces it")
+            return nil
+        }
+        do {
+            let pending = try learner.restore(file)
+            log("restored \(restored.path) at step \(learner.stepCount)")
+            return pending
+        } catch {
+            log("checkpoint \(restored.path) could not be restored (\(error)); starting afresh")
+            return nil
+        }
+    }
+}

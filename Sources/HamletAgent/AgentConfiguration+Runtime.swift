@@ -1,0 +1,84 @@
+import AgentSettings
+import Glibc
+import DriftDetection
+import HamiltonianLearning
+import MQTTTransport
+import StreamFeatures
+
+/// The library settings that a validated `AgentConfiguration` stands for.
+extension AgentConfiguration {
+    /// The detectors' settings, nil when drift detection is off.
+    public var driftOptions: DriftOptions? {
+        guard drift.enabled else { return nil }
+        var options = DriftOptions()
+        options.detectors = drift.detectors.map { DriftOptions.Detector(rawValue: $0.rawValue)! }
+        options.monitor.warmUpSamples = drift.warmUpSteps
+        options.monitor.cooldownSamples = drift.cooldownSteps
+        options.cusum.decisionInterval = drift.cusum.threshold
+        options.adwin.delta = drift.adwin.delta
+        options.pageHinkley.threshold = drift.pageHinkley.threshold
+        options.anomaly.threshold = drift.anomaly.threshold
+        options.reaction = DriftOptions.Reaction(rawValue: drift.reaction.rawValue)!
+        options.boostFactor = drift.boostFactor
+        options.boostSteps = drift.boostSteps
+        return options
+    }
+
+    /// The model for `inputCount` inputs that it also forecasts.
+    public func modelConfiguration(inputCount: Int) -> ModelConfiguration {
+        switch model.kind {
+        case .forecaster:
+            return .forecaster(
+                ForecasterConfiguration(
+                    inputCount: inputCount, stateCount: model.stateSize, hiddenCount: model.resolvedHiddenSize,
+                    outputCount: inputCount, activation: model.resolvedActivation, gradientMode: model.gradientMode))
+        case .mlp:
+            return .mlp(
+                MLPConfiguration(
+                    inputCount: inputCount, hiddenCounts: model.hiddenLayers, outputCount: inputCount,
+                    activation: model.resolvedActivation))
+        }
+    }
+
+    /// The broker connection for agent `agentID`.
+    public func mqttConfiguration(agentID: String, credentialsDirectory: String?) -> MQTTConfiguration {
+        var passwordFile: String? = mqtt.passwordFile.isEmpty ? nil : mqtt.passwordFile
+        if passwordFile == nil, let directory = credentialsDirectory, !directory.isEmpty {
+            let candidate = directory.hasSuffix("/") ? directory + "mqtt-password" : directory + "/mqtt-password"
+            if access(candidate, R_OK) == 0 { passwordFile = candidate }
+        }
+        return MQTTConfiguration(
+            host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID.isEmpty ? "hamlet-\(agentID)" : mqtt.clientID,
+            keepAliveSeconds: mqtt.keepAliveSeconds, sessionExpirySeconds: mqtt.sessionExpirySeconds,
+            protocolVersion: mqtt.protocolVersion == .v5 ? .v5 : .v311,
+            tls: mqtt.tls.isEnabled
+                ? MQTTTLSConfiguration(
+                    caFile: mqtt.tls.caFile, certificateFile: mqtt.tls.certFile.isEmpty ? nil : mqtt.tls.certFile,
+                    keyFile: mqtt.tls.keyFile.isEmpty ? nil : mqtt.tls.keyFile) : nil,
+            userName: mqtt.username.isEmpty ? nil : mqtt.username, passwordFile: passwordFile,
+            outbox: MQTTOutboxLimits(maximumMessages: mqtt.outbox.maxMessages, maximumBytes: mqtt.outbox.maxBytes))
+    }
+
+    /// The output topics for agent `agentID`.
+    public func topics(agentID: String) -> AgentTopics {
+        AgentTopics(prefix: mqtt.topicPrefix.isEmpty ? "hamlet/\(agentID)" : mqtt.topicPrefix)
+    }
+
+    /// The MQTT source's slots and stepping (topic filters were checked by the loader).
+    public var sensorConfiguration: MQTTSensorConfiguration {
+        let input = source.mqtt
+        let format: SensorPayloadFormat =
+            switch input.format {
+            case .json: .json
+            case .csv: .csv
+            case .float32: .float32LittleEndian
+            }
+        let slots = input.sensors.map { sensor in
+            SensorSlot(
+                name: sensor.field.map { "\(sensor.topic):\($0)" } ?? sensor.topic, topic: try! TopicFilter(sensor.topic),
+                selector: sensor.field.map { .field($0) } ?? .single, format: format, maximumAgeSeconds: input.maxAgeSeconds)
+        }
+        return MQTTSensorConfiguration(
+            slots: slots, stepping: input.step == .message ? .perMessage : .periodic(seconds: input.stepPeriodSeconds))
+    }
+}

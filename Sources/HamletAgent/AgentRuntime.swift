@@ -1,0 +1,112 @@
+import AgentSettings
+import ControlPlane
+import HamiltonianLearning
+import MQTTTransport
+
+/// A built agent and the configuration it runs with: applies control commands and SIGHUP
+/// reloads to the running pipeline, between two steps, and keeps accepted control changes in
+/// the overrides file so that they survive restarts.
+public final class AgentRuntime {
+    public let service: AgentService
+    /// The configuration in force: file, environment and overrides, plus accepted changes.
+    public internal(set) var configuration: AgentConfiguration
+    let configurationPath: String?
+    let environment: [String: String]
+    let overridesPath: String
+    let agentID: String
+    let log: @Sendable (String) -> Void
+    let parser: ControlRequestParser?
+
+    init(
+        service: AgentService, configuration: AgentConfiguration, configurationPath: String?, environment: [String: String],
+        overridesPath: String, agentID: String, log: @escaping @Sendable (String) -> Void
+    ) {
+        self.service = service
+        self.configuration = configuration
+        self.configurationPath = configurationPath
+        self.environment = environment
+        self.overridesPath = overridesPath
+        self.agentID = agentID
+        self.log = log
+        parser = service.link.map { ControlRequestParser(topicPrefix: $0.topics.prefix) }
+        service.onControl = { [unowned self] message in handle(message) }
+        service.onReload = { [unowned self] in reload() }
+    }
+
+    /// Runs the pipeline until its source ends or a stop is requested.
+    public func run() throws(LearnError) -> LearnSummary { try service.run() }
+
+    /// Loads the configuration layers again; a bad file keeps the running configuration.
+    func loadConfiguration() throws(ConfigurationErrors) -> AgentConfiguration {
+        try AgentConfigurationLoader.load(path: configurationPath, environment: environment, overridesPath: overridesPath)
+    }
+
+    /// SIGHUP: re-reads the file and applies what can change while running; the rest is named
+    /// as waiting for a restart.
+    func reload() {
+        service.notifier.reloading()
+        defer { service.notifier.ready(status: "configuration reloaded") }
+        let next: AgentConfiguration
+        do {
+            next = try loadConfiguration()
+        } catch {
+            log("reload failed; the running configuration stays in force:\n\(error)")
+            return
+        }
+        var pending: [String] = []
+        if next.agent != configuration.agent { pending.append("agent") }
+        if next.source != configuration.source { pending.append("source") }
+        if next.audio != configuration.audio { pending.append("audio") }
+        if next.mqtt != configuration.mqtt { pending.append("mqtt") }
+        if next.model != configuration.model { pending.append("model") }
+        if next.drift.enabled != configuration.drift.enabled || next.drift.detectors != configuration.drift.detectors {
+            pending.append("drift.enabled/detectors")
+        }
+        apply(next)
+        log(
+            "configuration reloaded"
+                + (pending.isEmpty ? "" : "; changes to \(pending.joined(separator: ", ")) take effect at the next restart"))
+    }
+
+    /// Applies the settings that can change between two steps: learning, detector thresholds,
+    /// prediction rate, checkpoint and metrics schedule.
+    func apply(_ next: AgentConfiguration) {
+        var learning = service.session.learningConfiguration
+        let wanted = next.learning.hamiltonian
+        learning.tau = wanted.tau
+        learning.beta = wanted.beta
+        learning.eta = wanted.eta
+        learning.phi = wanted.phi
+        learning.ordering = wanted.ordering
+        learning.stateCostateResetInterval = wanted.stateCostateResetInterval
+        learning.gradientClip = wanted.gradientClip
+        service.session.setLearning(learning)
+        if case .forecaster(var forecaster) = service.session.model, forecaster.gradientMode != next.model.gradientMode,
+            next.model.kind == configuration.model.kind
+        {
+            forecaster.gradientMode = next.model.gradientMode
+            service.session.setModel(.forecaster(forecaster))
+        }
+        if let current = service.session.driftOptions, let wanted = next.driftOptions {
+            var options = current
+            options.cusum = wanted.cusum
+            options.adwin = wanted.adwin
+            options.pageHinkley = wanted.pageHinkley
+            options.anomaly.threshold = wanted.anomaly.threshold
+            service.session.reconfigureDrift(options)
+        }
+        service.predictionSink?.every = next.outputs.predictionEvery
+        service.predictionSink?.maximumRateHz = next.outputs.predictionMaxRateHz
+        service.schedule = AgentAssembly.schedule(next)
+        var kept = next
+        // Parts that need a restart stay as they run, so `get-config` tells the truth.
+        kept.agent = configuration.agent
+        kept.source = configuration.source
+        kept.audio = configuration.audio
+        kept.mqtt = configuration.mqtt
+        if next.model.kind != configuration.model.kind { kept.model = configuration.model }
+        kept.drift.enabled = configuration.drift.enabled
+        kept.drift.detectors = configuration.drift.detectors
+        configuration = kept
+    }
+}

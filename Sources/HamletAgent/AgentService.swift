@@ -1,0 +1,211 @@
+import Glibc
+import MQTTTransport
+import ServiceSupport
+import VectorStream
+
+/// `hamlet run`'s pipeline: records → learner → detectors → outputs, on the calling thread,
+/// with everything periodic done between two steps: control commands, configuration reloads,
+/// checkpoints, metrics and the systemd watchdog.
+///
+/// The watchdog is pinged from this loop only, so a pipeline that hangs stops the pings and
+/// systemd restarts it; while a source waits for input it calls back here (its `onIdle`), so an
+/// agent with no traffic is alive, not hung. Shutdown runs in reverse order of the flow: stop
+/// input, final checkpoint, `offline` and the outbox drained, then `STOPPING` ends.
+public final class AgentService {
+    /// The periodic work's settings; changed by reloads and control commands.
+    public struct Schedule: Sendable, Equatable {
+        public var checkpointEverySeconds: Double
+        public var checkpointEverySteps: Int
+        public var metricsIntervalSeconds: Double
+        public var prometheusFile: String?
+
+        public init(checkpointEverySeconds: Double, checkpointEverySteps: Int, metricsIntervalSeconds: Double, prometheusFile: String?) {
+            self.checkpointEverySeconds = checkpointEverySeconds
+            self.checkpointEverySteps = checkpointEverySteps
+            self.metricsIntervalSeconds = metricsIntervalSeconds
+            self.prometheusFile = prometheusFile
+        }
+    }
+
+    public let session: LearnSession
+    public let link: AgentMQTTLink?
+    public let predictionSink: MQTTPredictionSink?
+    public var schedule: Schedule
+    /// Handles each message on the control topic, between two steps.
+    public var onControl: ((MQTTMessage) -> Void)?
+    /// Runs between two steps when `reloadRequested` said yes (SIGHUP).
+    public var onReload: (() -> Void)?
+    private let source: any RecordSource
+    let checkpoints: CheckpointStore
+    let notifier: SystemdNotifier
+    private let agentID: String
+    private let shouldStop: @Sendable () -> Bool
+    private let reloadRequested: @Sendable () -> Bool
+    private let log: (String) -> Void
+    private let startTime = MQTTSensorSource.monotonicSeconds()
+    private var lastHousekeeping = -Double.infinity
+    private var lastCheckpointTime: Double
+    private var lastCheckpointStep: Int64
+    private var lastMetricsTime: Double
+    private var lastMetricsSteps: Int64
+    private var lastWatchdog = -Double.infinity
+    private var checkpointFailures = 0
+
+    public init(
+        session: LearnSession, source: any RecordSource, link: AgentMQTTLink?, predictionSink: MQTTPredictionSink?,
+        schedule: Schedule, checkpoints: CheckpointStore, notifier: SystemdNotifier, agentID: String,
+        shouldStop: @escaping @Sendable () -> Bool, reloadRequested: @escaping @Sendable () -> Bool,
+        log: @escaping (String) -> Void
+    ) {
+        self.session = session
+        self.source = source
+        self.link = link
+        self.predictionSink = predictionSink
+        self.schedule = schedule
+        self.checkpoints = checkpoints
+        self.notifier = notifier
+        self.agentID = agentID
+        self.shouldStop = shouldStop
+        self.reloadRequested = reloadRequested
+        self.log = log
+        lastCheckpointTime = startTime
+        lastMetricsTime = startTime
+        lastCheckpointStep = session.learner.stepCount
+        lastMetricsSteps = session.learner.stepCount
+    }
+
+    /// Learns until the source ends or a stop is requested, then shuts down in order.
+    public func run() throws(LearnError) -> LearnSummary {
+        installIdleHooks()
+        notifier.ready(status: "learning from \(sourceDescription)")
+        var failure: LearnError?
+        do throws(LearnError) {
+            while !shouldStop() {
+                let record: VectorRecord?
+                do {
+                    record = try source.next()
+                } catch {
+                    // A bad record is reported and skipped: an unattended agent does not stop for one.
+                    if error.isRecoverable {
+                        log("skipped a bad record: \(error)")
+                        continue
+                    }
+                    throw LearnError.badRecord(line: error.line, error.message)
+                }
+                guard let record else { break }
+                try session.step(record)
+                housekeepingIfDue()
+            }
+        } catch {
+            failure = error
+        }
+        notifier.stopping()
+        let summary = try? session.finish()
+        saveCheckpoint(reason: "shutdown")
+        link?.close()
+        if let failure { throw failure }
+        return summary ?? session.summary
+    }
+
+    /// Writes a checkpoint now; returns its path, or nil (logged) when it could not be written.
+    @discardableResult
+    public func saveCheckpoint(reason: String) -> String? {
+        let file = session.checkpointFile()
+        do {
+            let path = try checkpoints.save { path in try file.write(to: path) }
+            lastCheckpointTime = MQTTSensorSource.monotonicSeconds()
+            lastCheckpointStep = session.learner.stepCount
+            return path
+        } catch {
+            checkpointFailures += 1
+            log("could not write the \(reason) checkpoint in \(checkpoints.directory): \(error)")
+            return nil
+        }
+    }
+
+    /// The counters and levels that `<prefix>/metrics` and the Prometheus file report.
+    public func metricsSnapshot(now: Double) -> MetricsSnapshot {
+        let steps = session.learner.stepCount
+        let counters = link?.client.counters
+        let elapsed = now - lastMetricsTime
+        return MetricsSnapshot(
+            time: Self.epochSeconds(), uptimeSeconds: now - startTime, samples: session.summary.records, steps: Int(steps),
+            stepsPerSecond: elapsed > 0 ? Double(steps - lastMetricsSteps) / elapsed : 0, lossAverage: session.recentMeanLoss,
+            anomalyScore: session.latestScore, driftAlerts: session.summary.driftAlerts,
+            overruns: (source as? AudioFeatureReader)?.framesAfterGaps ?? 0, droppedMessages: Int(counters?.droppedTotal ?? 0),
+            badMessages: (source as? MQTTSensorSource)?.rejectedMessages ?? 0, outboxDepth: counters?.outboxDepth ?? 0,
+            reconnects: Int(counters?.reconnects ?? 0), residentMemoryBytes: ResidentMemory.currentBytes(), paused: session.isPaused)
+    }
+
+    /// The periodic work, at most every 10 ms; also the sources' idle callback.
+    public func housekeepingIfDue() {
+        let now = MQTTSensorSource.monotonicSeconds()
+        guard now - lastHousekeeping >= 0.01 else { return }
+        lastHousekeeping = now
+        if let watchdog = notifier.watchdogInterval, now - lastWatchdog >= Self.seconds(watchdog) {
+            lastWatchdog = now
+            notifier.watchdog()
+        }
+        if !(source is MQTTSensorSource), let link {
+            // Other sources do not read the link's queue: take the control messages here.
+            while let message = link.takeMessage() {
+                if message.topic == link.topics.control { onControl?(message) }
+            }
+        }
+        if reloadRequested() { onReload?() }
+        let steps = session.learner.stepCount
+        if (schedule.checkpointEverySeconds > 0 && now - lastCheckpointTime >= schedule.checkpointEverySeconds)
+            || (schedule.checkpointEverySteps > 0 && steps - lastCheckpointStep >= Int64(schedule.checkpointEverySteps))
+        {
+            // A failure is logged and retried at the next period, not every 10 ms.
+            if saveCheckpoint(reason: "periodic") == nil { lastCheckpointTime = now; lastCheckpointStep = steps }
+        }
+        if schedule.metricsIntervalSeconds > 0, now - lastMetricsTime >= schedule.metricsIntervalSeconds {
+            publishMetrics(now: now)
+        }
+    }
+
+    private func publishMetrics(now: Double) {
+        let snapshot = metricsSnapshot(now: now)
+        lastMetricsTime = now
+        lastMetricsSteps = session.learner.stepCount
+        link?.client.publish(topic: link!.topics.metrics, payload: Array(snapshot.jsonText.utf8), qos: .atMostOnce)
+        if let path = schedule.prometheusFile {
+            do {
+                try PrometheusTextfile.write(snapshot.prometheusText(agentID: agentID), to: path)
+            } catch {
+                log("could not write the metrics file \(path): \(error)")
+            }
+        }
+        notifier.status("step \(snapshot.steps), \(Int(snapshot.stepsPerSecond)) steps/s, mean loss \(snapshot.lossAverage)")
+    }
+
+    private func installIdleHooks() {
+        if let source = source as? MQTTSensorSource {
+            source.onIdle = { [unowned self] in housekeepingIfDue() }
+            source.onControl = { [unowned self] message in onControl?(message) }
+        } else if let source = source as? AudioFeatureReader {
+            source.onIdle = { [unowned self] in housekeepingIfDue() }
+        } else if let source = source as? SyntheticSensorSource {
+            source.onIdle = { [unowned self] in housekeepingIfDue() }
+        }
+    }
+
+    private var sourceDescription: String {
+        switch source {
+        case is MQTTSensorSource: "MQTT sensors"
+        case is AudioFeatureReader: "audio"
+        default: "the synthetic stream"
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+
+    static func epochSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+}

@@ -1,0 +1,63 @@
+import Glibc
+import MQTTTransport
+
+/// Publishes the session's lines: predictions (with a `"time"` field, seconds since the epoch)
+/// at QoS 0, thinned to every `every`-th and to at most `maximumRateHz` per second; alerts at
+/// QoS 1 with priority, never thinned.
+public final class MQTTPredictionSink: PredictionSink {
+    private let link: AgentMQTTLink
+    /// Publish every k-th prediction (≥ 1).
+    public var every: Int {
+        didSet { precondition(every >= 1, "MQTTPredictionSink.every must be at least 1") }
+    }
+    /// At most this many predictions per second; 0 = unlimited.
+    public var maximumRateHz: Double {
+        didSet { precondition(maximumRateHz >= 0 && maximumRateHz.isFinite, "maximumRateHz must be ≥ 0") }
+    }
+    /// Predictions not published because of `every` or `maximumRateHz`.
+    public private(set) var thinned = 0
+    private var seen = 0
+    private var lastPublished = -Double.infinity
+
+    public init(link: AgentMQTTLink, every: Int = 1, maximumRateHz: Double = 0) {
+        precondition(every >= 1 && maximumRateHz >= 0)
+        self.link = link
+        self.every = every
+        self.maximumRateHz = maximumRateHz
+    }
+
+    public func prediction(_ line: String) throws(LearnError) {
+        seen += 1
+        guard seen % every == 0 else {
+            thinned += 1
+            return
+        }
+        if maximumRateHz > 0 {
+            let now = MQTTSensorSource.monotonicSeconds()
+            guard now - lastPublished >= 1 / maximumRateHz else {
+                thinned += 1
+                return
+            }
+            lastPublished = now
+        }
+        link.client.publish(topic: link.topics.prediction, payload: Array(Self.addingTime(to: line).utf8), qos: .atMostOnce)
+    }
+
+    public func alert(_ line: String) throws(LearnError) {
+        link.client.publish(
+            topic: link.topics.alert, payload: Array(Self.addingTime(to: line).utf8), qos: .atLeastOnce, priority: true)
+    }
+
+    /// Nothing to do: the client sends on its own thread, and closing the link waits for what is unacknowledged.
+    public func flush() throws(LearnError) {}
+
+    /// `line` (a JSON object) with `"time":<epoch seconds>` added as its last field.
+    static func addingTime(to line: String) -> String {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        // Whole milliseconds divided once, so the number prints as a short decimal.
+        let seconds = Double(Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000) / 1000
+        guard line.hasSuffix("}") else { return line }
+        return line.dropLast() + ",\"time\":\(seconds)}"
+    }
+}

@@ -1,0 +1,73 @@
+import Glibc
+import HamiltonianLearning
+import VectorStream
+
+/// `hamlet run`'s built-in stream: a seeded sinusoid mixture with noise on each channel that
+/// changes character at a known step (a mean shift of +10σ and a new periodic component), so
+/// that a fresh install has something to learn and a drift to find.
+///
+/// Endless unless `steps` > 0; paced to `rateHz` steps per second when positive, otherwise as
+/// fast as possible. While it sleeps until the next step it calls `onIdle` at least every
+/// 100 ms and polls `shouldStop`.
+public final class SyntheticSensorSource: RecordSource {
+    public let columns: [String]
+    public var positionName: String { "tick" }
+    public let changeAt: Int
+    public var onIdle: (() -> Void)?
+    private var base: SyntheticStream
+    private var generator: SeededGenerator
+    private let steps: Int
+    private let rateHz: Double
+    private let noise = 0.05
+    private let shouldStop: @Sendable () -> Bool
+    private var index = 0
+    private var nextTime = -Double.infinity
+
+    public init(
+        channels: Int, changeAt: Int, steps: Int, rateHz: Double, seed: UInt64,
+        shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) {
+        precondition(channels >= 1 && changeAt >= 0 && steps >= 0 && rateHz >= 0)
+        columns = (0..<channels).map { "x\($0)" }
+        self.changeAt = changeAt
+        self.steps = steps
+        self.rateHz = rateHz
+        self.shouldStop = shouldStop
+        base = SyntheticStream(kind: .sinusoids, channels: channels, noise: 0, seed: seed)
+        generator = SeededGenerator(seed: seed &+ 0x9E37_79B9)
+    }
+
+    public func next() throws(VectorInputError) -> VectorRecord? {
+        if steps > 0, index >= steps { return nil }
+        if rateHz > 0 {
+            guard waitForNextTick() else { return nil }
+        } else if shouldStop() {
+            return nil
+        }
+        defer { index += 1 }
+        let clean = base.next()
+        var offset = 0.0
+        if changeAt > 0, index >= changeAt {
+            offset = 10 * noise + 10 * noise * sin(2 * Double.pi * Double(index - changeAt) / 37)
+        }
+        let values = clean.map { $0 + noise * generator.nextGaussian() + offset }
+        return VectorRecord(line: index, values: values)
+    }
+
+    private func waitForNextTick() -> Bool {
+        let period = 1 / rateHz
+        let now = MQTTSensorSource.monotonicSeconds()
+        if nextTime == -.infinity { nextTime = now }
+        while true {
+            if shouldStop() { return false }
+            let remaining = nextTime - MQTTSensorSource.monotonicSeconds()
+            if remaining <= 0 { break }
+            var pause = timespec(tv_sec: 0, tv_nsec: Int(min(remaining, 0.1) * 1e9))
+            nanosleep(&pause, nil)
+            if remaining > 0.1 { onIdle?() }
+        }
+        // Behind by more than a period: carry on from now rather than bursting to catch up.
+        nextTime = max(nextTime + period, MQTTSensorSource.monotonicSeconds() - period)
+        return true
+    }
+}

@@ -1,0 +1,56 @@
+/// The agent's health at one instant, published as JSON on `<prefix>/metrics` and as a Prometheus textfile.
+///
+/// Counters (`samples`, `steps`, `driftAlerts`, …) count since the process started; gauges describe now.
+/// Building one is cheap but allocates; it is meant for a periodic reporter, not the hot loop.
+public struct MetricsSnapshot: Sendable, Equatable {
+    /// Wall-clock time of the snapshot, seconds since the Unix epoch.
+    public var time: Double
+    public var uptimeSeconds: Double
+    /// Input samples (frames or sensor vectors) consumed.
+    public var samples: Int
+    /// Learner steps taken.
+    public var steps: Int
+    /// Learner steps per second over the last reporting interval.
+    public var stepsPerSecond: Double
+    /// Mean training loss over the last reporting interval; NaN before the first step.
+    public var lossAverage: Double
+    /// The latest normalised anomaly score; NaN before the detectors warm up.
+    public var anomalyScore: Double
+    public var driftAlerts: Int
+    /// Capture overruns (ALSA xruns) or input blocks dropped because the learner fell behind.
+    public var overruns: Int
+    /// Outgoing MQTT messages dropped because the outbox was full.
+    public var droppedMessages: Int
+    /// Incoming messages rejected as malformed.
+    public var badMessages: Int
+    /// Outgoing messages waiting in the outbox.
+    public var outboxDepth: Int
+    /// MQTT reconnections after the first connection.
+    public var reconnects: Int
+    /// Resident set size (`ResidentMemory.currentBytes()`); nil when /proc could not be read.
+    public var residentMemoryBytes: Int?
+    /// Whether learning is paused by a control command.
+    public var paused: Bool
+
+    public init(
+        time: Double, uptimeSeconds: Double, samples: Int, steps: Int, stepsPerSecond: Double, lossAverage: Double,
+        anomalyScore: Double, driftAlerts: Int, overruns: Int, droppedMessages: Int, badMessages: Int, outboxDepth: Int,
+        reconnects: Int, residentMemoryBytes: Int?, paused: Bool
+    ) {
+        self.time = time
+        self.uptimeSeconds = uptimeSeconds
+        self.samples = samples
+        self.steps = steps
+        self.stepsPerSecond = stepsPerSecond
+        self.lossAverage = lossAverage
+        self.anomalyScore = anomalyScore
+        self.driftAlerts = driftAlerts
+        self.overruns = overruns
+        self.droppedMessages = droppedMessages
+        self.badMessages = badMessages
+        self.outboxDepth = outboxDepth
+        self.reconnects = reconnects
+        self.residentMemoryBytes = residentMemoryBytes
+        self.paused = paused
+    }
+}

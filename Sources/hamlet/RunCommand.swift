@@ -1,0 +1,75 @@
+import AgentSettings
+import ArgumentParser
+import Foundation
+import HamletAgent
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the agent: a source → features → learner → drift detectors → MQTT and/or JSON lines, until stopped.",
+        discussion: """
+            The configuration is YAML (every key, with its default, in config/hamlet.yaml); without --config the \
+            built-in defaults run: a synthetic stream that changes at step 20,000, outputs on the MQTT broker at \
+            127.0.0.1:1883 under hamlet/<host name>. Environment variables HAMLET_<SECTION>__<KEY> override the \
+            file (e.g. HAMLET_MQTT__HOST=broker.local); settings accepted over the control plane are kept in \
+            <state directory>/overrides.json and override both.
+
+            SIGTERM or SIGINT: stop input, write the final checkpoint, publish offline, exit 0. SIGHUP: re-read \
+            the configuration (a bad file keeps the running one). Under systemd (Type=notify) it reports READY, \
+            STATUS, WATCHDOG and STOPPING.
+
+            Examples:
+              hamlet run
+              hamlet run --config /etc/hamlet/hamlet.yaml
+              hamlet run --config hamlet.yaml --check
+            """)
+
+    @Option(help: ArgumentHelp("The YAML configuration file (default: built-in defaults).", valueName: "file"))
+    var config: String?
+
+    @Flag(help: "Validate the configuration, print the effective settings as JSON, and exit.")
+    var check = false
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let environment = ProcessInfo.processInfo.environment
+        let log: @Sendable (String) -> Void = { printError("hamlet run: \($0)") }
+        let configuration: AgentConfiguration
+        let stateDirectory: String
+        do {
+            // The overrides live in the state directory, which the configuration itself names.
+            let base = try AgentConfigurationLoader.load(path: config, environment: environment, overridesPath: nil)
+            stateDirectory = assembly(base, environment, log).stateDirectory
+            configuration = try AgentConfigurationLoader.load(
+                path: config, environment: environment, overridesPath: stateDirectory + "/overrides.json")
+        } catch {
+            printError("hamlet run: the configuration is not valid:\n\(error)")
+            throw ExitCode(78)
+        }
+        if check {
+            print(configuration.effectiveSettings)
+            return
+        }
+        StopRequest.install()
+        ReloadRequest.install()
+        do {
+            let runtime = try assembly(configuration, environment, log).build(configurationPath: config)
+            let summary = try runtime.run()
+            log(
+                "stopped after \(summary.steps) steps from \(summary.records) records; "
+                    + "mean loss of the last \(min(Int(summary.steps), 1000)) steps: \(summary.recentMeanLoss)"
+                    + (summary.driftAlerts > 0 ? "; \(summary.driftAlerts) drift alerts" : ""))
+        } catch {
+            printError("hamlet run: \(error)")
+            throw ExitCode(65)
+        }
+    }
+
+    private func assembly(
+        _ configuration: AgentConfiguration, _ environment: [String: String], _ log: @escaping @Sendable (String) -> Void
+    ) -> AgentAssembly {
+        AgentAssembly(
+            configuration: configuration, environment: environment, shouldStop: { StopRequest.isRequested },
+            reloadRequested: { ReloadRequest.take() }, log: log)
+    }
+}
