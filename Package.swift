@@ -64,7 +64,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "hamlet",
-            dependencies: ["HamletAgent", "AgentSettings", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["HamletAgent", "AgentSettings", "AudioCapture", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "HamiltonianLearningTests",
@@ -75,7 +75,9 @@ let package = Package(
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream"]),
         .testTarget(name: "AudioCaptureTests", dependencies: ["AudioCapture"]),
-        .testTarget(name: "MQTTTransportTests", dependencies: ["MQTTTransport"]),
+        // Test support shared by the test targets: child processes with an empty signal mask, a real mosquitto.
+        .target(name: "TestSupport", dependencies: ["MQTTTransport"], path: "Tests/TestSupport"),
+        .testTarget(name: "MQTTTransportTests", dependencies: ["MQTTTransport", "TestSupport"]),
         .testTarget(
             name: "DriftDetectionTests", dependencies: ["DriftDetection", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(
@@ -83,7 +85,7 @@ let package = Package(
         .testTarget(name: "AgentSettingsTests", dependencies: ["AgentSettings"]),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "MQTTTransport"]),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "SafeTensors", "CAllocationCounter"]),
-        .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport"]),
+        .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

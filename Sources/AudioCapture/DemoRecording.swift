@@ -59,13 +59,21 @@ public struct DemoRecordingConfiguration: Sendable, Equatable {
 ///   0.25–0.5 s pauses.
 /// - Hum (from `changeSeconds`): the mains frequency and its harmonics up to 3.5 kHz (the second,
 ///   from magnetostriction, strongest), beating slowly against a component 0.7 Hz away, a motor's
-///   blade-pass tone at 7 × 24.5 Hz with two harmonics, and steady broadband motor noise.
-/// - Both parts lie over the same noise floor (−66 dBFS RMS), so no frame is digital silence, and
-///   are joined by a 10 ms crossfade centred on the change sample.
+///   blade-pass tone at 7 × 24.5 Hz with two harmonics, and broadband motor noise whose level
+///   rattles irregularly (a log-normal envelope, 1.2 nepers, band-limited to 30 Hz); the whole
+///   machine pulses with its 12.5 Hz stroke (80 % modulation).
+/// - Both parts lie over the same noise floor (−46 dBFS RMS, a quiet room), so no frame is
+///   digital silence and the pauses between phrases are not infinitely deep, and are joined by
+///   a 10 ms raised-cosine crossfade centred on the change sample.
 ///
-/// Levels: speech about −22 dBFS RMS, hum about −21 dBFS RMS, peaks below full scale. The same
-/// configuration gives the same samples, bit for bit, on the same platform (libm's `sin`, `cos`
-/// and `exp` are the only outside code).
+/// Why the hum is rough: a perfectly steady hum is easier to forecast than speech, so a
+/// forecaster's error would fall at the change, and drift detectors watch for rises. With the
+/// rattle and the stroke, the hum's log-mel frames fluctuate more from one 10 ms hop to the next
+/// (in units of their own spread) than speech's do.
+///
+/// Levels: speech about −23 dBFS RMS, hum about −24 dBFS RMS; a handful of the hum's loudest
+/// rattle peaks are clipped at full scale. The same configuration gives the same samples, bit for
+/// bit, on the same platform (libm's `sin`, `cos`, `exp`, `log` and `pow` are the only outside code).
 public struct DemoRecording: Sendable {
     public let configuration: DemoRecordingConfiguration
     /// Index of the first sample of the hum.
@@ -88,12 +96,21 @@ public struct DemoRecording: Sendable {
     /// Length of the recording in seconds.
     public var durationSeconds: Double { Double(sampleCount) / Double(configuration.sampleRateHz) }
 
-    /// The first feature frame whose window contains hum, for frames of `hopFrames` samples
-    /// (frame k starts at sample k · hopFrames; 160 at 16 kHz is `hamlet learn`'s 10 ms hop).
+    /// The first sample with any hum in it: the crossfade's start, 5 ms before `changeSampleIndex`
+    /// (the change sample itself when one of the parts is empty).
+    public var firstHumSampleIndex: Int {
+        let fading = changeSampleIndex > 0 && changeSampleIndex < sampleCount
+        return fading ? max(0, changeSampleIndex - DemoRecordingGenerator.crossfadeHalfFrames(configuration.sampleRateHz)) : changeSampleIndex
+    }
+
+    /// The first feature frame whose window holds any hum, for frames of `windowFrames` samples
+    /// every `hopFrames` (frame k covers samples k·hop ..< k·hop + window; `hamlet learn` uses a
+    /// 160-sample hop and a 400-sample window at 16 kHz, so the default recording's change is at
+    /// frame 2998). Alerts at or after this frame may be caused by the change; earlier ones cannot.
     public func changeFeatureFrame(hopFrames: Int, windowFrames: Int) -> Int {
-        precondition(hopFrames > 0 && windowFrames > 0)
-        // Frame k covers samples k·hop ..< k·hop + window; the first to reach the change sample.
-        return max(0, (changeSampleIndex - windowFrames + hopFrames) / hopFrames)
+        precondition(hopFrames > 0 && windowFrames > 0, "hopFrames and windowFrames must be positive")
+        let reach = firstHumSampleIndex - windowFrames + 1   // k·hop must reach this
+        return reach <= 0 ? 0 : (reach + hopFrames - 1) / hopFrames
     }
 
     /// A generator positioned at the first sample.
@@ -145,8 +162,11 @@ public struct DemoRecordingGenerator: Sendable {
         speech = DemoSpeechSynthesizer(sampleRateHz: rate, random: DemoRandom(seed: c.seed, stream: 1))
         hum = DemoHumSynthesizer(sampleRateHz: rate, mainsFrequencyHz: c.mainsFrequencyHz, random: DemoRandom(seed: c.seed, stream: 2))
         floorNoise = DemoRandom(seed: c.seed, stream: 3)
-        crossfadeHalf = max(1, c.sampleRateHz / 200)   // 5 ms each side
+        crossfadeHalf = Self.crossfadeHalfFrames(c.sampleRateHz)
     }
+
+    /// Half the crossfade between the parts: 5 ms.
+    static func crossfadeHalfFrames(_ sampleRateHz: Int) -> Int { max(1, sampleRateHz / 200) }
 
     /// Fills `buffer` with the next samples; returns how many (fewer at the end, 0 after it).
     public mutating func fill(_ buffer: UnsafeMutableBufferPointer<Float>) -> Int {
@@ -392,13 +412,17 @@ struct DemoSpeechSynthesizer: Sendable {
     }
 }
 
-/// The machine hum: mains harmonics, a slow beat, a motor's blade-pass tone and broadband noise.
+/// The machine hum: mains harmonics, a slow beat, a motor's blade-pass tone, rattling broadband
+/// noise, all pulsing with the machine's stroke.
 ///
 /// Each partial is a rotating phasor (two multiply-adds per sample instead of a `sin`), its
 /// length renormalised every 1024 samples so rounding cannot make it grow or decay.
 struct DemoHumSynthesizer: Sendable {
+    /// Bandwidth of the rattle (the log-envelope's one-pole low-pass), Hz.
     static let roughnessHz = 30.0
+    /// Standard deviation of the rattle's log-envelope, nepers.
     static let roughnessDepth = 1.2
+    /// The machine's stroke rate, Hz, and its modulation depth.
     static let strokeHz = 12.5
     static let strokeDepth = 0.8
     private var strokePhasor = (re: 1.0, im: 0.0)

@@ -1,5 +1,6 @@
 import AgentSettings
 import AudioCapture
+import Foundation
 import Glibc
 import HamiltonianLearning
 import SafeTensors
@@ -27,32 +28,26 @@ public struct AgentAssembly {
     }
 
     /// The agent's id: configured, or the host name.
-    public var agentID: String {
-        if !configuration.agent.id.isEmpty { return configuration.agent.id }
-        var name = [CChar](repeating: 0, count: 256)
-        guard gethostname(&name, name.count) == 0 else { return "hamlet" }
-        let host = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return host.isEmpty ? "hamlet" : host
-    }
-
-    /// The state directory: configured, else systemd's `$STATE_DIRECTORY`, else `./hamlet-state`.
-    public var stateDirectory: String {
-        if !configuration.agent.stateDirectory.isEmpty { return configuration.agent.stateDirectory }
-        // systemd may list several directories, separated by colons; ours is the first.
-        if let fromSystemd = environment["STATE_DIRECTORY"]?.split(separator: ":").first, !fromSystemd.isEmpty {
-            return String(fromSystemd)
-        }
-        return "hamlet-state"
-    }
+    public var agentID: String { configuration.resolvedAgentID() }
 
     /// Where accepted control-plane changes are kept, so that they survive restarts.
-    public var overridesPath: String { stateDirectory + "/overrides.json" }
+    public var overridesPath: String { configuration.resolvedOverridesPath(environment: environment) }
 
-    public func build(configurationPath: String?) throws(LearnError) -> AgentRuntime {
+        /// Builds the pipeline; `base` is the configuration without the overrides (file and
+    /// environment), against which control commands are validated.
+    public func build(configurationPath: String?, base: AgentConfiguration) throws(LearnError) -> AgentRuntime {
         let id = agentID
+        let state = configuration.resolvedStateDirectory(environment: environment)
+        do {
+            // Made now, not at the first checkpoint: the control plane saves its overrides here too.
+            try FileManager.default.createDirectory(
+                atPath: state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw .usage("cannot create the state directory \(state) (agent.state_directory): \(error.localizedDescription)")
+        }
         let link: AgentMQTTLink?
         if configuration.mqtt.enabled {
-            let mqtt = configuration.mqttConfiguration(agentID: id, credentialsDirectory: environment["CREDENTIALS_DIRECTORY"])
+            let mqtt = configuration.mqttConfiguration(agentID: id, environment: environment)
             link = try AgentMQTTLink(configuration: mqtt, topics: configuration.topics(agentID: id), log: log)
             try link!.subscribe(link!.topics.control, qos: .atLeastOnce)
         } else {
@@ -64,7 +59,7 @@ public struct AgentAssembly {
         if let problem = model.problems.first { throw .usage("model: \(problem)") }
         let learner = AgentLearner(
             model: model, hamiltonian: configuration.learning.hamiltonian, loss: .meanSquaredError, seed: configuration.learning.seed)
-        let store = CheckpointStore(directory: stateDirectory + "/checkpoints")
+        let store = CheckpointStore(directory: state + "/checkpoints")
         let pending = restore(into: learner, model: model, from: store)
 
         var options = LearnOptions()
@@ -89,8 +84,8 @@ public struct AgentAssembly {
             checkpoints: store, notifier: SystemdNotifier(environment: environment, log: log), agentID: id,
             shouldStop: shouldStop, reloadRequested: reloadRequested, log: log)
         return AgentRuntime(
-            service: service, configuration: configuration, configurationPath: configurationPath, environment: environment,
-            overridesPath: overridesPath, agentID: id, log: log)
+            service: service, configuration: configuration, base: base, configurationPath: configurationPath,
+            environment: environment, overridesPath: overridesPath, log: log)
     }
 
     static func schedule(_ configuration: AgentConfiguration) -> AgentService.Schedule {

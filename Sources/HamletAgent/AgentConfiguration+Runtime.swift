@@ -1,5 +1,4 @@
 import AgentSettings
-import Glibc
 import DriftDetection
 import HamiltonianLearning
 import MQTTTransport
@@ -40,28 +39,23 @@ extension AgentConfiguration {
         }
     }
 
-    /// The broker connection for agent `agentID`.
-    public func mqttConfiguration(agentID: String, credentialsDirectory: String?) -> MQTTConfiguration {
-        var passwordFile: String? = mqtt.passwordFile.isEmpty ? nil : mqtt.passwordFile
-        if passwordFile == nil, let directory = credentialsDirectory, !directory.isEmpty {
-            let candidate = directory.hasSuffix("/") ? directory + "mqtt-password" : directory + "/mqtt-password"
-            if access(candidate, R_OK) == 0 { passwordFile = candidate }
-        }
-        return MQTTConfiguration(
-            host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID.isEmpty ? "hamlet-\(agentID)" : mqtt.clientID,
+    /// The broker connection for agent `agentID`; the password file may come from systemd's credentials.
+    public func mqttConfiguration(agentID: String, environment: [String: String]) -> MQTTConfiguration {
+        MQTTConfiguration(
+            host: mqtt.host, port: mqtt.port, clientID: resolvedClientID(hostName: agentID),
             keepAliveSeconds: mqtt.keepAliveSeconds, sessionExpirySeconds: mqtt.sessionExpirySeconds,
             protocolVersion: mqtt.protocolVersion == .v5 ? .v5 : .v311,
             tls: mqtt.tls.isEnabled
                 ? MQTTTLSConfiguration(
                     caFile: mqtt.tls.caFile, certificateFile: mqtt.tls.certFile.isEmpty ? nil : mqtt.tls.certFile,
                     keyFile: mqtt.tls.keyFile.isEmpty ? nil : mqtt.tls.keyFile) : nil,
-            userName: mqtt.username.isEmpty ? nil : mqtt.username, passwordFile: passwordFile,
+            userName: mqtt.username.isEmpty ? nil : mqtt.username, passwordFile: resolvedPasswordFile(environment: environment),
             outbox: MQTTOutboxLimits(maximumMessages: mqtt.outbox.maxMessages, maximumBytes: mqtt.outbox.maxBytes))
     }
 
     /// The output topics for agent `agentID`.
     public func topics(agentID: String) -> AgentTopics {
-        AgentTopics(prefix: mqtt.topicPrefix.isEmpty ? "hamlet/\(agentID)" : mqtt.topicPrefix)
+        AgentTopics(prefix: resolvedTopicPrefix(hostName: agentID))
     }
 
     /// The MQTT source's slots and stepping (topic filters were checked by the loader).

@@ -100,17 +100,16 @@ extension AgentRuntime {
         }
         var next = previous
         for (key, value) in request.command.overrides { next = next.setting(key.rawValue, to: value.overrideValue) }
+        let settings: AgentConfiguration
+        do {
+            settings = try AgentConfigurationLoader.applying(next, to: base, sourceName: "the control request")
+        } catch {
+            return .error(to: request, ControlError(.rejected, "the change leaves the configuration invalid: \(error)"))
+        }
         do {
             try next.save(path: overridesPath)
         } catch {
             return .error(to: request, ControlError(.internal, "could not save \(overridesPath): \(error)"))
-        }
-        let settings: AgentConfiguration
-        do {
-            settings = try loadConfiguration()
-        } catch {
-            try? previous.save(path: overridesPath)
-            return .error(to: request, ControlError(.rejected, "the change leaves the configuration invalid: \(error)"))
         }
         apply(settings)
         return .ok(to: request, effective: effective(configuration))

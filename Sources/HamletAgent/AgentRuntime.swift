@@ -10,23 +10,24 @@ public final class AgentRuntime {
     public let service: AgentService
     /// The configuration in force: file, environment and overrides, plus accepted changes.
     public internal(set) var configuration: AgentConfiguration
+    /// File and environment only: what control commands' overrides are validated against.
+    var base: AgentConfiguration
     let configurationPath: String?
     let environment: [String: String]
     let overridesPath: String
-    let agentID: String
     let log: @Sendable (String) -> Void
     let parser: ControlRequestParser?
 
     init(
-        service: AgentService, configuration: AgentConfiguration, configurationPath: String?, environment: [String: String],
-        overridesPath: String, agentID: String, log: @escaping @Sendable (String) -> Void
+        service: AgentService, configuration: AgentConfiguration, base: AgentConfiguration, configurationPath: String?,
+        environment: [String: String], overridesPath: String, log: @escaping @Sendable (String) -> Void
     ) {
         self.service = service
         self.configuration = configuration
+        self.base = base
         self.configurationPath = configurationPath
         self.environment = environment
         self.overridesPath = overridesPath
-        self.agentID = agentID
         self.log = log
         parser = service.link.map { ControlRequestParser(topicPrefix: $0.topics.prefix) }
         service.onControl = { [unowned self] message in handle(message) }
@@ -36,9 +37,11 @@ public final class AgentRuntime {
     /// Runs the pipeline until its source ends or a stop is requested.
     public func run() throws(LearnError) -> LearnSummary { try service.run() }
 
-    /// Loads the configuration layers again; a bad file keeps the running configuration.
-    func loadConfiguration() throws(ConfigurationErrors) -> AgentConfiguration {
-        try AgentConfigurationLoader.load(path: configurationPath, environment: environment, overridesPath: overridesPath)
+    /// Loads the file and environment again, and the overrides on top: (base, full).
+    func loadConfiguration() throws(ConfigurationErrors) -> (AgentConfiguration, AgentConfiguration) {
+        let base = try AgentConfigurationLoader.load(path: configurationPath, environment: environment, overridesPath: nil)
+        let overrides = try ConfigurationOverrides.load(path: overridesPath)
+        return (base, try AgentConfigurationLoader.applying(overrides, to: base, sourceName: overridesPath))
     }
 
     /// SIGHUP: re-reads the file and applies what can change while running; the rest is named
@@ -48,7 +51,7 @@ public final class AgentRuntime {
         defer { service.notifier.ready(status: "configuration reloaded") }
         let next: AgentConfiguration
         do {
-            next = try loadConfiguration()
+            (base, next) = try loadConfiguration()
         } catch {
             log("reload failed; the running configuration stays in force:\n\(error)")
             return

@@ -77,6 +77,7 @@ public final class AgentService {
     /// Learns until the source ends or a stop is requested, then shuts down in order.
     public func run() throws(LearnError) -> LearnSummary {
         installIdleHooks()
+        link?.start()
         notifier.ready(status: "learning from \(sourceDescription)")
         var failure: LearnError?
         do throws(LearnError) {

@@ -34,14 +34,14 @@ struct RunCommand: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
         let log: @Sendable (String) -> Void = { printError("hamlet run: \($0)") }
+        let base: AgentConfiguration
         let configuration: AgentConfiguration
-        let stateDirectory: String
         do {
             // The overrides live in the state directory, which the configuration itself names.
-            let base = try AgentConfigurationLoader.load(path: config, environment: environment, overridesPath: nil)
-            stateDirectory = assembly(base, environment, log).stateDirectory
-            configuration = try AgentConfigurationLoader.load(
-                path: config, environment: environment, overridesPath: stateDirectory + "/overrides.json")
+            base = try AgentConfigurationLoader.load(path: config, environment: environment, overridesPath: nil)
+            let overridesPath = base.resolvedOverridesPath(environment: environment)
+            configuration = try AgentConfigurationLoader.applying(
+                try ConfigurationOverrides.load(path: overridesPath), to: base, sourceName: overridesPath)
         } catch {
             printError("hamlet run: the configuration is not valid:\n\(error)")
             throw ExitCode(78)
@@ -53,7 +53,7 @@ struct RunCommand: ParsableCommand {
         StopRequest.install()
         ReloadRequest.install()
         do {
-            let runtime = try assembly(configuration, environment, log).build(configurationPath: config)
+            let runtime = try assembly(configuration, environment, log).build(configurationPath: config, base: base)
             let summary = try runtime.run()
             log(
                 "stopped after \(summary.steps) steps from \(summary.records) records; "

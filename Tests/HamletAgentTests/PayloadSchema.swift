@@ -3,7 +3,8 @@ import Foundation
 /// Checks payloads against the JSON Schemas in `schemas/` with Python's `jsonschema`
 /// (an independent validator), through `Scripts/validate_payloads.py`.
 enum PayloadSchema: String {
-    case prediction, alert, errors
+    case prediction, alert, errors, metrics
+    case controlReply = "control-reply"
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

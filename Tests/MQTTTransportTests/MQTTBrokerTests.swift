@@ -1,3 +1,5 @@
+import Foundation
+import TestSupport
 import Testing
 
 /// Tests against a real mosquitto on 127.0.0.1 with mosquitto_sub / mosquitto_pub as the other side.

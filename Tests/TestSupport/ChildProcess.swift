@@ -13,11 +13,11 @@ import Musl
 /// Swift Testing runs tests on threads that block most signals; a child inherits that mask, and
 /// mosquitto restores the inherited mask after each `epoll_wait`, so a SIGTERM would stay pending
 /// forever. Stopping always ends with SIGKILL if the polite signal is not enough.
-final class ChildProcess: Sendable {
-    let pid: pid_t
-    let executable: String
-    let stdoutPath: String
-    let stderrPath: String
+public final class ChildProcess: Sendable {
+    public let pid: pid_t
+    public let executable: String
+    public let stdoutPath: String
+    public let stderrPath: String
     private let exitStatus = Mutex<Int32?>(nil)
 
     private init(pid: pid_t, executable: String, stdoutPath: String, stderrPath: String) {
@@ -30,9 +30,10 @@ final class ChildProcess: Sendable {
     deinit { kill(SIGKILL) }
 
     /// Starts `executable` with `arguments`; stdout and stderr go to the given files (appended to
-    /// with `append`), stdin is /dev/null.
-    static func spawn(
-        _ executable: String, _ arguments: [String], stdout stdoutPath: String, stderr stderrPath: String, append: Bool = false
+    /// with `append`), stdin is /dev/null; `environment` adds to the inherited variables.
+    public static func spawn(
+        _ executable: String, _ arguments: [String], stdout stdoutPath: String, stderr stderrPath: String, append: Bool = false,
+        environment: [String: String] = [:]
     ) throws -> ChildProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -58,15 +59,19 @@ final class ChildProcess: Sendable {
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        // `environment` is added to (and overrides) this process's environment.
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let envp: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in envp { free(pointer) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         if rc != 0 { throw TestFailure("posix_spawn \(executable): \(String(cString: strerror(rc)))") }
         return ChildProcess(pid: pid, executable: executable, stdoutPath: stdoutPath, stderrPath: stderrPath)
     }
 
     /// The exit status if the process has ended (reaping it), nil while it runs.
     /// Killed by a signal → 128 + signal.
-    func poll() -> Int32? {
+    public func poll() -> Int32? {
         exitStatus.withLock { status in
             if let status { return status }
             var raw: Int32 = 0
@@ -78,10 +83,10 @@ final class ChildProcess: Sendable {
         }
     }
 
-    var isRunning: Bool { poll() == nil }
+    public var isRunning: Bool { poll() == nil }
 
     /// Waits (polling, without blocking a thread) up to `timeout`; returns the exit status or nil.
-    func wait(timeout: Duration) async -> Int32? {
+    public func wait(timeout: Duration) async -> Int32? {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while clock.now < deadline {
@@ -92,14 +97,14 @@ final class ChildProcess: Sendable {
     }
 
     /// Sends `signal` unless the process has been reaped.
-    func kill(_ signal: Int32) {
+    public func kill(_ signal: Int32) {
         exitStatus.withLock { status in
             if status == nil { _ = Glibc.kill(pid, signal) }
         }
     }
 
     /// SIGTERM, then SIGKILL after `grace`; always reaps. Blocks the calling thread at most `grace` + ~0.1 s.
-    func stop(grace: Duration = .seconds(2)) {
+    public func stop(grace: Duration = .seconds(2)) {
         if poll() != nil { return }
         kill(SIGTERM)
         let deadline = ContinuousClock.now + grace
@@ -111,7 +116,7 @@ final class ChildProcess: Sendable {
     }
 
     /// SIGKILL and reap (blocking; SIGKILL cannot be caught, so this is quick).
-    func killAndReap() {
+    public func killAndReap() {
         kill(SIGKILL)
         for _ in 0..<400 {
             if poll() != nil { return }
@@ -119,17 +124,17 @@ final class ChildProcess: Sendable {
         }
     }
 
-    var standardOutput: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
-    var standardError: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+    public var standardOutput: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    public var standardError: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// Finds an executable on PATH, then in the sbin/bin directories Debian uses (mosquitto lives in /usr/sbin).
-func findExecutable(_ name: String) -> String? {
+public func findExecutable(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
     let debianDirectories = ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin"]
     let directories = path.split(separator: ":").map(String.init) + debianDirectories
@@ -140,7 +145,7 @@ func findExecutable(_ name: String) -> String? {
     return nil
 }
 
-func requireExecutable(_ name: String) throws -> String {
+public func requireExecutable(_ name: String) throws -> String {
     guard let path = findExecutable(name) else {
         throw TestFailure(
             "\(name) not found on PATH or in /usr/sbin; install it: apt-get install -y mosquitto mosquitto-clients openssl")
@@ -149,10 +154,10 @@ func requireExecutable(_ name: String) throws -> String {
 }
 
 /// A temporary directory (mode 0755, so a broker that dropped privileges can still read it).
-final class TemporaryDirectory: Sendable {
-    let path: String
+public final class TemporaryDirectory: Sendable {
+    public let path: String
 
-    init(prefix: String = "hamlet-mqtt") throws {
+    public init(prefix: String = "hamlet-mqtt") throws {
         var template = Array((NSTemporaryDirectory() + "/\(prefix)-XXXXXX").utf8CString)
         guard let result = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw TestFailure("mkdtemp failed: \(String(cString: strerror(errno)))")
@@ -163,9 +168,9 @@ final class TemporaryDirectory: Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    public func file(_ name: String) -> String { path + "/" + name }
 
-    func write(_ name: String, _ text: String) throws -> String {
+    public func write(_ name: String, _ text: String) throws -> String {
         let target = file(name)
         try text.write(toFile: target, atomically: true, encoding: .utf8)
         chmod(target, 0o644)
@@ -175,7 +180,7 @@ final class TemporaryDirectory: Sendable {
 
 /// Runs a short command to completion (bounded by `timeout`), returning status and output.
 @discardableResult
-func runCommand(_ executable: String, _ arguments: [String], in directory: TemporaryDirectory, timeout: Duration = .seconds(10))
+public func runCommand(_ executable: String, _ arguments: [String], in directory: TemporaryDirectory, timeout: Duration = .seconds(10))
     async throws -> (status: Int32, output: String, error: String)
 {
     let tag = "\(URL(fileURLWithPath: executable).lastPathComponent)-\(UInt32.random(in: 0...UInt32.max))"
@@ -189,7 +194,7 @@ func runCommand(_ executable: String, _ arguments: [String], in directory: Tempo
 }
 
 /// Polls `condition` every 10 ms until true or `timeout`; returns its last value.
-func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+public func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while clock.now < deadline {
@@ -200,7 +205,7 @@ func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async 
 }
 
 /// A free TCP port on 127.0.0.1 (bind port 0, read it back, close).
-func freeLocalPort() throws -> Int {
+public func freeLocalPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
     defer { close(fd) }
@@ -220,7 +225,7 @@ func freeLocalPort() throws -> Int {
 }
 
 /// True if something accepts TCP connections on 127.0.0.1:`port`.
-func acceptsConnections(port: Int) -> Bool {
+public func acceptsConnections(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return false }
     defer { close(fd) }
@@ -236,7 +241,7 @@ func acceptsConnections(port: Int) -> Bool {
 
 /// Runs `body` on its own OS thread (for blocking calls such as `MQTTMessageQueue.pop`) and
 /// returns its result without occupying a cooperative-pool thread.
-func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+public func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
         let thread = Thread { continuation.resume(returning: body()) }
         thread.start()
@@ -244,9 +249,9 @@ func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -
 }
 
 /// A value behind a mutex, shareable between tasks and threads (a class, so closures can capture it).
-final class Locked<Value: Sendable>: Sendable {
+public final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
-    var value: Value { mutex.withLock { $0 } }
+    public init(_ value: Value) { mutex = Mutex(value) }
+    public func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+    public var value: Value { mutex.withLock { $0 } }
 }
