@@ -48,14 +48,15 @@ public final class AgentRuntime {
     /// as waiting for a restart.
     func reload() {
         service.notifier.reloading()
-        defer { service.notifier.ready(status: "configuration reloaded") }
         let next: AgentConfiguration
         do {
             (base, next) = try loadConfiguration()
         } catch {
             log("reload failed; the running configuration stays in force:\n\(error)")
+            service.notifier.ready(status: "reload failed; running on the previous configuration")
             return
         }
+        defer { service.notifier.ready(status: "configuration reloaded") }
         var pending: [String] = []
         if next.agent != configuration.agent { pending.append("agent") }
         if next.source != configuration.source { pending.append("source") }
@@ -107,7 +108,8 @@ public final class AgentRuntime {
         kept.source = configuration.source
         kept.audio = configuration.audio
         kept.mqtt = configuration.mqtt
-        if next.model.kind != configuration.model.kind { kept.model = configuration.model }
+        kept.model = configuration.model
+        if case .forecaster(let running) = service.session.model { kept.model.gradientMode = running.gradientMode }
         kept.drift.enabled = configuration.drift.enabled
         kept.drift.detectors = configuration.drift.detectors
         configuration = kept

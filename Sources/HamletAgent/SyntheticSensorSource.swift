@@ -8,7 +8,7 @@ import VectorStream
 ///
 /// Endless unless `steps` > 0; paced to `rateHz` steps per second when positive, otherwise as
 /// fast as possible. While it sleeps until the next step it calls `onIdle` at least every
-/// 100 ms and polls `shouldStop`.
+/// 50 ms and polls `shouldStop`.
 public final class SyntheticSensorSource: RecordSource {
     public let columns: [String]
     public var positionName: String { "tick" }
@@ -62,9 +62,10 @@ public final class SyntheticSensorSource: RecordSource {
             if shouldStop() { return false }
             let remaining = nextTime - MQTTSensorSource.monotonicSeconds()
             if remaining <= 0 { break }
-            var pause = timespec(tv_sec: 0, tv_nsec: Int(min(remaining, 0.1) * 1e9))
+            // Short naps with the idle work between them keep the watchdog fed at slow rates.
+            var pause = timespec(tv_sec: 0, tv_nsec: Int(min(remaining, 0.05) * 1e9))
             nanosleep(&pause, nil)
-            if remaining > 0.1 { onIdle?() }
+            onIdle?()
         }
         // Behind by more than a period: carry on from now rather than bursting to catch up.
         nextTime = max(nextTime + period, MQTTSensorSource.monotonicSeconds() - period)

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Hamlet needs to build, run its demo and pass its tests on Debian 12 (run as root
+# or with sudo available). Safe to run again: apt-get and pip skip what is already there.
+#
+#   Scripts/install_dependencies.sh
+set -euo pipefail
+
+packages=(
+  pkg-config python3 python3-pip
+  libkissfft-dev libasound2-dev libsndfile1-dev libsamplerate0-dev  # audio: FFT, ALSA, files, resampling
+  alsa-utils sox                                                     # ALSA's file plugin tests, test signals
+  libmosquitto-dev mosquitto mosquitto-clients openssl               # MQTT, the broker, mosquitto_rr/sub, test CAs
+  systemd                                                            # systemd-analyze for the unit's checks
+)
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install_dependencies.sh: run as root or install sudo" >&2; exit 1; }
+  sudo="sudo"
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Independent checkers used by the tests: JSON Schema validation and Prometheus' own text parser.
+if ! python3 -c 'import jsonschema, prometheus_client' 2>/dev/null; then
+  python3 -m pip install -q --disable-pip-version-check jsonschema prometheus_client
+fi
