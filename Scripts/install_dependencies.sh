@@ -23,8 +23,8 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "installing: ${missing[*]}" >&2
+if [ "${#missing[@]}" -gt 0 ] || ! command -v pip3 >/dev/null && ! python3 -m pip --version >/dev/null 2>&1; then
+  echo "installing: ${missing[*]:-pip}" >&2
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi

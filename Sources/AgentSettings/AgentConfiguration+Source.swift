@@ -88,11 +88,17 @@ extension AgentConfiguration.Source {
         public var channels: Int
         /// `sample_format`
         public var sampleFormat: SampleFormat
+        /// `buffer_seconds`: audio the capture ring holds while the pipeline falls behind; older
+        /// periods are dropped (and counted as overruns) beyond it.
+        public var bufferSeconds: Double
 
-        public init(device: String = "default", channels: Int = 1, sampleFormat: SampleFormat = .s16LE) {
+        public init(
+            device: String = "default", channels: Int = 1, sampleFormat: SampleFormat = .s16LE, bufferSeconds: Double = 2
+        ) {
             self.device = device
             self.channels = channels
             self.sampleFormat = sampleFormat
+            self.bufferSeconds = bufferSeconds
         }
     }
 

@@ -24,6 +24,7 @@ enum SettingsSchema {
         .text("source.alsa.device", \C.source.alsa.device, rule: ValueRules.nonEmpty("name a device such as default or plughw:1,0")),
         .integer("source.alsa.channels", \C.source.alsa.channels, rule: ValueRules.within(1...64)),
         .choice("source.alsa.sample_format", \C.source.alsa.sampleFormat),
+        .number("source.alsa.buffer_seconds", \C.source.alsa.bufferSeconds, rule: ValueRules.positive()),
         .value(
             "source.mqtt.sensors", \C.source.mqtt.sensors,
             decode: { SettingDecoding.list($0, item: SensorSetting.decode) }, check: SensorSetting.check,

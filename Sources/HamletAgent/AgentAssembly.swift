@@ -110,7 +110,10 @@ public struct AgentAssembly {
         case .alsa:
             let format = ALSASampleFormat(rawValue: source.alsa.sampleFormat.rawValue)!
             return try AudioFeatureReader.open(
-                .alsa(device: source.alsa.device, channels: source.alsa.channels, format: format), sampleRateHz: audio.sampleRateHz,
+                .alsa(
+                    device: source.alsa.device, channels: source.alsa.channels, format: format,
+                    ringPeriods: max(2, Int((source.alsa.bufferSeconds * Double(audio.sampleRateHz) / Double(audio.periodFrames)).rounded(.up)))),
+                sampleRateHz: audio.sampleRateHz,
                 periodFrames: audio.periodFrames, features: audio.features, shouldStop: shouldStop, log: log)
         case .mqtt:
             guard let link else {

@@ -6,7 +6,8 @@ public enum AudioInput: Sendable, Equatable {
     /// A recording replayed through libsndfile (resampled when its rate differs).
     case recording(path: String, realTime: Bool)
     /// Live capture from an ALSA PCM, down-mixed to mono.
-    case alsa(device: String, channels: Int, format: ALSASampleFormat)
+    /// `ringPeriods` periods wait between the capture thread and the pipeline.
+    case alsa(device: String, channels: Int, format: ALSASampleFormat, ringPeriods: Int = 64)
 }
 
 extension AudioFeatureReader {
@@ -30,7 +31,7 @@ extension AudioFeatureReader {
             } catch {
                 throw .usage("\(error)")
             }
-        case .alsa(let device, let channels, let format):
+        case .alsa(let device, let channels, let format, let ringPeriods):
             // alsa-lib would print its own lines on stderr too; our log says the same once, clearly.
             ALSACapture.silenceALSALibraryMessages()
             var configuration = ALSACaptureConfiguration()
@@ -40,6 +41,7 @@ extension AudioFeatureReader {
             configuration.sampleFormat = format
             configuration.periodFrames = periodFrames
             configuration.bufferFrames = periodFrames * 4
+            configuration.ringPeriods = ringPeriods
             do {
                 source = try ALSACapture(configuration: configuration, log: audioLog)
             } catch {
