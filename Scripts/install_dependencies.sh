@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(
-  pkg-config python3 python3-pip
+  pkg-config python3
   libkissfft-dev libasound2-dev libsndfile1-dev libsamplerate0-dev  # audio: FFT, ALSA, files, resampling
   alsa-utils sox                                                     # ALSA's file plugin tests, test signals
   libmosquitto-dev mosquitto mosquitto-clients openssl               # MQTT, the broker, mosquitto_rr/sub, test CAs
@@ -23,12 +23,19 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-if [ "${#missing[@]}" -gt 0 ] || ! command -v pip3 >/dev/null && ! python3 -m pip --version >/dev/null 2>&1; then
-  echo "installing: ${missing[*]:-pip}" >&2
+updated=0
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  updated=1
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # Independent checkers used by the tests: JSON Schema validation and Prometheus' own text parser.
+# pip where the Python is the user's own; Debian's packages where pip refuses (PEP 668) or is absent.
 if ! python3 -c 'import jsonschema, prometheus_client' 2>/dev/null; then
-  python3 -m pip install -q --disable-pip-version-check jsonschema prometheus_client
+  if ! python3 -m pip install -q --disable-pip-version-check jsonschema prometheus_client 2>/dev/null; then
+    [ "$updated" -eq 1 ] || $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      python3-jsonschema python3-prometheus-client >/dev/null
+  fi
 fi
