@@ -1,6 +1,10 @@
 /// Small dense linear-algebra kernels on raw pointers: the hot loops of every layer.
 ///
 /// Row-major matrices; no allocation; callable from any thread on buffers it owns.
+///
+/// `Float` and `Double` run explicit 8-lane vector code (`SIMD8`: two 128-bit registers on SSE2
+/// and NEON, one on AVX); other scalar types take a plain loop. Each vector lane does exactly the
+/// arithmetic of the scalar loop in the same order, so the two paths give the same bits.
 @usableFromInline
 enum DenseKernels {
     /// y[r] (+)= Σ_c A[r, c] x[c]
@@ -15,10 +19,18 @@ enum DenseKernels {
         }
     }
 
-    /// Σ a[i] b[i] with eight independent partial sums: one running sum is a chain of dependent
-    /// adds that the compiler may not reorder (strict IEEE), so it neither vectorises nor pipelines.
+    /// Σ a[i] b[i] with eight independent partial sums (lane k sums i ≡ k mod 8), added as
+    /// ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)): one running sum would be a chain of
+    /// dependent adds that the compiler may not reorder (strict IEEE), so it neither vectorises
+    /// nor pipelines.
     @inlinable
     static func dot<T: BinaryFloatingPoint>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, count: Int) -> T {
+        if T.self == Float.self {
+            return unsafeBitCast(vectorDot(cast(a, Float.self), cast(b, Float.self), count: count), to: T.self)
+        }
+        if T.self == Double.self {
+            return unsafeBitCast(vectorDot(cast(a, Double.self), cast(b, Double.self), count: count), to: T.self)
+        }
         var (s0, s1, s2, s3, s4, s5, s6, s7): (T, T, T, T, T, T, T, T) = (0, 0, 0, 0, 0, 0, 0, 0)
         var i = 0
         while i + 8 <= count {
@@ -39,6 +51,28 @@ enum DenseKernels {
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
     }
 
+    @inlinable
+    static func vectorDot<T: VectorScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, count: Int) -> T {
+        var s = SIMD8<T>()
+        let whole = count & ~7
+        var i = 0
+        while i < whole {
+            s += load8(a + i) * load8(b + i)
+            i &+= 8
+        }
+        while i < count {
+            s[0] += a[i] * b[i]
+            i += 1
+        }
+        return reduce(s)
+    }
+
+    /// ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)), the order of `dot`.
+    @inlinable @inline(__always)
+    static func reduce<T: VectorScalar>(_ s: SIMD8<T>) -> T {
+        ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+    }
+
     /// Delivers G[r, c] = scale · u[r] v[c] for the row-major block at `offset` to `sink`.
     @inlinable
     static func outer<S: GradientSink>(
@@ -56,12 +90,53 @@ enum DenseKernels {
         into x: UnsafeMutablePointer<S.Scalar>, scale: S.Scalar = 1, outerWith v: UnsafePointer<S.Scalar>,
         sink: S, at offset: Int
     ) {
+        if let integrator = sink as? WeightIntegrator<S.Scalar>, a == UnsafePointer(integrator.theta + offset) {
+            if S.Scalar.self == Float.self {
+                return integrator.withLanes(TransposedProductAndIntegrate(
+                    rows: rows, columns: columns, offset: offset, gy: cast(gy, Float.self), x: cast(x, Float.self),
+                    v: cast(v, Float.self), scale: unsafeBitCast(scale, to: Float.self)))
+            }
+            if S.Scalar.self == Double.self {
+                return integrator.withLanes(TransposedProductAndIntegrate(
+                    rows: rows, columns: columns, offset: offset, gy: cast(gy, Double.self), x: cast(x, Double.self),
+                    v: cast(v, Double.self), scale: unsafeBitCast(scale, to: Double.self)))
+            }
+        }
         x.update(repeating: 0, count: columns)
         for r in 0..<rows {
-            let row = a + r * columns
-            let g = scale * gy[r]
-            for c in 0..<columns { x[c] += row[c] * g }
+            accumulate(a + r * columns, times: scale * gy[r], into: x, count: columns)
             sink.acceptRow(scale: gy[r], values: v, count: columns, at: offset + r * columns)
+        }
+    }
+
+    /// x[c] += row[c] · g
+    @inlinable
+    static func accumulate<T: BinaryFloatingPoint>(
+        _ row: UnsafePointer<T>, times g: T, into x: UnsafeMutablePointer<T>, count: Int
+    ) {
+        if T.self == Float.self {
+            vectorAccumulate(cast(row, Float.self), times: unsafeBitCast(g, to: Float.self), into: cast(x, Float.self), count: count)
+        } else if T.self == Double.self {
+            vectorAccumulate(cast(row, Double.self), times: unsafeBitCast(g, to: Double.self), into: cast(x, Double.self), count: count)
+        } else {
+            for c in 0..<count { x[c] += row[c] * g }
+        }
+    }
+
+    @inlinable
+    static func vectorAccumulate<T: VectorScalar>(
+        _ row: UnsafePointer<T>, times g: T, into x: UnsafeMutablePointer<T>, count: Int
+    ) {
+        let gv = SIMD8<T>(repeating: g)
+        let whole = count & ~7
+        var c = 0
+        while c < whole {
+            store8(load8(x + c) + load8(row + c) * gv, x + c)
+            c &+= 8
+        }
+        while c < count {
+            x[c] += row[c] * g
+            c += 1
         }
     }
 
@@ -69,5 +144,59 @@ enum DenseKernels {
     @inlinable
     static func deliver<S: GradientSink>(_ values: UnsafePointer<S.Scalar>, count: Int, into sink: S, at offset: Int) {
         sink.acceptRow(scale: 1, values: values, count: count, at: offset)
+    }
+
+    // MARK: - Vector access
+
+    @inlinable @inline(__always)
+    static func load8<T: SIMDScalar>(_ p: UnsafePointer<T>) -> SIMD8<T> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
+    }
+
+    @inlinable @inline(__always)
+    static func load8<T: SIMDScalar>(_ p: UnsafeMutablePointer<T>) -> SIMD8<T> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
+    }
+
+    @inlinable @inline(__always)
+    static func store8<T: SIMDScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self)
+    }
+
+    /// The same memory seen as `U`; only called where `U` is the pointee type itself.
+    @inlinable @inline(__always)
+    static func cast<T, U>(_ p: UnsafePointer<T>, _: U.Type) -> UnsafePointer<U> {
+        UnsafeRawPointer(p).assumingMemoryBound(to: U.self)
+    }
+
+    @inlinable @inline(__always)
+    static func cast<T, U>(_ p: UnsafeMutablePointer<T>, _: U.Type) -> UnsafeMutablePointer<U> {
+        UnsafeMutableRawPointer(p).assumingMemoryBound(to: U.self)
+    }
+}
+
+/// `Float` and `Double`: the scalars with explicit 8-lane kernels. What needs a concrete
+/// `SIMD8<Float>` or `SIMD8<Double>` to compile to vector code (masks) is a requirement here.
+@usableFromInline
+protocol VectorScalar: BinaryFloatingPoint, SIMDScalar, Codable {
+    /// Each lane as `min(max(g, −limit), limit)`: NaN stays NaN, ties pick the same value.
+    static func clamp(_ g: SIMD8<Self>, _ limit: Self) -> SIMD8<Self>
+}
+
+extension Float: VectorScalar {
+    @inlinable @inline(__always)
+    static func clamp(_ g: SIMD8<Float>, _ limit: Float) -> SIMD8<Float> {
+        var r = g
+        for i in 0..<8 { r[i] = min(max(g[i], -limit), limit) }
+        return r
+    }
+}
+
+extension Double: VectorScalar {
+    @inlinable @inline(__always)
+    static func clamp(_ g: SIMD8<Double>, _ limit: Double) -> SIMD8<Double> {
+        var r = g
+        for i in 0..<8 { r[i] = min(max(g[i], -limit), limit) }
+        return r
     }
 }

@@ -165,10 +165,15 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
         DenseKernels.deliver(ga, count: h, into: sink, at: biasOffset)
         previousRe.pointer.update(from: hRe.pointer, count: n)
         previousIm.pointer.update(from: hIm.pointer, count: n)
-        advanceState(input: u, parameters: p)
         switch gradientMode {
-        case .traces: tracesGradientAndAdvance(input: u, sink: sink)
-        case .costate: costateGradientAndAdvance(input: u, sink: sink, step: step)
+        case .traces:
+            if !fusedTracesStep(input: u, parameters: p, sink: sink) {
+                advanceState(input: u, parameters: p)
+                tracesGradientAndAdvance(input: u, sink: sink)
+            }
+        case .costate:
+            advanceState(input: u, parameters: p)
+            costateGradientAndAdvance(input: u, sink: sink, step: step)
         }
         chainLambdaGradient(into: sink)
     }
@@ -199,6 +204,25 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
             sink.acceptRow(scale: 1, values: gRe, count: i, at: bReOffset + n * i)
             sink.acceptRow(scale: 1, values: gIm, count: i, at: bImOffset + n * i)
         }
+    }
+
+    /// `advanceState` then `tracesGradientAndAdvance` in one pass over B, its costate and its
+    /// traces, when the sink is a `WeightIntegrator` on `p` and `Scalar` is `Float` or `Double`
+    /// (the same arithmetic, the same bits). Returns false, having done nothing, otherwise.
+    @inlinable
+    func fusedTracesStep<S: GradientSink>(
+        input u: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, sink: S
+    ) -> Bool where S.Scalar == Scalar {
+        guard let integrator = sink as? WeightIntegrator<Scalar>, p == UnsafePointer(integrator.theta) else { return false }
+        if Scalar.self == Float.self {
+            integrator.withLanes(TracesStep<Float>(self, input: u))
+            return true
+        }
+        if Scalar.self == Double.self {
+            integrator.withLanes(TracesStep<Double>(self, input: u))
+            return true
+        }
+        return false
     }
 
     /// ∂H'/∂λ = conj(h) z / τ and ∂H'/∂B = z uᵀ / τ (the zᵀḣ term), then z ← (conj λ − τη) z + τδ,
@@ -245,6 +269,83 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
             let (hr, hi) = (hRe[n], hIm[n])
             hRe[n] = lr * hr - li * hi + DenseKernels.dot(p + bReOffset + n * i, u, count: i)
             hIm[n] = lr * hi + li * hr + DenseKernels.dot(p + bImOffset + n * i, u, count: i)
+        }
+    }
+}
+
+/// The traces step of `DiagonalRecurrentLayer` fused with the state advance and the integration
+/// of B: per unit n, h ← λh + B u with the old B, ∂L/∂λ = conj(e) δ, e ← λe + h, and per entry of
+/// row n of B: ∂L/∂B = conj(E) δ, E ← λE + u, then ω and θ of B move; each B entry is loaded once.
+@usableFromInline
+struct TracesStep<Lane: VectorScalar>: LaneIntegratorBody {
+    @usableFromInline let stateCount, inputCount, bReOffset, bImOffset: Int
+    @usableFromInline let u, lambdaRe, lambdaIm, deltaRe, deltaIm: UnsafePointer<Lane>
+    @usableFromInline let hRe, hIm, eRe, eIm, traceBRe, traceBIm, gLambdaRe, gLambdaIm: UnsafeMutablePointer<Lane>
+
+    @inlinable
+    init<Scalar>(_ layer: DiagonalRecurrentLayer<Scalar>, input: UnsafePointer<Scalar>) {
+        func c(_ b: ScalarBuffer<Scalar>) -> UnsafeMutablePointer<Lane> { DenseKernels.cast(b.pointer, Lane.self) }
+        stateCount = layer.stateCount
+        inputCount = layer.inputCount
+        bReOffset = layer.bReOffset
+        bImOffset = layer.bImOffset
+        u = DenseKernels.cast(input, Lane.self)
+        lambdaRe = UnsafePointer(c(layer.lambdaRe))
+        lambdaIm = UnsafePointer(c(layer.lambdaIm))
+        deltaRe = UnsafePointer(c(layer.deltaRe))
+        deltaIm = UnsafePointer(c(layer.deltaIm))
+        (hRe, hIm, eRe, eIm) = (c(layer.hRe), c(layer.hIm), c(layer.eRe), c(layer.eIm))
+        (traceBRe, traceBIm, gLambdaRe, gLambdaIm) = (c(layer.traceBRe), c(layer.traceBIm), c(layer.gLambdaRe), c(layer.gLambdaIm))
+    }
+
+    @inlinable
+    func run<C: StaticFlag, N: StaticFlag, U: StaticFlag>(_ lanes: LaneIntegrator<Lane, C, N, U>) {
+        let i = inputCount
+        let whole = i & ~7
+        let theta = lanes.theta
+        for n in 0..<stateCount {
+            let (dr, di) = (deltaRe[n], deltaIm[n])
+            let (lr, li) = (lambdaRe[n], lambdaIm[n])
+            let (er, ei) = (eRe[n], eIm[n])
+            let (hr, hi) = (hRe[n], hIm[n])
+            gLambdaRe[n] = er * dr + ei * di
+            gLambdaIm[n] = er * di - ei * dr
+            eRe[n] = lr * er - li * ei + hr
+            eIm[n] = lr * ei + li * er + hi
+            let (bRe, bIm) = (bReOffset &+ n &* i, bImOffset &+ n &* i)
+            let (tRe, tIm) = (traceBRe + n &* i, traceBIm + n &* i)
+            let (drv, div, lrv, liv) = (SIMD8(repeating: dr), SIMD8(repeating: di), SIMD8(repeating: lr), SIMD8(repeating: li))
+            var (sumRe, sumIm) = (SIMD8<Lane>(), SIMD8<Lane>())
+            var j = 0
+            while j < whole {
+                let uv = DenseKernels.load8(u + j)
+                let bre = DenseKernels.load8(theta + (bRe &+ j)), bim = DenseKernels.load8(theta + (bIm &+ j))
+                sumRe += bre * uv
+                sumIm += bim * uv
+                let tr = DenseKernels.load8(tRe + j), ti = DenseKernels.load8(tIm + j)
+                let gRe = tr * drv + ti * div
+                let gIm = tr * div - ti * drv
+                DenseKernels.store8(lrv * tr - liv * ti + uv, tRe + j)
+                DenseKernels.store8(lrv * ti + liv * tr, tIm + j)
+                lanes.update(gRe, current: bre, at: bRe &+ j)
+                lanes.update(gIm, current: bim, at: bIm &+ j)
+                j &+= 8
+            }
+            while j < i {
+                let bre = theta[bRe &+ j], bim = theta[bIm &+ j]
+                sumRe[0] += bre * u[j]
+                sumIm[0] += bim * u[j]
+                let (tr, ti) = (tRe[j], tIm[j])
+                let gRe = tr * dr + ti * di
+                let gIm = tr * di - ti * dr
+                tRe[j] = lr * tr - li * ti + u[j]
+                tIm[j] = lr * ti + li * tr
+                lanes.update(gRe, current: bre, at: bRe &+ j)
+                lanes.update(gIm, current: bim, at: bIm &+ j)
+                j += 1
+            }
+            hRe[n] = lr * hr - li * hi + DenseKernels.reduce(sumRe)
+            hIm[n] = lr * hi + li * hr + DenseKernels.reduce(sumIm)
         }
     }
 }

@@ -57,9 +57,18 @@ public struct WeightIntegrator<Scalar: BinaryFloatingPoint>: GradientSink {
         theta[i] -= rate * (usesNewCostate ? new : old)
     }
 
-    /// Two loops rather than a branch per entry, so each vectorises.
+    /// Two loops rather than a branch per entry, so each vectorises; `Float` and `Double` run
+    /// explicit 8-lane vectors with exactly the scalar arithmetic per lane (the same bits).
     @inlinable
     public func acceptRow(scale: Scalar, values: UnsafePointer<Scalar>, count: Int, at offset: Int) {
+        if Scalar.self == Float.self {
+            return withLanes(IntegrateRow(
+                scale: unsafeBitCast(scale, to: Float.self), values: DenseKernels.cast(values, Float.self), count: count, offset: offset))
+        }
+        if Scalar.self == Double.self {
+            return withLanes(IntegrateRow(
+                scale: unsafeBitCast(scale, to: Double.self), values: DenseKernels.cast(values, Double.self), count: count, offset: offset))
+        }
         let (t, o) = (theta + offset, omega + offset)
         if usesNewCostate {
             for c in 0..<count {
@@ -73,6 +82,158 @@ public struct WeightIntegrator<Scalar: BinaryFloatingPoint>: GradientSink {
                 o[c] = decay * old + tau * min(max(scale * values[c], -clip), clip)
                 t[c] -= rate * old
             }
+        }
+    }
+}
+
+// MARK: - Fused kernels for `Float` and `Double`
+
+/// A compile-time Boolean, so each combination of integrator options gets its own loop
+/// without a test per entry.
+@usableFromInline protocol StaticFlag { static var value: Bool { get } }
+@usableFromInline enum StaticTrue: StaticFlag {
+    @inlinable static var value: Bool { true }
+}
+@usableFromInline enum StaticFalse: StaticFlag {
+    @inlinable static var value: Bool { false }
+}
+
+/// `WeightIntegrator`'s update on 8-lane vectors, with `Clamps` (a finite clip), `NewCostate`
+/// (BP ordering) and `UnitTau` (τ = 1, so τ·g = g exactly) fixed at compile time. Each lane does
+/// exactly the arithmetic of `accept`.
+@usableFromInline
+struct LaneIntegrator<T: VectorScalar, Clamps: StaticFlag, NewCostate: StaticFlag, UnitTau: StaticFlag> {
+    @usableFromInline let theta, omega: UnsafeMutablePointer<T>
+    @usableFromInline let decay, tau, rate, limit: T
+    @usableFromInline let decayLanes, tauLanes, rateLanes: SIMD8<T>
+
+    @inlinable @inline(__always)
+    init(_ integrator: WeightIntegrator<some BinaryFloatingPoint>) {
+        theta = DenseKernels.cast(integrator.theta, T.self)
+        omega = DenseKernels.cast(integrator.omega, T.self)
+        decay = unsafeBitCast(integrator.decay, to: T.self)
+        tau = unsafeBitCast(integrator.tau, to: T.self)
+        rate = unsafeBitCast(integrator.rate, to: T.self)
+        limit = unsafeBitCast(integrator.clip, to: T.self)
+        decayLanes = SIMD8(repeating: decay)
+        tauLanes = SIMD8(repeating: tau)
+        rateLanes = SIMD8(repeating: rate)
+    }
+
+    /// ω[i..<i+8] and θ[i..<i+8] for gradient g, where `current` is θ[i..<i+8] as already loaded.
+    @inlinable @inline(__always)
+    func update(_ g: SIMD8<T>, current: SIMD8<T>, at i: Int) {
+        let g = Clamps.value ? T.clamp(g, limit) : g
+        let old = DenseKernels.load8(omega + i)
+        let new = decayLanes * old + (UnitTau.value ? g : tauLanes * g)
+        DenseKernels.store8(new, omega + i)
+        DenseKernels.store8(current - rateLanes * (NewCostate.value ? new : old), theta + i)
+    }
+
+    @inlinable @inline(__always)
+    func update(_ g: T, current: T, at i: Int) {
+        let g = Clamps.value ? min(max(g, -limit), limit) : g
+        let old = omega[i]
+        let new = decay * old + (UnitTau.value ? g : tau * g)
+        omega[i] = new
+        theta[i] = current - rate * (NewCostate.value ? new : old)
+    }
+}
+
+/// Code that runs a `LaneIntegrator` of whichever variant matches a `WeightIntegrator`.
+@usableFromInline
+protocol LaneIntegratorBody {
+    associatedtype Lane: VectorScalar
+    func run<C: StaticFlag, N: StaticFlag, U: StaticFlag>(_ integrator: LaneIntegrator<Lane, C, N, U>)
+}
+
+extension WeightIntegrator {
+    /// Runs `body` with the lane integrator of this integrator's options.
+    @inlinable @inline(__always)
+    func withLanes<B: LaneIntegratorBody>(_ body: B) {
+        if tau == 1 {
+            withLanes(body, unitTau: StaticTrue.self)
+        } else {
+            withLanes(body, unitTau: StaticFalse.self)
+        }
+    }
+
+    @inlinable @inline(__always)
+    func withLanes<B: LaneIntegratorBody, U: StaticFlag>(_ body: B, unitTau: U.Type) {
+        switch (usesNewCostate, clip.isFinite) {
+        case (true, false): body.run(LaneIntegrator<B.Lane, StaticFalse, StaticTrue, U>(self))
+        case (true, true): body.run(LaneIntegrator<B.Lane, StaticTrue, StaticTrue, U>(self))
+        case (false, false): body.run(LaneIntegrator<B.Lane, StaticFalse, StaticFalse, U>(self))
+        case (false, true): body.run(LaneIntegrator<B.Lane, StaticTrue, StaticFalse, U>(self))
+        }
+    }
+}
+
+/// x = scale · Aᵀ gy while integrating the gradient gy ⊗ v of A in the same pass: each θ entry
+/// is loaded once, used for the product, then updated. A is θ at `offset`.
+@usableFromInline
+struct TransposedProductAndIntegrate<Lane: VectorScalar>: LaneIntegratorBody {
+    @usableFromInline let rows, columns, offset: Int
+    @usableFromInline let gy: UnsafePointer<Lane>
+    @usableFromInline let x: UnsafeMutablePointer<Lane>
+    @usableFromInline let v: UnsafePointer<Lane>
+    @usableFromInline let scale: Lane
+
+    @inlinable
+    init(rows: Int, columns: Int, offset: Int, gy: UnsafePointer<Lane>, x: UnsafeMutablePointer<Lane>, v: UnsafePointer<Lane>, scale: Lane) {
+        (self.rows, self.columns, self.offset, self.gy, self.x, self.v, self.scale) = (rows, columns, offset, gy, x, v, scale)
+    }
+
+    @inlinable
+    func run<C: StaticFlag, N: StaticFlag, U: StaticFlag>(_ lanes: LaneIntegrator<Lane, C, N, U>) {
+        x.update(repeating: 0, count: columns)
+        let whole = columns & ~7
+        for r in 0..<rows {
+            let row = offset &+ r &* columns
+            let g = scale * gy[r]
+            let (gLanes, sLanes) = (SIMD8(repeating: g), SIMD8(repeating: gy[r]))
+            var c = 0
+            while c < whole {
+                let current = DenseKernels.load8(lanes.theta + (row &+ c))
+                DenseKernels.store8(DenseKernels.load8(x + c) + current * gLanes, x + c)
+                lanes.update(sLanes * DenseKernels.load8(v + c), current: current, at: row &+ c)
+                c &+= 8
+            }
+            while c < columns {
+                let current = lanes.theta[row + c]
+                x[c] += current * g
+                lanes.update(gy[r] * v[c], current: current, at: row + c)
+                c += 1
+            }
+        }
+    }
+}
+
+/// `acceptRow` on lanes: g[offset + c] = scale · values[c].
+@usableFromInline
+struct IntegrateRow<Lane: VectorScalar>: LaneIntegratorBody {
+    @usableFromInline let scale: Lane
+    @usableFromInline let values: UnsafePointer<Lane>
+    @usableFromInline let count, offset: Int
+
+    @inlinable
+    init(scale: Lane, values: UnsafePointer<Lane>, count: Int, offset: Int) {
+        (self.scale, self.values, self.count, self.offset) = (scale, values, count, offset)
+    }
+
+    @inlinable
+    func run<C: StaticFlag, N: StaticFlag, U: StaticFlag>(_ lanes: LaneIntegrator<Lane, C, N, U>) {
+        let whole = count & ~7
+        let sLanes = SIMD8(repeating: scale)
+        var c = 0
+        while c < whole {
+            let i = offset &+ c
+            lanes.update(sLanes * DenseKernels.load8(values + c), current: DenseKernels.load8(lanes.theta + i), at: i)
+            c &+= 8
+        }
+        while c < count {
+            lanes.update(scale * values[c], current: lanes.theta[offset &+ c], at: offset &+ c)
+            c += 1
         }
     }
 }
