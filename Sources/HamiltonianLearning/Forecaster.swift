@@ -11,6 +11,8 @@ public final class Forecaster<Scalar: Real & BinaryFloatingPoint>: LearnableMode
     public let readout: DenseLayer
     @usableFromInline let skipOffset: Int
     @usableFromInline let inputCopy, preactivation, activated, readoutPreactivation, activatedGradient: ScalarBuffer<Scalar>
+    /// GELU only: Φ(a) of the last forward, so the backward pass needs no second erf.
+    @usableFromInline let normalCDF: ScalarBuffer<Scalar>
 
     public init(_ configuration: ForecasterConfiguration) {
         precondition(configuration.problems.isEmpty, configuration.problems.joined(separator: "; "))
@@ -29,6 +31,7 @@ public final class Forecaster<Scalar: Real & BinaryFloatingPoint>: LearnableMode
         activated = ScalarBuffer(count: configuration.hiddenCount)
         readoutPreactivation = ScalarBuffer(count: configuration.outputCount)
         activatedGradient = ScalarBuffer(count: configuration.hiddenCount)
+        normalCDF = ScalarBuffer(count: configuration.activation == .gelu ? configuration.hiddenCount : 0)
     }
 
     public var inputCount: Int { configuration.inputCount }
@@ -73,7 +76,17 @@ public final class Forecaster<Scalar: Real & BinaryFloatingPoint>: LearnableMode
         u.update(from: input, count: inputCount)
         recurrent.forward(input: u, parameters: p, output: preactivation.pointer)
         let activation = configuration.activation
-        for k in 0..<configuration.hiddenCount { activated[k] = activation.apply(preactivation[k]) }
+        if activation == .gelu {
+            // Activation.apply's x (1 + erf(x/√2)) / 2, as x · Φ(x): halving is exact, so the same bits.
+            for k in 0..<configuration.hiddenCount {
+                let x = preactivation[k]
+                let cdf = (1 + Scalar.erf(x / Scalar.sqrt(2))) / 2
+                normalCDF[k] = cdf
+                activated[k] = x * cdf
+            }
+        } else {
+            for k in 0..<configuration.hiddenCount { activated[k] = activation.apply(preactivation[k]) }
+        }
         readout.forward(input: activated.pointer, parameters: p, preactivation: readoutPreactivation.pointer, output: y)
         DenseKernels.multiply(p + skipOffset, rows: outputCount, columns: inputCount, u, into: y, accumulate: true)
     }
@@ -90,8 +103,17 @@ public final class Forecaster<Scalar: Real & BinaryFloatingPoint>: LearnableMode
             output: readoutPreactivation.pointer, outputGradient: gy, sink: sink,
             inputGradient: activatedGradient.pointer)
         let activation = configuration.activation
-        for k in 0..<configuration.hiddenCount {
-            activatedGradient[k] *= activation.derivative(preactivation: preactivation[k], output: activated[k])
+        if activation == .gelu {
+            // Activation.derivative's Φ(x) + x φ(x), with Φ(x) kept from the forward pass.
+            for k in 0..<configuration.hiddenCount {
+                let x = preactivation[k]
+                let pdf = Scalar.exp(-x * x / 2) / Scalar.sqrt(2 * Scalar.pi)
+                activatedGradient[k] *= normalCDF[k] + x * pdf
+            }
+        } else {
+            for k in 0..<configuration.hiddenCount {
+                activatedGradient[k] *= activation.derivative(preactivation: preactivation[k], output: activated[k])
+            }
         }
         recurrent.backward(input: u, parameters: p, outputGradient: activatedGradient.pointer, sink: sink, step: step)
     }
