@@ -90,7 +90,9 @@ public final class MQTTSensorSource: RecordSource {
 
     /// True when the message updated a slot.
     private func ingest(_ message: MQTTMessage) -> Bool {
-        if message.topic == link.topics.control || message.topic == link.topics.controlReply {
+        // The agent's own topics are never sensor input, even under a sensor filter such as `#`:
+        // an error report about an error report would otherwise loop for ever.
+        if message.topic.hasPrefix(link.topics.prefix + "/") {
             if message.topic == link.topics.control { onControl?(message) }
             return false
         }
