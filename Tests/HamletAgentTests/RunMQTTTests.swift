@@ -36,10 +36,12 @@ import Testing
         return client
     }
 
-    /// Messages received until `timeout` passes with nothing new.
+    /// Messages received until `timeout` passes with nothing new, or at most 30 s (a feedback
+    /// loop would otherwise never fall quiet).
     static func drain(_ client: MQTTClient, quiet timeout: Duration = .milliseconds(700)) -> [MQTTMessage] {
         var received: [MQTTMessage] = []
-        while let message = client.messages!.pop(timeout: timeout) { received.append(message) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, let message = client.messages!.pop(timeout: timeout) { received.append(message) }
         return received
     }
 
