@@ -33,7 +33,9 @@ let package = Package(
         ),
         // Test and benchmark support: counts the calling thread's heap allocations.
         .target(name: "CAllocationCounter"),
-        .target(name: "SafeTensors"),
+        // JSON string literals and number text, spelled one way for every JSON Hamlet writes by hand.
+        .target(name: "JSONText"),
+        .target(name: "SafeTensors", dependencies: ["JSONText"]),
         // kissfft's .pc file carries -D flags that SwiftPM drops with a warning; the module map links it.
         .systemLibrary(name: "CKissFFT", providers: [.apt(["libkissfft-dev"])]),
         .target(name: "StreamFeatures", dependencies: ["CKissFFT"]),
@@ -48,17 +50,17 @@ let package = Package(
         // `hamlet run`'s configuration: YAML file, environment and control-plane overrides, validated.
         .target(
             name: "AgentSettings",
-            dependencies: ["HamiltonianLearning", "StreamFeatures", .product(name: "Yams", package: "Yams")]
+            dependencies: ["HamiltonianLearning", "StreamFeatures", "JSONText", .product(name: "Yams", package: "Yams")]
         ),
         // The MQTT control protocol: requests parsed and validated, replies routed (v5 or 3.1.1).
-        .target(name: "ControlPlane", dependencies: ["MQTTTransport"]),
+        .target(name: "ControlPlane", dependencies: ["MQTTTransport", "JSONText"]),
         // systemd notify, two-generation checkpoints, metrics text; no third-party dependencies.
-        .target(name: "ServiceSupport"),
+        .target(name: "ServiceSupport", dependencies: ["JSONText"]),
         .target(
             name: "HamletAgent",
             dependencies: [
                 "HamiltonianLearning", "SafeTensors", "VectorStream", "AudioCapture", "StreamFeatures", "DriftDetection",
-                "MQTTTransport", "AgentSettings", "ControlPlane", "ServiceSupport",
+                "MQTTTransport", "AgentSettings", "ControlPlane", "ServiceSupport", "JSONText",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
@@ -83,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "StreamFeaturesTests", dependencies: ["StreamFeatures", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AgentSettingsTests", dependencies: ["AgentSettings"]),
-        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "MQTTTransport"]),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "MQTTTransport", "JSONText"]),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "SafeTensors", "CAllocationCounter"]),
         .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport"]),
     ],

@@ -1,3 +1,5 @@
+import JSONText
+
 /// Dotted key paths and their values as nested JSON objects with sorted keys.
 struct EffectiveTree {
     private indirect enum Node {
@@ -36,7 +38,7 @@ struct EffectiveTree {
         output += "{"
         for (index, key) in nodes.keys.sorted().enumerated() {
             if index > 0 { output += "," }
-            JSONWriter.writeString(key, to: &output)
+            JSONText.writeString(key, to: &output)
             output += ":"
             switch nodes[key]! {
             case .leaf(let value): output += value.jsonText

@@ -1,3 +1,4 @@
+import JSONText
 import MQTTTransport
 import Testing
 
@@ -78,7 +79,7 @@ struct FuzzTests {
         var chosen: [String: String] = [:]
         if Int.random(in: 0..<10, using: &random) > 0 {
             chosen["command"] =
-                Int.random(in: 0..<8, using: &random) > 0 ? JSONWriter.string(name.rawValue) : value(&random)
+                Int.random(in: 0..<8, using: &random) > 0 ? JSONText.string(name.rawValue) : value(&random)
         }
         if Bool.random(using: &random) { chosen["id"] = Bool.random(using: &random) ? #""op-1""# : "17" }
         for _ in 0..<Int.random(in: 0...3, using: &random) {
@@ -88,7 +89,7 @@ struct FuzzTests {
                 : keys.randomElement(using: &random)!
             chosen[key] = plausible(for: key, &random)
         }
-        let members = chosen.keys.sorted().shuffled(using: &random).map { JSONWriter.string($0) + ":" + chosen[$0]! }
+        let members = chosen.keys.sorted().shuffled(using: &random).map { JSONText.string($0) + ":" + chosen[$0]! }
         return "{" + members.joined(separator: ",") + "}"
     }
 
@@ -96,9 +97,9 @@ struct FuzzTests {
     static func plausible(for key: String, _ random: inout SeededGenerator) -> String {
         guard Int.random(in: 0..<4, using: &random) > 0 else { return value(&random) }
         switch key {
-        case "gradient_mode": return JSONWriter.string(["traces", "costate", "adjoint"].randomElement(using: &random)!)
+        case "gradient_mode": return JSONText.string(["traces", "costate", "adjoint"].randomElement(using: &random)!)
         case "detector":
-            return JSONWriter.string(
+            return JSONText.string(
                 ["cusum", "adwin", "page-hinkley", "anomaly-score", "kswin"].randomElement(using: &random)!)
         default: return number(&random)
         }
@@ -113,7 +114,7 @@ struct FuzzTests {
         switch Int.random(in: 0..<3, using: &random) {
         case 0: ["null", "true", "[]", "{}", #""3""#].randomElement(using: &random)!
         case 1: number(&random)
-        default: JSONWriter.string(words.randomElement(using: &random)!)
+        default: JSONText.string(words.randomElement(using: &random)!)
         }
     }
 

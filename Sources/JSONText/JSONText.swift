@@ -1,7 +1,9 @@
-/// The few JSON text primitives replies are built from.
-enum JSONWriter {
-    /// Appends `text` as a JSON string literal: quotes, backslashes and control characters escaped.
-    static func writeString(_ text: String, to output: inout String) {
+/// The JSON text primitives every hand-built JSON document in Hamlet is written with, so that
+/// escaping and number spelling are the same on every topic, file and reply.
+public enum JSONText {
+    /// Appends `text` as a JSON string literal: quotes, backslashes and control characters escaped
+    /// (`\n`, `\r`, `\t` by name, the rest as `\u00XX`); everything else as is, non-ASCII included.
+    public static func writeString(_ text: String, to output: inout String) {
         output += "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -19,16 +21,17 @@ enum JSONWriter {
         output += "\""
     }
 
-    /// `text` as a JSON string literal.
-    static func string(_ text: String) -> String {
+    /// `text` as a JSON string literal, escaped as `writeString(_:to:)` does.
+    public static func string(_ text: String) -> String {
         var output = ""
         writeString(text, to: &output)
         return output
     }
 
-    /// `value` as a JSON number: the shortest text that reads back as the same `Double`,
-    /// integers without a fraction; `null` when not finite (JSON has no infinity or NaN).
-    static func number(_ value: Double) -> String {
+    /// `value` as a JSON number: the shortest text that reads back as the same `Double`, integers
+    /// below 2^53 without a fraction (`7`, not `7.0`); `null` when not finite, as JSON has no
+    /// spelling for infinity or NaN.
+    public static func number(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
         // Below 2^53 every integer is exact, so `7` is echoed as `7`, not `7.0`.
         if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
