@@ -35,7 +35,9 @@ let package = Package(
         .target(name: "CAllocationCounter"),
         // JSON string literals and number text, spelled one way for every JSON Hamlet writes by hand.
         .target(name: "JSONText"),
-        .target(name: "SafeTensors", dependencies: ["JSONText"]),
+        // Crash-safe file replacement and the POSIX steps under it (fsync, rename, directory fsync), errno kept.
+        .target(name: "DurableFiles"),
+        .target(name: "SafeTensors", dependencies: ["JSONText", "DurableFiles"]),
         // kissfft's .pc file carries -D flags that SwiftPM drops with a warning; the module map links it.
         .systemLibrary(name: "CKissFFT", providers: [.apt(["libkissfft-dev"])]),
         .target(name: "StreamFeatures", dependencies: ["CKissFFT"]),
@@ -50,12 +52,12 @@ let package = Package(
         // `hamlet run`'s configuration: YAML file, environment and control-plane overrides, validated.
         .target(
             name: "AgentSettings",
-            dependencies: ["HamiltonianLearning", "StreamFeatures", "JSONText", .product(name: "Yams", package: "Yams")]
+            dependencies: ["HamiltonianLearning", "StreamFeatures", "JSONText", "DurableFiles", .product(name: "Yams", package: "Yams")]
         ),
         // The MQTT control protocol: requests parsed and validated, replies routed (v5 or 3.1.1).
         .target(name: "ControlPlane", dependencies: ["MQTTTransport", "JSONText"]),
         // systemd notify, two-generation checkpoints, metrics text; no third-party dependencies.
-        .target(name: "ServiceSupport", dependencies: ["JSONText"]),
+        .target(name: "ServiceSupport", dependencies: ["JSONText", "DurableFiles"]),
         .target(
             name: "HamletAgent",
             dependencies: [
@@ -84,9 +86,9 @@ let package = Package(
             name: "DriftDetectionTests", dependencies: ["DriftDetection", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "StreamFeaturesTests", dependencies: ["StreamFeatures", "CAllocationCounter"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AgentSettingsTests", dependencies: ["AgentSettings"]),
+        .testTarget(name: "AgentSettingsTests", dependencies: ["AgentSettings", "DurableFiles"]),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "MQTTTransport", "JSONText"]),
-        .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "SafeTensors", "CAllocationCounter"]),
+        .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "SafeTensors", "DurableFiles", "CAllocationCounter"]),
         .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
