@@ -27,9 +27,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        // SplitMix64, the one seedable generator behind initial weights, synthetic streams and test data.
+        .target(name: "SeededRandom"),
         .target(
             name: "HamiltonianLearning",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["SeededRandom", .product(name: "RealModule", package: "swift-numerics")]
         ),
         // Test and benchmark support: counts the calling thread's heap allocations.
         .target(name: "CAllocationCounter"),
@@ -44,8 +46,8 @@ let package = Package(
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
-        .target(name: "AudioCapture", dependencies: ["CALSA", "CSndFile", "CSampleRate"]),
-        .target(name: "DriftDetection"),
+        .target(name: "AudioCapture", dependencies: ["CALSA", "CSndFile", "CSampleRate", "SeededRandom"]),
+        .target(name: "DriftDetection", dependencies: ["SeededRandom"]),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .target(name: "MQTTTransport", dependencies: ["CMosquitto"]),
         .target(name: "VectorStream"),
@@ -77,19 +79,19 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream"]),
+        .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream", "SeededRandom"]),
         .testTarget(name: "AudioCaptureTests", dependencies: ["AudioCapture"]),
         // Test support shared by the test targets: child processes with an empty signal mask, a real mosquitto.
         .target(name: "TestSupport", dependencies: ["MQTTTransport"], path: "Tests/TestSupport"),
         .testTarget(name: "MQTTTransportTests", dependencies: ["MQTTTransport", "TestSupport"]),
         .testTarget(
-            name: "DriftDetectionTests", dependencies: ["DriftDetection", "CAllocationCounter"], resources: [.copy("Fixtures")]),
+            name: "DriftDetectionTests", dependencies: ["DriftDetection", "SeededRandom", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "StreamFeaturesTests", dependencies: ["StreamFeatures", "CAllocationCounter"], resources: [.copy("Fixtures")]),
+            name: "StreamFeaturesTests", dependencies: ["StreamFeatures", "SeededRandom", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AgentSettingsTests", dependencies: ["AgentSettings", "DurableFiles"]),
-        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "MQTTTransport", "JSONText"]),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "MQTTTransport", "JSONText", "SeededRandom"]),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "SafeTensors", "DurableFiles", "CAllocationCounter"]),
-        .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport"]),
+        .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport", "SeededRandom"]),
     ],
     swiftLanguageModes: [.v6]
 )
