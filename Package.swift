@@ -90,7 +90,8 @@ let package = Package(
             name: "StreamFeaturesTests", dependencies: ["StreamFeatures", "SeededRandom", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AgentSettingsTests", dependencies: ["AgentSettings", "DurableFiles"]),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "MQTTTransport", "JSONText", "SeededRandom"]),
-        .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "SafeTensors", "DurableFiles", "CAllocationCounter"]),
+        .testTarget(
+            name: "ServiceSupportTests", dependencies: ["ServiceSupport", "SafeTensors", "DurableFiles", "CAllocationCounter", "TestSupport"]),
         .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport", "SeededRandom"]),
     ],
     swiftLanguageModes: [.v6]
