@@ -31,22 +31,9 @@ enum JSONValue: Sendable {
         case .unsigned(let value): output += String(value)
         case .number(let value): output += value.isFinite ? formatNumber(value) : "null"
         case .string(let value): JSONText.writeString(value, to: &output)
-        case .array(let values):
-            output += "["
-            for (index, value) in values.enumerated() {
-                if index > 0 { output += "," }
-                value.write(to: &output)
-            }
-            output += "]"
+        case .array(let values): JSONText.writeArray(values, to: &output) { value, output in value.write(to: &output) }
         case .object(let members):
-            output += "{"
-            for (index, member) in members.enumerated() {
-                if index > 0 { output += "," }
-                JSONText.writeString(member.key, to: &output)
-                output += ":"
-                member.value.write(to: &output)
-            }
-            output += "}"
+            JSONText.writeObject(members, to: &output, key: \.key) { member, output in member.value.write(to: &output) }
         }
     }
 }

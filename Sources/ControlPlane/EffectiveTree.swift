@@ -35,16 +35,11 @@ struct EffectiveTree {
     }
 
     private static func write(_ nodes: [String: Node], to output: inout String) {
-        output += "{"
-        for (index, key) in nodes.keys.sorted().enumerated() {
-            if index > 0 { output += "," }
-            JSONText.writeString(key, to: &output)
-            output += ":"
+        JSONText.writeObject(nodes.keys.sorted(), to: &output, key: { $0 }) { key, output in
             switch nodes[key]! {
             case .leaf(let value): output += value.jsonText
             case .branch(let children): write(children, to: &output)
             }
         }
-        output += "}"
     }
 }

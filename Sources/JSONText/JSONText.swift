@@ -28,6 +28,33 @@ public enum JSONText {
         return output
     }
 
+    /// Appends `elements` as a JSON array, each written by `writeElement`, so value trees share one layout.
+    public static func writeArray<Elements: Sequence>(
+        _ elements: Elements, to output: inout String, _ writeElement: (Elements.Element, inout String) -> Void
+    ) {
+        output += "["
+        for (index, element) in elements.enumerated() {
+            if index > 0 { output += "," }
+            writeElement(element, &output)
+        }
+        output += "]"
+    }
+
+    /// Appends `members` as a JSON object in their order: each `key` escaped, then its value written by `writeValue`.
+    public static func writeObject<Members: Sequence>(
+        _ members: Members, to output: inout String, key: (Members.Element) -> String,
+        _ writeValue: (Members.Element, inout String) -> Void
+    ) {
+        output += "{"
+        for (index, member) in members.enumerated() {
+            if index > 0 { output += "," }
+            writeString(key(member), to: &output)
+            output += ":"
+            writeValue(member, &output)
+        }
+        output += "}"
+    }
+
     /// `value` as a JSON number: the shortest text that reads back as the same `Double`, integers
     /// below 2^53 without a fraction (`7`, not `7.0`); `null` when not finite, as JSON has no
     /// spelling for infinity or NaN.
