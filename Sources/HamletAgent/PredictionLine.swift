@@ -1,5 +1,6 @@
 import DriftDetection
 import Glibc
+import JSONText
 
 /// One JSON object per step: `{"step":…,"line":…,"loss":…,"prediction":…}` ("frame" for audio).
 enum PredictionLine {
