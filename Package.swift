@@ -27,38 +27,44 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        // SplitMix64, the one seedable generator behind initial weights, synthetic streams and test data.
+        .target(name: "SeededRandom"),
         .target(
             name: "HamiltonianLearning",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["SeededRandom", .product(name: "RealModule", package: "swift-numerics")]
         ),
         // Test and benchmark support: counts the calling thread's heap allocations.
         .target(name: "CAllocationCounter"),
-        .target(name: "SafeTensors"),
+        // JSON string literals and number text, spelled one way for every JSON Hamlet writes by hand.
+        .target(name: "JSONText"),
+        // Crash-safe file replacement and the POSIX steps under it (fsync, rename, directory fsync), errno kept.
+        .target(name: "DurableFiles"),
+        .target(name: "SafeTensors", dependencies: ["JSONText", "DurableFiles"]),
         // kissfft's .pc file carries -D flags that SwiftPM drops with a warning; the module map links it.
         .systemLibrary(name: "CKissFFT", providers: [.apt(["libkissfft-dev"])]),
         .target(name: "StreamFeatures", dependencies: ["CKissFFT"]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
-        .target(name: "AudioCapture", dependencies: ["CALSA", "CSndFile", "CSampleRate"]),
-        .target(name: "DriftDetection"),
+        .target(name: "AudioCapture", dependencies: ["CALSA", "CSndFile", "CSampleRate", "SeededRandom"]),
+        .target(name: "DriftDetection", dependencies: ["SeededRandom"]),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .target(name: "MQTTTransport", dependencies: ["CMosquitto"]),
         .target(name: "VectorStream"),
         // `hamlet run`'s configuration: YAML file, environment and control-plane overrides, validated.
         .target(
             name: "AgentSettings",
-            dependencies: ["HamiltonianLearning", "StreamFeatures", .product(name: "Yams", package: "Yams")]
+            dependencies: ["HamiltonianLearning", "StreamFeatures", "JSONText", "DurableFiles", .product(name: "Yams", package: "Yams")]
         ),
         // The MQTT control protocol: requests parsed and validated, replies routed (v5 or 3.1.1).
-        .target(name: "ControlPlane", dependencies: ["MQTTTransport"]),
+        .target(name: "ControlPlane", dependencies: ["MQTTTransport", "JSONText"]),
         // systemd notify, two-generation checkpoints, metrics text; no third-party dependencies.
-        .target(name: "ServiceSupport"),
+        .target(name: "ServiceSupport", dependencies: ["JSONText", "DurableFiles"]),
         .target(
             name: "HamletAgent",
             dependencies: [
                 "HamiltonianLearning", "SafeTensors", "VectorStream", "AudioCapture", "StreamFeatures", "DriftDetection",
-                "MQTTTransport", "AgentSettings", "ControlPlane", "ServiceSupport",
+                "MQTTTransport", "AgentSettings", "ControlPlane", "ServiceSupport", "JSONText",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
@@ -73,19 +79,20 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream"]),
+        .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream", "SeededRandom"]),
         .testTarget(name: "AudioCaptureTests", dependencies: ["AudioCapture"]),
         // Test support shared by the test targets: child processes with an empty signal mask, a real mosquitto.
         .target(name: "TestSupport", dependencies: ["MQTTTransport"], path: "Tests/TestSupport"),
         .testTarget(name: "MQTTTransportTests", dependencies: ["MQTTTransport", "TestSupport"]),
         .testTarget(
-            name: "DriftDetectionTests", dependencies: ["DriftDetection", "CAllocationCounter"], resources: [.copy("Fixtures")]),
+            name: "DriftDetectionTests", dependencies: ["DriftDetection", "SeededRandom", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "StreamFeaturesTests", dependencies: ["StreamFeatures", "CAllocationCounter"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AgentSettingsTests", dependencies: ["AgentSettings"]),
-        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "MQTTTransport"]),
-        .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport", "SafeTensors", "CAllocationCounter"]),
-        .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport"]),
+            name: "StreamFeaturesTests", dependencies: ["StreamFeatures", "SeededRandom", "CAllocationCounter"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AgentSettingsTests", dependencies: ["AgentSettings", "DurableFiles"]),
+        .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "MQTTTransport", "JSONText", "SeededRandom"]),
+        .testTarget(
+            name: "ServiceSupportTests", dependencies: ["ServiceSupport", "SafeTensors", "DurableFiles", "CAllocationCounter", "TestSupport"]),
+        .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport", "SeededRandom"]),
     ],
     swiftLanguageModes: [.v6]
 )

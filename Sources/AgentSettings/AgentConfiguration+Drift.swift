@@ -6,6 +6,7 @@ extension AgentConfiguration {
             case cusum
             case adwin
             case pageHinkley = "page-hinkley"
+            /// An alert when the anomaly score crosses its threshold.
             case anomalyScore = "anomaly-score"
         }
 
@@ -13,9 +14,9 @@ extension AgentConfiguration {
         public enum Reaction: String, Sendable, CaseIterable {
             /// Only report the alert.
             case none
-            /// Multiply β by `boost_factor` for `boost_steps` steps.
+            /// Multiply β by `boost_factor` for `boost_steps` steps, then restore it.
             case boostPlasticity = "boost-plasticity"
-            /// Zero the costates, forgetting accumulated momentum.
+            /// Zero the costates (ω and z), so old momentum and error memory do not slow re-learning.
             case resetCostates = "reset-costates"
         }
 

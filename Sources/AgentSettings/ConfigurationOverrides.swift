@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 
 /// The control plane's changes to the configuration: a flat JSON object of key path → scalar,
@@ -97,7 +98,7 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     }
 
     /// Writes `jsonText` to `path` atomically: a crash leaves the old file or the new one, whole.
-    public func save(path: String) throws(ConfigurationFileError) {
+    public func save(path: String) throws(FileOperationError) {
         try TextFile.replaceAtomically(path, with: jsonText)
     }
 }

@@ -1,3 +1,5 @@
+import JSONText
+
 /// A JSON value built in key order, rendered without Foundation so that the output is stable.
 enum JSONValue: Sendable {
     case null
@@ -28,47 +30,16 @@ enum JSONValue: Sendable {
         case .integer(let value): output += String(value)
         case .unsigned(let value): output += String(value)
         case .number(let value): output += value.isFinite ? formatNumber(value) : "null"
-        case .string(let value): JSONValue.writeString(value, to: &output)
-        case .array(let values):
-            output += "["
-            for (index, value) in values.enumerated() {
-                if index > 0 { output += "," }
-                value.write(to: &output)
-            }
-            output += "]"
+        case .string(let value): JSONText.writeString(value, to: &output)
+        case .array(let values): JSONText.writeArray(values, to: &output) { value, output in value.write(to: &output) }
         case .object(let members):
-            output += "{"
-            for (index, member) in members.enumerated() {
-                if index > 0 { output += "," }
-                JSONValue.writeString(member.key, to: &output)
-                output += ":"
-                member.value.write(to: &output)
-            }
-            output += "}"
+            JSONText.writeObject(members, to: &output, key: \.key) { member, output in member.value.write(to: &output) }
         }
-    }
-
-    private static func writeString(_ value: String, to output: inout String) {
-        output += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
     }
 }
 
 /// A number as a person would write it: `-1`, `0.003`, `1e-05`; whole values without `.0`.
+/// Below 1e15 this is JSON's number text; from there on, and for `nan` and `inf` in messages, Swift's own.
 func formatNumber(_ value: Double) -> String {
-    if value.isFinite, value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
-    return "\(value)"
+    value.isFinite && abs(value) < 1e15 ? JSONText.number(value) : "\(value)"
 }

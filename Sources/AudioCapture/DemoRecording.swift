@@ -1,3 +1,5 @@
+import SeededRandom
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -198,26 +200,19 @@ public struct DemoRecordingGenerator: Sendable {
 
 // MARK: the parts
 
-/// SplitMix64 with a stream number mixed into the seed; uniform and Gaussian variates.
+/// SplitMix64 with a stream number mixed into the seed; uniform and Gaussian variates (the polar
+/// Box–Muller keeps its spare, unlike `SplitMix64.nextGaussian`, and the demo file is fixed by it).
 struct DemoRandom: Sendable {
-    private var state: UInt64
+    private var core: SplitMix64
     private var spare: Double?
 
     init(seed: UInt64, stream: UInt64) {
-        state = seed &* 0x9E37_79B9_7F4A_7C15 ^ (stream &* 0xD1B5_4A32_D192_ED03)
-        _ = next()
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        core = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        _ = core.next()
     }
 
     /// Uniform in [0, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    mutating func uniform() -> Double { core.nextUnit() }
 
     mutating func uniform(_ range: ClosedRange<Double>) -> Double {
         range.lowerBound + (range.upperBound - range.lowerBound) * uniform()

@@ -1,3 +1,4 @@
+import JSONText
 import MQTTTransport
 
 /// The answer to one control request: its JSON text and where it goes.
@@ -80,7 +81,7 @@ public struct ControlReply: Sendable, Equatable {
         var text = head(id: request.id, command: request.command.name) + "\"ok\":true,\"effective\":"
         EffectiveTree(effective).write(to: &text)
         if let document {
-            text += "," + JSONWriter.string(document.key) + ":"
+            text += "," + JSONText.string(document.key) + ":"
             document.value.write(to: &text)
         }
         return ControlReply(route: request.route, text: text + "}")
@@ -90,14 +91,14 @@ public struct ControlReply: Sendable, Equatable {
         id: ControlRequestID?, command: ControlCommandName?, route: ControlReplyRoute, error: ControlError
     ) -> ControlReply {
         var text = head(id: id, command: command) + "\"ok\":false,\"error\":{\"code\":"
-        text += JSONWriter.string(error.code.rawValue) + ",\"message\":" + JSONWriter.string(error.message)
-        if let field = error.field { text += ",\"field\":" + JSONWriter.string(field) }
+        text += JSONText.string(error.code.rawValue) + ",\"message\":" + JSONText.string(error.message)
+        if let field = error.field { text += ",\"field\":" + JSONText.string(field) }
         return ControlReply(route: route, text: text + "}}")
     }
 
     private static func head(id: ControlRequestID?, command: ControlCommandName?) -> String {
         var text = "{"
         if let id { text += "\"id\":" + id.jsonText + "," }
-        return text + "\"command\":" + (command.map { JSONWriter.string($0.rawValue) } ?? "null") + ","
+        return text + "\"command\":" + (command.map { JSONText.string($0.rawValue) } ?? "null") + ","
     }
 }

@@ -1,3 +1,5 @@
+import JSONText
+
 /// The `id` a request may carry; echoed in its reply so the sender can pair them.
 public enum ControlRequestID: Sendable, Hashable {
     case string(String)
@@ -8,8 +10,8 @@ public enum ControlRequestID: Sendable, Hashable {
     /// The id as JSON text, as it appears in a reply.
     public var jsonText: String {
         switch self {
-        case .string(let text): JSONWriter.string(text)
-        case .number(let value): JSONWriter.number(value)
+        case .string(let text): JSONText.string(text)
+        case .number(let value): JSONText.number(value)
         }
     }
 }

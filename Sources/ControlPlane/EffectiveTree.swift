@@ -1,3 +1,5 @@
+import JSONText
+
 /// Dotted key paths and their values as nested JSON objects with sorted keys.
 struct EffectiveTree {
     private indirect enum Node {
@@ -33,16 +35,11 @@ struct EffectiveTree {
     }
 
     private static func write(_ nodes: [String: Node], to output: inout String) {
-        output += "{"
-        for (index, key) in nodes.keys.sorted().enumerated() {
-            if index > 0 { output += "," }
-            JSONWriter.writeString(key, to: &output)
-            output += ":"
+        JSONText.writeObject(nodes.keys.sorted(), to: &output, key: { $0 }) { key, output in
             switch nodes[key]! {
             case .leaf(let value): output += value.jsonText
             case .branch(let children): write(children, to: &output)
             }
         }
-        output += "}"
     }
 }

@@ -1,3 +1,5 @@
+import JSONText
+
 /// A JSON value read from a control payload or supplied by the agent. Numbers keep their
 /// literal text, so what is embedded in a reply is exactly what was given.
 enum JSONValue: Sendable, Equatable {
@@ -34,23 +36,10 @@ enum JSONValue: Sendable, Equatable {
         case .null: output += "null"
         case .bool(let value): output += value ? "true" : "false"
         case .number(let literal): output += literal
-        case .string(let value): JSONWriter.writeString(value, to: &output)
-        case .array(let elements):
-            output += "["
-            for (index, element) in elements.enumerated() {
-                if index > 0 { output += "," }
-                element.write(to: &output)
-            }
-            output += "]"
+        case .string(let value): JSONText.writeString(value, to: &output)
+        case .array(let elements): JSONText.writeArray(elements, to: &output) { value, output in value.write(to: &output) }
         case .object(let members):
-            output += "{"
-            for (index, member) in members.enumerated() {
-                if index > 0 { output += "," }
-                JSONWriter.writeString(member.key, to: &output)
-                output += ":"
-                member.value.write(to: &output)
-            }
-            output += "}"
+            JSONText.writeObject(members, to: &output, key: \.key) { member, output in member.value.write(to: &output) }
         }
     }
 }

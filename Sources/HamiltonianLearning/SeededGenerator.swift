@@ -1,31 +1,4 @@
-import RealModule
+import SeededRandom
 
-/// SplitMix64: a small, fast, reproducible generator so that a seed fixes a model's initial
-/// weights on every platform (the standard library's generator is not seedable).
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    @usableFromInline var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    @inlinable
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform value in [0, 1) with 53 random bits.
-    public mutating func nextUnit() -> Double {
-        Double(next() >> 11) * 0x1.0p-53
-    }
-
-    /// A standard normal value (Box–Muller; one of the pair is dropped to keep no hidden state).
-    public mutating func nextGaussian() -> Double {
-        var u = nextUnit()
-        while u <= .leastNormalMagnitude { u = nextUnit() }
-        let v = nextUnit()
-        return (-2 * Double.log(u)).squareRoot() * Double.cos(2 * .pi * v)
-    }
-}
+/// The generator that fixes a model's initial weights from a seed; its sequence is `SplitMix64`'s.
+public typealias SeededGenerator = SplitMix64

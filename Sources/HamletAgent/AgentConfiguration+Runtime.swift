@@ -10,14 +10,14 @@ extension AgentConfiguration {
     public var driftOptions: DriftOptions? {
         guard drift.enabled else { return nil }
         var options = DriftOptions()
-        options.detectors = drift.detectors.map { DriftOptions.Detector(rawValue: $0.rawValue)! }
+        options.detectors = drift.detectors
         options.monitor.warmUpSamples = drift.warmUpSteps
         options.monitor.cooldownSamples = drift.cooldownSteps
         options.cusum.decisionInterval = drift.cusum.threshold
         options.adwin.delta = drift.adwin.delta
         options.pageHinkley.threshold = drift.pageHinkley.threshold
         options.anomaly.threshold = drift.anomaly.threshold
-        options.reaction = DriftOptions.Reaction(rawValue: drift.reaction.rawValue)!
+        options.reaction = drift.reaction
         options.boostFactor = drift.boostFactor
         options.boostSteps = drift.boostSteps
         return options

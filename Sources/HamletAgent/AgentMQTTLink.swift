@@ -1,3 +1,4 @@
+import JSONText
 import MQTTTransport
 
 /// The agent's one MQTT connection: sensor and control messages in, outputs out.

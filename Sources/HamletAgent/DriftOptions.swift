@@ -1,23 +1,13 @@
+import AgentSettings
 import DriftDetection
 
 /// Which drift detectors watch the learner's loss, how alerts are gated, and what happens on drift.
 public struct DriftOptions: Sendable, Equatable {
-    public enum Detector: String, Sendable, CaseIterable {
-        case cusum
-        case adwin
-        case pageHinkley = "page-hinkley"
-        /// An alert when the anomaly score crosses its threshold.
-        case anomalyScore = "anomaly-score"
-    }
+    /// A change detector over the loss stream; the same cases as the configuration file's `drift.detectors`.
+    public typealias Detector = AgentConfiguration.Drift.Detector
 
-    /// What the agent does to the learner when drift is detected (off by default).
-    public enum Reaction: String, Sendable, CaseIterable {
-        case none
-        /// Multiply β by `boostFactor` for `boostSteps` steps, then restore it.
-        case boostPlasticity = "boost-plasticity"
-        /// Zero ω and z, so old momentum and error memory do not slow re-learning.
-        case resetCostates = "reset-costates"
-    }
+    /// What the agent does to the learner when drift is detected (off by default); as `drift.reaction`.
+    public typealias Reaction = AgentConfiguration.Drift.Reaction
 
     public var detectors: [Detector] = [.cusum, .adwin, .anomalyScore]
     /// The gates; its warm-up is counted in learning steps and covers the learner's first convergence.

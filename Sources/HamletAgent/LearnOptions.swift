@@ -9,6 +9,9 @@ public struct LearnOptions: Sendable {
     /// Seconds between progress lines on standard error (0: none).
     public var progressInterval: Double = 2
     public var classCount: Int?
+    /// Regress/classify whose targets arrive later as `.joined` events (MQTT `--target`): records
+    /// are only predicted, and each joined target is one learning step. Needs a stateless model.
+    public var lateTargets = false
     /// Drift detection on the loss, with a score per step and alert lines (nil: off).
     public var drift: DriftOptions? = DriftOptions()
 
@@ -25,4 +28,8 @@ public struct LearnSummary: Sendable, Equatable {
     public var recentMeanLoss = Double.nan
     public var checkpointsWritten = 0
     public var driftAlerts = 0
+    /// Late targets joined to their records and learned from.
+    public var joinedTargets = 0
+    /// Late targets that found no record (too old, not found, duplicate); filled in by the caller.
+    public var missedTargets = 0
 }

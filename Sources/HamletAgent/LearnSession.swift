@@ -8,6 +8,13 @@ import VectorStream
 ///
 /// Forecasting scores each prediction when the next record arrives, so the step that learns
 /// from record t+1 is the one that predicted it from record t.
+///
+/// With `options.lateTargets` (regress or classify whose targets arrive later, on their own
+/// MQTT topic), a record is only predicted — its line has a null loss — and each `.joined`
+/// event from the reader is one learning step: the model runs forward again on the joined
+/// record's stored input and learns from the target. That is exact for a stateless model (the
+/// MLP), which is why the caller must not use the recurrent forecaster in this mode: its state
+/// and gradient memory have moved on since the joined record.
 public final class LearnSession {
     public private(set) var learner: AgentLearner
     public private(set) var model: ModelConfiguration
@@ -65,23 +72,29 @@ public final class LearnSession {
         }
     }
 
-    /// Processes `first` and then every record the reader yields, until the input ends.
-    public func run(first: VectorRecord?, skippedBeforeFirst: Int = 0) throws(LearnError) -> LearnSummary {
+    /// Processes `first` (with its join key, if any) and then every event the reader yields, until
+    /// the input ends.
+    public func run(first: VectorRecord?, firstJoinKey: Double? = nil, skippedBeforeFirst: Int = 0) throws(LearnError) -> LearnSummary {
         summary.skippedLines = skippedBeforeFirst
         let clock = ContinuousClock()
         let start = clock.now
         var lastReport = start
-        var record = first
-        while let current = record {
-            try step(current)
-            if options.progressInterval > 0, summary.records % 1024 == 0 {
-                let now = clock.now
-                if now - lastReport >= .seconds(options.progressInterval) {
-                    lastReport = now
-                    log(progressLine(elapsed: now - start))
+        var event = first.map { RecordSourceEvent.record($0, joinKey: firstJoinKey) }
+        while let current = event {
+            switch current {
+            case .record(let record, let joinKey):
+                try process(record, joinKey: joinKey)
+                if options.progressInterval > 0, summary.records % 1024 == 0 {
+                    let now = clock.now
+                    if now - lastReport >= .seconds(options.progressInterval) {
+                        lastReport = now
+                        log(progressLine(elapsed: now - start))
+                    }
                 }
+            case .joined(let joined):
+                try learn(joined)
             }
-            record = try nextRecord()
+            event = try nextEvent()
         }
         return try finish()
     }
@@ -98,7 +111,7 @@ public final class LearnSession {
     }
 
     /// Learns from one record and writes its lines: the loop body, for callers with their own loop.
-    public func step(_ record: VectorRecord) throws(LearnError) { try process(record) }
+    public func step(_ record: VectorRecord) throws(LearnError) { try process(record, joinKey: nil) }
 
     /// The learner's state as a checkpoint, to be written by the caller.
     public func checkpointFile() -> SafeTensorsFile { learner.checkpoint(model: model, pendingInput: pendingInput) }
@@ -144,10 +157,10 @@ public final class LearnSession {
         learner.configuration.beta = isPaused ? 0 : baseBeta * factor
     }
 
-    private func nextRecord() throws(LearnError) -> VectorRecord? {
+    private func nextEvent() throws(LearnError) -> RecordSourceEvent? {
         while true {
             do {
-                return try reader.next()
+                return try reader.nextEvent()
             } catch {
                 guard options.skipBad, error.isRecoverable else { throw .badRecord(line: error.line, error.message) }
                 summary.skippedLines += 1
@@ -157,7 +170,7 @@ public final class LearnSession {
         }
     }
 
-    private func process(_ record: VectorRecord) throws(LearnError) {
+    private func process(_ record: VectorRecord, joinKey: Double?) throws(LearnError) {
         summary.records += 1
         for (slot, column) in mapping.inputIndices.enumerated() { input[slot] = Float(record.values[column]) }
         let stepsBefore = learner.stepCount
@@ -168,6 +181,10 @@ public final class LearnSession {
             if pendingInput != nil { loss = input.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) } }
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
             pendingInput = input
+            fields = predictionFields()
+        case .regress where options.lateTargets, .classify where options.lateTargets:
+            // Predicted now; learned when its target is joined (see `learn(_:)`).
+            input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
             fields = predictionFields()
         case .regress, .classify:
             try fillTarget(from: record)
@@ -183,13 +200,51 @@ public final class LearnSession {
             score = drift!.update(loss: Double(loss)) { alerts.append($0) }
             latestScore = score!
         }
-        if step % Int64(options.outputEvery) == 0 {
+        // Without learning steps (late targets) the record count thins the lines.
+        if (options.lateTargets ? Int64(summary.records) : step) % Int64(options.outputEvery) == 0 {
             try output.prediction(
                 PredictionLine.format(
-                    step: step, position: reader.positionName, index: record.line, loss: loss, score: score,
+                    step: step, position: reader.positionName, index: record.line, key: joinKey, loss: loss, score: score,
                     predictionFields: fields))
         }
         try reactToAlerts(step: step, index: record.line)
+        if let path = options.checkpointPath, options.checkpointEvery > 0, step > stepsBefore,
+            step % Int64(options.checkpointEvery) == 0
+        {
+            try writeCheckpoint(to: path)
+        }
+    }
+
+    /// One learning step from a late target: forward on the joined record's stored input (exact
+    /// for a stateless model), learn from the target, and write a `"joined":true` line.
+    private func learn(_ joined: JoinedTarget) throws(LearnError) {
+        precondition(options.lateTargets, "a joined target needs LearnOptions.lateTargets")
+        summary.joinedTargets += 1
+        for (slot, column) in mapping.inputIndices.enumerated() { input[slot] = joined.input[column] }
+        if options.task == .classify {
+            for k in 0..<learner.outputCount { target[k] = 0 }
+            target[Int(joined.target[0])] = 1
+        } else {
+            for (slot, value) in joined.target.enumerated() { target[slot] = value }
+        }
+        let stepsBefore = learner.stepCount
+        input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
+        let fields = predictionFields()
+        let loss = target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
+        losses.add(loss)
+        let step = learner.stepCount
+        var score: Double?
+        if drift != nil, step > stepsBefore {
+            score = drift!.update(loss: Double(loss)) { alerts.append($0) }
+            latestScore = score!
+        }
+        if step % Int64(options.outputEvery) == 0 {
+            try output.prediction(
+                PredictionLine.joined(
+                    step: step, position: reader.positionName, index: joined.index, key: joined.key, loss: loss, score: score,
+                    predictionFields: fields, target: joined.target, classify: options.task == .classify))
+        }
+        try reactToAlerts(step: step, index: joined.index)
         if let path = options.checkpointPath, options.checkpointEvery > 0, step > stepsBefore,
             step % Int64(options.checkpointEvery) == 0
         {

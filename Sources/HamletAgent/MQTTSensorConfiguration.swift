@@ -13,9 +13,14 @@ public struct MQTTSensorConfiguration: Sendable {
     /// One input value per slot, in this order; the slot names become the column names.
     public var slots: [SensorSlot]
     public var stepping: Stepping
+    /// Supervised targets on their own topics, joined to their steps (nil: none).
+    public var targets: MQTTTargetConfiguration?
 
-    public init(slots: [SensorSlot], stepping: Stepping = .perMessage) {
+    /// Joining by sequence number needs `.perMessage` stepping (one step per sequence number).
+    public init(slots: [SensorSlot], stepping: Stepping = .perMessage, targets: MQTTTargetConfiguration? = nil) {
+        if case .sequence = targets?.join { precondition(stepping == .perMessage, "sequence joining needs per-message stepping") }
         self.slots = slots
         self.stepping = stepping
+        self.targets = targets
     }
 }

@@ -1,20 +1,35 @@
 import Glibc
+import JSONText
 import MQTTTransport
 import StreamFeatures
 import VectorStream
 
-/// Records from MQTT sensor topics, assembled from each slot's latest value.
+/// Records from MQTT sensor topics, assembled from each slot's latest value, and late targets
+/// joined to the records they label.
 ///
 /// Records are numbered by tick from 0; no record is made until every slot has had a value. A
 /// malformed payload is counted and reported on the errors topic, and the run goes on. Messages
 /// on the control topic go to `onControl` instead; while no record is due, `onIdle` runs every
-/// `idleInterval`, so the caller's housekeeping goes on without sensor traffic. Call from one thread.
+/// `idleInterval`, so the caller's housekeeping goes on without sensor traffic.
+///
+/// With `configuration.targets`, every record is remembered with its join key and input in a
+/// `TargetJoiner` of `windowSteps`, and a complete target message becomes a `.joined` event from
+/// `nextEvent()`; a target that finds no step (too old, not found — including one that came
+/// before its step — or a duplicate) is counted in `missedTargets` and reported on the errors
+/// topic with the reason. Allocates per message (parsing, events). Call from one thread.
 public final class MQTTSensorSource: RecordSource {
     public let configuration: MQTTSensorConfiguration
     public let columns: [String]
     public var positionName: String { "tick" }
-    /// Messages rejected as malformed or lacking a slot's value.
+    /// Messages rejected as malformed or lacking a slot's value (sensor or target).
     public private(set) var rejectedMessages = 0
+    /// Targets joined to their step so far.
+    public var joinedTargets: Int { joiner?.joined ?? 0 }
+    /// Complete targets that found no step (too old, not found, duplicate).
+    public var missedTargets: Int { joiner?.missed ?? 0 }
+    /// Classify: a target must be a class index in 0..<K (from `configuration.targets`; settable
+    /// for a K known only once a checkpoint is read). Other targets are rejected and reported.
+    public var targetClassCount: Int?
     /// Receives each message on the link's control topic, on the calling thread of `next()`.
     public var onControl: ((MQTTMessage) -> Void)?
     /// Runs while waiting for a record, at least every `idleInterval`.
@@ -25,9 +40,20 @@ public final class MQTTSensorSource: RecordSource {
     private let shouldStop: @Sendable () -> Bool
     private var nextStepTime = -Double.infinity
     private var tick = 0
+    /// Events made by one message and not yet returned.
+    private var pending: [RecordSourceEvent] = []
+    // Late targets (nil/empty without `configuration.targets`).
+    private let targetAssembler: SensorVectorAssembler?
+    private let joiner: TargetJoiner?
+    /// Sequence joining: each sensor slot's latest sequence number (nan when its message had none).
+    private var sensorKeys: [Double]
+    /// Each target slot's latest key (nan when its message had none).
+    private var targetKeys: [Double]
+    /// Sequence joining: the key of the last record; timestamp joining: the newest sensor timestamp.
+    private var lastKey = -Double.infinity
 
-    /// Subscribes to the slots' topics on `link`; connecting starts with the first `next()`.
-    /// `shouldStop` is polled at least every `idleInterval` so a signal ends the run cleanly.
+    /// Subscribes to the slots' (and targets') topics on `link`; connecting starts with the first
+    /// `next()`. `shouldStop` is polled at least every `idleInterval` so a signal ends the run cleanly.
     public init(
         configuration: MQTTSensorConfiguration, link: AgentMQTTLink, shouldStop: @escaping @Sendable () -> Bool
     ) throws(LearnError) {
@@ -38,21 +64,53 @@ public final class MQTTSensorSource: RecordSource {
         self.link = link
         self.shouldStop = shouldStop
         columns = configuration.slots.map(\.name)
-        assembler = SensorVectorAssembler(slots: configuration.slots)
-        for filter in Set(configuration.slots.map(\.topic.description)).sorted() { try link.subscribe(filter) }
+        targetClassCount = configuration.targets?.classCount
+        sensorKeys = [Double](repeating: .nan, count: configuration.slots.count)
+        if let targets = configuration.targets {
+            // The key field is taken out of the values, so `--sensor topic` still reads one value.
+            let parser = SensorPayloadParser(format: .json, timestampField: targets.join.field)
+            if case .timestamp = targets.join {
+                assembler = SensorVectorAssembler(slots: configuration.slots, parser: parser, valueClock: .payloadTimestamp)
+            } else {
+                assembler = SensorVectorAssembler(slots: configuration.slots, parser: parser)
+            }
+            targetAssembler = SensorVectorAssembler(slots: targets.slots, parser: parser)
+            joiner = TargetJoiner(
+                capacity: targets.windowSteps, predictionCount: 0, inputCount: configuration.slots.count,
+                tolerance: targets.join.tolerance)
+            targetKeys = [Double](repeating: .nan, count: targets.slots.count)
+        } else {
+            assembler = SensorVectorAssembler(slots: configuration.slots)
+            targetAssembler = nil
+            joiner = nil
+            targetKeys = []
+        }
+        let filters = configuration.slots.map(\.topic.description) + (configuration.targets?.slots.map(\.topic.description) ?? [])
+        for filter in Set(filters).sorted() { try link.subscribe(filter) }
     }
 
+    /// The next record; joined targets are skipped (use `nextEvent()` when targets are configured).
     public func next() throws(VectorInputError) -> VectorRecord? {
+        while let event = nextEvent() {
+            if case .record(let record, _) = event { return record }
+        }
+        return nil
+    }
+
+    /// The next record (with its join key when targets are configured) or joined target; nil
+    /// once stopped or closed.
+    public func nextEvent() -> RecordSourceEvent? {
         if nextStepTime == -.infinity {
             link.start()
             if case .periodic(let seconds) = configuration.stepping { nextStepTime = Self.monotonicSeconds() + seconds }
         }
         while true {
+            if !pending.isEmpty { return pending.removeFirst() }
             if shouldStop() { return nil }
             switch configuration.stepping {
             case .perMessage:
                 if let message = link.nextMessage(timeout: idleInterval) {
-                    if ingest(message), let record = assembledRecord() { return record }
+                    handle(message, stepsPerMessage: true)
                 } else if link.isClosed {
                     return nil
                 } else {
@@ -64,14 +122,14 @@ public final class MQTTSensorSource: RecordSource {
                 if remaining <= 0 {
                     // A loop that fell behind by more than a period starts afresh instead of bursting.
                     nextStepTime = max(nextStepTime + period, now)
-                    if let record = assembledRecord() { return record }
+                    if let record = assembledRecord() { pending.append(record) }
                     continue
                 }
                 let wait = min(Duration.nanoseconds(Int64(remaining * 1e9)), idleInterval)
                 if let message = link.nextMessage(timeout: wait) {
-                    _ = ingest(message)
+                    handle(message, stepsPerMessage: false)
                     // Take everything already waiting before looking at the clock again.
-                    while let more = link.takeMessage() { _ = ingest(more) }
+                    while let more = link.takeMessage() { handle(more, stepsPerMessage: false) }
                 } else if link.isClosed {
                     return nil
                 } else {
@@ -81,30 +139,145 @@ public final class MQTTSensorSource: RecordSource {
         }
     }
 
-    private func assembledRecord() -> VectorRecord? {
-        let vector = assembler.assemble(at: Self.monotonicSeconds())
+    /// The record from the latest values, remembered for joining, or nil while a slot has none.
+    private func assembledRecord() -> RecordSourceEvent? {
+        let vector = assembler.assemble(at: valueTime())
         guard vector.missingCount == 0 else { return nil }
         defer { tick += 1 }
-        return VectorRecord(line: tick, values: vector.values.map { Double($0) })
+        var key: Double?
+        if let joiner {
+            key = lastKey
+            vector.values.withUnsafeBufferPointer { input in
+                joiner.record(step: tick, key: lastKey, prediction: UnsafeBufferPointer(start: nil, count: 0), input: input)
+            }
+        }
+        return .record(VectorRecord(line: tick, values: vector.values.map { Double($0) }), joinKey: key)
     }
 
-    /// True when the message updated a slot.
-    private func ingest(_ message: MQTTMessage) -> Bool {
-        if message.topic == link.topics.control || message.topic == link.topics.controlReply {
+    /// Routes one message: control, sensor values (maybe completing a record), target values
+    /// (maybe completing a target, which is then joined).
+    private func handle(_ message: MQTTMessage, stepsPerMessage: Bool) {
+        // The agent's own topics are never sensor input, even under a sensor filter such as `#`:
+        // an error report about an error report would otherwise loop for ever.
+        if message.topic.hasPrefix(link.topics.prefix + "/") {
             if message.topic == link.topics.control { onControl?(message) }
-            return false
+            return
         }
+        if ingestSensor(message), stepsPerMessage, let record = assembledRecord() { pending.append(record) }
+        ingestTarget(message)
+    }
+
+    /// True when the message updated a slot and, when joining by sequence, made a new sequence
+    /// number complete in every slot.
+    private func ingestSensor(_ message: MQTTMessage) -> Bool {
         let outcome = assembler.ingest(topic: message.topic, payload: message.payload, time: Self.monotonicSeconds())
         switch outcome {
         case .rejected(let error):
-            rejectedMessages += 1
-            link.reportRejected(topic: message.topic, reason: error.description)
+            reject(message.topic, error.description)
             return false
         case .ignored:
             return false
         case .accepted:
+            break
+        }
+        guard let join = configuration.targets?.join else { return true }
+        let key = assembler.lastTimestamp
+        switch join {
+        case .timestamp:
+            // The assembler rejects sensor payloads without the timestamp in this mode.
+            lastKey = max(lastKey, key ?? lastKey)
+            return true
+        case .sequence(let field):
+            for index in configuration.slots.indices where configuration.slots[index].topic.matches(message.topic) {
+                sensorKeys[index] = key ?? .nan
+            }
+            guard let key else {
+                reject(message.topic, "the sensor payload has no sequence field \(JSONText.string(field)); --join sequence needs it in every sensor message")
+                return false
+            }
+            guard key > lastKey, sensorKeys.allSatisfy({ $0 == key }) else { return false }
+            lastKey = key
             return true
         }
+    }
+
+    /// Joins a target once every target slot has a value with the same key.
+    private func ingestTarget(_ message: MQTTMessage) {
+        guard let targets = configuration.targets, let targetAssembler, let joiner else { return }
+        switch targetAssembler.ingest(topic: message.topic, payload: message.payload, time: Self.monotonicSeconds()) {
+        case .rejected(let error):
+            reject(message.topic, error.description)
+            return
+        case .ignored:
+            return
+        case .accepted:
+            break
+        }
+        let key = targetAssembler.lastTimestamp
+        for index in targets.slots.indices where targets.slots[index].topic.matches(message.topic) {
+            targetKeys[index] = key ?? .nan
+        }
+        guard let key else {
+            reject(message.topic, "the target payload has no \(keyName) field \(JSONText.string(targets.join.field)); every target message needs it")
+            return
+        }
+        // A target with values on several topics waits for all of them.
+        guard targetKeys.allSatisfy({ $0 == key }) else { return }
+        let values = targetAssembler.assemble(at: Self.monotonicSeconds()).values
+        if let classes = targetClassCount {
+            let label = values[0]
+            guard label.rounded() == label, label >= 0, label < Float(classes) else {
+                reject(message.topic, "the target class \(label) is not an integer in 0..<\(classes)")
+                return
+            }
+        }
+        switch joiner.join(key: key) {
+        case .success(let match):
+            pending.append(
+                .joined(JoinedTarget(index: match.step, key: match.key, input: Array(joiner.input(of: match)), target: values)))
+        case .failure(let miss):
+            link.reportRejected(topic: message.topic, reason: missReason(miss, key: key))
+        }
+    }
+
+    private func reject(_ topic: String, _ reason: String) {
+        rejectedMessages += 1
+        link.reportRejected(topic: topic, reason: reason)
+    }
+
+    private var keyName: String {
+        if case .timestamp = configuration.targets?.join { "timestamp" } else { "sequence" }
+    }
+
+    /// `seq 17` or `ts 1718000000.25`, as the key is spelled in the payloads.
+    private func describe(key: Double) -> String {
+        let field = configuration.targets?.join.field ?? "key"
+        let number = key.rounded() == key && abs(key) < 1e15 ? String(Int64(key)) : "\(key)"
+        return "\(field) \(number)"
+    }
+
+    /// Why a target missed, in words: "target seq 3 not joined: too old; …".
+    private func missReason(_ miss: TargetJoiner.Miss, key: Double) -> String {
+        let head = "target \(describe(key: key)) not joined: "
+        switch miss {
+        case .tooOld(let oldest):
+            return head + "too old; the oldest of the \(configuration.targets?.windowSteps ?? 0) steps remembered has "
+                + describe(key: oldest) + " (raise --join-window to wait longer)"
+        case .notFound:
+            let within = configuration.targets.map { $0.join.tolerance > 0 ? " within \($0.join.tolerance) s" : "" } ?? ""
+            return head + "not found; no step has that \(keyName)\(within) (its sensor values never all arrived, "
+                + "or the target came before them)"
+        case .duplicate(let step):
+            return head + "duplicate; step at tick \(step) already has its target"
+        }
+    }
+
+    /// The clock values are dated by: epoch seconds when sensor payload timestamps date them.
+    private func valueTime() -> Double {
+        guard case .timestamp = configuration.targets?.join else { return Self.monotonicSeconds() }
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 
     static func monotonicSeconds() -> Double {

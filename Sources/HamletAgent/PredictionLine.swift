@@ -1,11 +1,33 @@
 import DriftDetection
 import Glibc
+import JSONText
 
 /// One JSON object per step: `{"step":…,"line":…,"loss":…,"prediction":…}` ("frame" for audio).
 enum PredictionLine {
-    static func format(step: Int64, position: String, index: Int, loss: Float, score: Double?, predictionFields: String) -> String {
+    /// With late targets, `key` (the record's join key) follows the position.
+    static func format(
+        step: Int64, position: String, index: Int, key: Double? = nil, loss: Float, score: Double?, predictionFields: String
+    ) -> String {
         let scoreField = score.map { ",\"score\":\(number(Float($0)))" } ?? ""
-        return "{\"step\":\(step),\"\(position)\":\(index),\"loss\":\(number(loss))\(scoreField),\(predictionFields)}"
+        let keyField = key.map { ",\"key\":\(keyNumber($0))" } ?? ""
+        return "{\"step\":\(step),\"\(position)\":\(index)\(keyField),\"loss\":\(number(loss))\(scoreField),\(predictionFields)}"
+    }
+
+    /// A late target's learning step: `{"step":…,"tick":<the joined record>,"key":…,"joined":true,
+    /// "loss":…,"prediction":…,"target":…}`; the prediction is the one re-run on the stored input.
+    static func joined(
+        step: Int64, position: String, index: Int, key: Double, loss: Float, score: Double?, predictionFields: String,
+        target: [Float], classify: Bool
+    ) -> String {
+        let scoreField = score.map { ",\"score\":\(number(Float($0)))" } ?? ""
+        let targetField = classify ? "\(Int(target[0]))" : "[" + target.map(number).joined(separator: ",") + "]"
+        return "{\"step\":\(step),\"\(position)\":\(index),\"key\":\(keyNumber(key)),\"joined\":true,"
+            + "\"loss\":\(number(loss))\(scoreField),\(predictionFields),\"target\":\(targetField)}"
+    }
+
+    /// A join key: whole numbers (sequence numbers) without a fraction, timestamps in full.
+    static func keyNumber(_ key: Double) -> String {
+        key.rounded() == key && abs(key) < 9e15 ? String(Int64(key)) : "\(key)"
     }
 
     /// `{"alert":"drift","step":…,"detector":…,"kind":…,"statistic":…,"threshold":…,"reaction":…}`.

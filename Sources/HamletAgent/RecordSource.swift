@@ -8,6 +8,21 @@ public protocol RecordSource: AnyObject {
     var positionName: String { get }
     /// The next record, nil at the end; after a recoverable error the next call goes on.
     func next() throws(VectorInputError) -> VectorRecord?
+    /// The next record or joined late target, nil at the end. By default every event is a
+    /// record from `next()` with no join key; sources with late targets override it.
+    func nextEvent() throws(VectorInputError) -> RecordSourceEvent?
+}
+
+extension RecordSource {
+    public func nextEvent() throws(VectorInputError) -> RecordSourceEvent? { try next().map { .record($0, joinKey: nil) } }
+}
+
+/// What a `RecordSource` yields: an input record, or a late target joined to an earlier record.
+public enum RecordSourceEvent: Sendable, Equatable {
+    /// An input step; `joinKey` is its key for late targets (sequence number or timestamp), if any.
+    case record(VectorRecord, joinKey: Double?)
+    /// A target joined to the record it labels.
+    case joined(JoinedTarget)
 }
 
 extension VectorStreamReader: RecordSource {

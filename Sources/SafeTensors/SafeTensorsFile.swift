@@ -1,3 +1,5 @@
+import DurableFiles
+
 /// The contents of a safetensors file: named tensors plus string-to-string metadata.
 public struct SafeTensorsFile: Sendable, Equatable {
     public var tensors: [String: SafeTensor]
@@ -67,6 +69,10 @@ public struct SafeTensorsFile: Sendable, Equatable {
 
     /// Replaces `path` atomically and durably: readers see the old file or the new one, never a mix.
     public func write(to path: String) throws(SafeTensorsError) {
-        try AtomicFileWriter.replace(path, with: serialized())
+        do throws(FileOperationError) {
+            try DurableFiles.replace(path, with: serialized())
+        } catch {
+            throw .writeFailed(path: path, step: "\(error.operation) \"\(error.path)\"", reason: errnoDescription(error.code))
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 
 /// Where the header says one tensor's bytes lie in the data buffer.
 struct SafeTensorsHeaderEntry: Equatable {
@@ -51,11 +52,11 @@ struct SafeTensorsHeader {
                     value: #"{"data_offsets":[\#(entry.begin),\#(entry.end)],"dtype":"\#(entry.dtype.rawValue)","shape":[\#(shape)]}"#)
         }
         if !metadata.isEmpty {
-            let pairs = metadata.keys.sorted(by: utf8Precedes).map { jsonString($0) + ":" + jsonString(metadata[$0] ?? "") }
+            let pairs = metadata.keys.sorted(by: utf8Precedes).map { JSONText.string($0) + ":" + JSONText.string(metadata[$0] ?? "") }
             members.append((key: metadataKey, value: "{" + pairs.joined(separator: ",") + "}"))
         }
         members.sort { utf8Precedes($0.key, $1.key) }
-        var bytes = Array(("{" + members.map { jsonString($0.key) + ":" + $0.value }.joined(separator: ",") + "}").utf8)
+        var bytes = Array(("{" + members.map { JSONText.string($0.key) + ":" + $0.value }.joined(separator: ",") + "}").utf8)
         // The 8-byte length prefix is already aligned, so padding the JSON aligns the data.
         bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - bytes.count % 8) % 8))
         return bytes
@@ -146,24 +147,5 @@ struct SafeTensorsHeader {
     private static func reason(for error: Error) -> String {
         let nsError = error as NSError
         return (nsError.userInfo[NSDebugDescriptionErrorKey] as? String) ?? nsError.localizedDescription
-    }
-
-    private static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

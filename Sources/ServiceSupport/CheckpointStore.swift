@@ -1,3 +1,5 @@
+import DurableFiles
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -125,8 +127,8 @@ public struct CheckpointStore: Sendable {
     }
 
     /// Deletes generations not in `kept` and leftovers of interrupted saves: our staging files
-    /// (`.<baseName>-…`) and the writer's own temporary files beside them (SafeTensors' writer makes
-    /// `..<baseName>-….partial.tmp-…`). Best effort: a file that stays is retried at the next save.
+    /// (`.<baseName>-…`) and the writer's own temporary files beside them (`DurableFiles.replace`, which
+    /// SafeTensors' writer uses, makes `..<baseName>-….partial.tmp-…`). Best effort: a file that stays is retried at the next save.
     private func removeObsoleteFiles(keeping kept: Set<String>) {
         guard let names = try? DurableFiles.names(in: directory) else { return }
         for name in names where !kept.contains(name) {

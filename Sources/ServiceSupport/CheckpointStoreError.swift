@@ -1,3 +1,5 @@
+import DurableFiles
+
 /// Why CheckpointStore could not save or restore; `description` says what to fix.
 public enum CheckpointStoreError: Error, Sendable, CustomStringConvertible {
     /// The checkpoint directory could not be created, listed or synced.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import DurableFiles
 
 /// Publishes metrics for node_exporter's textfile collector, which reads `*.prom` files from one directory.
 public enum PrometheusTextfile {
@@ -13,16 +9,6 @@ public enum PrometheusTextfile {
     /// Not fsynced: the file is rewritten every few seconds and worthless after a power cut, and flash storage
     /// on edge devices should not pay for it.
     public static func write(_ text: String, to path: String) throws(FileOperationError) {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let temporaryPath = (directory.isEmpty ? "" : directory) + "/." + name + ".tmp-"
-            + String(UInt64.random(in: .min ... .max), radix: 36)
-        try DurableFiles.createFile(temporaryPath, bytes: Array(text.utf8), mode: 0o644, durable: false)
-        guard rename(temporaryPath, path) == 0 else {
-            let error = FileOperationError.lastError("renaming \"\(temporaryPath)\" to", path)
-            unlink(temporaryPath)
-            throw error
-        }
+        try DurableFiles.replace(path, with: Array(text.utf8), mode: 0o644, exactMode: true, durable: false)
     }
 }

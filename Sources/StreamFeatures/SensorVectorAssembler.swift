@@ -18,6 +18,8 @@ public final class SensorVectorAssembler {
     public let parser: SensorPayloadParser
     public let valueClock: ValueClock
     public private(set) var counters = SensorIngestCounters()
+    /// The timestamp field of the last accepted message (raw seconds), nil when it had none.
+    public private(set) var lastTimestamp: Double?
     private var latest: [Float]
     /// -infinity until the slot's first value.
     private var updatedAt: [Double]
@@ -75,6 +77,7 @@ public final class SensorVectorAssembler {
                 latest[update.slot] = update.value
                 updatedAt[update.slot] = update.time
             }
+            lastTimestamp = readings.values.lazy.compactMap(\.timestamp).first
             counters.accepted += 1
             return .accepted(slots: updates.count)
         } catch let error as SensorPayloadError {

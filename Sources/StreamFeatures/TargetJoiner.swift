@@ -2,7 +2,7 @@
 ///
 /// Each recorded step carries a key (a timestamp in seconds, or a sequence number with tolerance 0)
 /// that must not decrease. A target's key joins the nearest recorded key within `tolerance`
-/// (the earlier on a tie). Memory is fixed at construction: prediction and input vectors live in
+/// (the later on a tie: of several steps with one key, the latest has the most complete vector). Memory is fixed at construction: prediction and input vectors live in
 /// preallocated slabs, and `record`/`join` allocate nothing. One thread at a time.
 public final class TargetJoiner {
     /// Why a target found no step.
@@ -96,7 +96,7 @@ public final class TargetJoiner {
         var index = low
         while index < recorded && keyAt(index) <= target + tolerance {
             let distance = abs(keyAt(index) - target)
-            if distance < bestDistance {
+            if distance <= bestDistance {
                 best = index
                 bestDistance = distance
             }

@@ -19,6 +19,8 @@ struct LearnCommand: ParsableCommand {
               hamlet learn --wav machine.wav --checkpoint machine.safetensors
               hamlet learn --alsa plughw:1,0 --every 100
               hamlet learn --mqtt-host broker.local --sensor pump/temp --sensor pump/power:watts --step-period 0.5
+              hamlet learn --mqtt-host broker.local --sensor pump/a:v --sensor pump/b:v --task regress \\
+                --target pump/watts:w --join sequence --sequence-field seq --model mlp
               hamlet learn readings.jsonl --task regress --targets power --model mlp --hidden-layers 32
               tail -f stream.csv | hamlet learn --format csv --checkpoint model.safetensors --checkpoint-every 10000
             """)
@@ -97,6 +99,33 @@ struct LearnCommand: ParsableCommand {
         if mqtt.isEnabled {
             if input != nil { throw ValidationError("give either an input file or --mqtt-host, not both") }
             if audio.isAudio { throw ValidationError("give either --wav/--alsa or --mqtt-host, not both") }
+            if task != .forecast, targets == nil, !mqtt.hasLateTargets {
+                throw ValidationError(
+                    "--task \(task.rawValue) over MQTT needs --target TOPIC[:FIELD] for targets on their own topic "
+                        + "(or --targets naming --sensor slots that carry them)")
+            }
+        }
+        if mqtt.isEnabled, mqtt.hasLateTargets { try validateLateTargets() }
+    }
+
+    /// `--target`: a supervised task, one class-index target for classify, and a stateless model.
+    private func validateLateTargets() throws {
+        if task == .forecast {
+            throw ValidationError("--target needs --task regress or classify (forecast learns from the next input, not a target)")
+        }
+        if targets != nil {
+            throw ValidationError(
+                "give --target TOPIC[:FIELD] (targets on their own topic) or --targets (target columns among the --sensor slots), not both")
+        }
+        if task == .classify, mqtt.targetTopics.count != 1 {
+            throw ValidationError("classify takes exactly one --target, carrying the class index 0..<K")
+        }
+        // Learning a late target re-runs the model on the stored input; only a stateless model
+        // gives the prediction (and gradient) it made at that step.
+        if modelOptions.model == .forecaster || (modelOptions.model == nil && initialCheckpoint == nil) {
+            throw ValidationError(
+                "late targets (--target) need --model mlp: the recurrent forecaster's state has moved on by the time a "
+                    + "target arrives, so it cannot learn from that step exactly")
         }
     }
 
@@ -110,6 +139,8 @@ struct LearnCommand: ParsableCommand {
                         + "mean loss of the last \(min(Int(summary.steps), 1000)) steps: \(summary.recentMeanLoss)"
                         + (summary.driftAlerts > 0 ? "; \(summary.driftAlerts) drift alerts" : "")
                         + (summary.skippedLines > 0 ? "; skipped \(summary.skippedLines) bad lines" : "")
+                        + (mqtt.hasLateTargets
+                            ? "; \(summary.joinedTargets) targets joined, \(summary.missedTargets) missed" : "")
                         + (summary.nonFiniteLosses > 0
                             ? "; \(summary.nonFiniteLosses) predictions were not finite, so learning diverged: "
                                 + "lower --beta, raise --eta, or scale the inputs to about unit size" : "")

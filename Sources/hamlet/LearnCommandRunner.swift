@@ -10,6 +10,7 @@ struct LearnCommandRunner {
 
     func run() throws -> LearnSummary {
         let reader: any RecordSource
+        var sensorSource: MQTTSensorSource?
         var link: AgentMQTTLink?
         // Publishes `offline` and disconnects once the run is over, however it ends.
         defer { link?.close() }
@@ -17,8 +18,11 @@ struct LearnCommandRunner {
             StopRequest.install()
             let connection = try command.mqtt.link(log: { printError("hamlet learn: \($0)") })
             link = connection
-            reader = try MQTTSensorSource(
-                configuration: command.mqtt.sensorConfiguration(), link: connection, shouldStop: { StopRequest.isRequested })
+            let source = try MQTTSensorSource(
+                configuration: command.mqtt.sensorConfiguration(classCount: command.task == .classify ? command.classes : nil),
+                link: connection, shouldStop: { StopRequest.isRequested })
+            sensorSource = source
+            reader = source
         } else if command.audio.isAudio {
             reader = try command.audio.reader(log: { printError("hamlet learn: \($0)") })
         } else {
@@ -36,13 +40,16 @@ struct LearnCommandRunner {
         options.skipBad = command.skipBad
         options.progressInterval = command.quiet ? 0 : 2
         options.drift = try command.driftOptions.options()
+        let lateTargets = command.mqtt.hasLateTargets
+        options.lateTargets = lateTargets
 
         var skipped = 0
-        let first = try firstRecord(reader, skipBad: command.skipBad, skipped: &skipped)
+        let (first, firstJoinKey) = try firstRecord(reader, skipBad: command.skipBad, skipped: &skipped)
         guard !reader.columns.isEmpty else { throw LearnError.usage("the input is empty: there is nothing to learn from") }
+        // Late targets are not columns: every column not ignored is an input, as for a forecast.
         let mapping = try ColumnMapping(
-            columns: reader.columns, task: command.task, inputs: list(command.inputs), targets: list(command.targets) ?? [],
-            ignored: list(command.ignore) ?? [])
+            columns: reader.columns, task: lateTargets ? .forecast : command.task, inputs: list(command.inputs),
+            targets: list(command.targets) ?? [], ignored: list(command.ignore) ?? [])
 
         var model: ModelConfiguration
         var hamiltonian = HamiltonianConfiguration(gradientClip: 1)
@@ -51,7 +58,7 @@ struct LearnCommandRunner {
         let outputCount: Int
         switch command.task {
         case .forecast: outputCount = mapping.inputIndices.count
-        case .regress: outputCount = mapping.targetIndices.count
+        case .regress: outputCount = lateTargets ? command.mqtt.targetTopics.count : mapping.targetIndices.count
         case .classify: outputCount = command.classes ?? 0
         }
         if let path = command.initialCheckpoint {
@@ -86,7 +93,15 @@ struct LearnCommandRunner {
             model = try command.modelOptions.configuration(inputCount: mapping.inputIndices.count, outputCount: outputCount)
         }
         hamiltonian = try command.learningOptions.configuration(base: hamiltonian)
-        if command.task == .classify { options.classCount = model.outputCount }
+        if command.task == .classify {
+            options.classCount = model.outputCount
+            sensorSource?.targetClassCount = model.outputCount
+        }
+        if lateTargets, case .forecaster = model {
+            throw LearnError.usage(
+                "the checkpoint's model is the recurrent forecaster, but late targets (--target) need a stateless model "
+                    + "(--model mlp): the forecaster's state has moved on by the time a target arrives")
+        }
 
         let learner = AgentLearner(model: model, hamiltonian: hamiltonian, loss: loss, seed: command.learningOptions.seed)
         var pending: [Float]?
@@ -104,13 +119,21 @@ struct LearnCommandRunner {
         let session = LearnSession(
             learner: learner, model: model, options: options, mapping: mapping, reader: reader, output: output,
             pendingInput: pending, log: { printError("hamlet learn: \($0)") })
-        return try session.run(first: first, skippedBeforeFirst: skipped)
+        var summary = try session.run(first: first, firstJoinKey: firstJoinKey, skippedBeforeFirst: skipped)
+        summary.missedTargets = sensorSource?.missedTargets ?? 0
+        return summary
     }
 
-    private func firstRecord(_ reader: any RecordSource, skipBad: Bool, skipped: inout Int) throws -> VectorRecord? {
+    /// The first record and its join key; no target can join before it.
+    private func firstRecord(
+        _ reader: any RecordSource, skipBad: Bool, skipped: inout Int
+    ) throws -> (VectorRecord?, Double?) {
         while true {
             do {
-                return try reader.next()
+                while let event = try reader.nextEvent() {
+                    if case .record(let record, let key) = event { return (record, key) }
+                }
+                return (nil, nil)
             } catch {
                 guard skipBad, error.isRecoverable else { throw LearnError.badRecord(line: error.line, error.message) }
                 skipped += 1

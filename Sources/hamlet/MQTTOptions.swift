@@ -42,11 +42,53 @@ struct MQTTOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Publish every k-th prediction (alerts always).", valueName: "k"))
     var publishEvery: Int = 1
 
+    /// How a late target finds its step.
+    enum JoinKind: String, ExpressibleByArgument, CaseIterable { case sequence, timestamp }
+
+    @Option(
+        name: .customLong("target"),
+        help: ArgumentHelp(
+            "A supervised target on its own topic (JSON), optionally :FIELD; it may come late and is joined to its step "
+                + "(see --join). Regress: one per target value; classify: one, the class index.",
+            valueName: "topic[:field]"))
+    var targetTopics: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "How a --target finds its step: sequence (a number field in the sensor and target messages; default) or "
+            + "timestamp (their payload timestamps, within --join-tolerance).",
+        valueName: "key"))
+    var join: JoinKind?
+
+    @Option(help: ArgumentHelp("--join sequence: the JSON field holding the sequence number (default seq).", valueName: "name"))
+    var sequenceField: String?
+
+    @Option(help: ArgumentHelp(
+        "--join timestamp: the JSON field holding seconds since the epoch (default ts).", valueName: "name"))
+    var timestampField: String?
+
+    @Option(help: ArgumentHelp(
+        "--join timestamp: a target joins the nearest step within this many seconds (default 0.1).", valueName: "seconds"))
+    var joinTolerance: Double?
+
+    @Option(help: ArgumentHelp(
+        "Steps remembered for late targets; a target for an older step misses as too old (default 1024).", valueName: "n"))
+    var joinWindow: Int?
+
     var isEnabled: Bool { mqttHost != nil }
 
+    /// True when targets come on their own topics and are joined to their steps.
+    var hasLateTargets: Bool { !targetTopics.isEmpty }
+
     func validate() throws {
+        if targetTopics.isEmpty,
+            join != nil || sequenceField != nil || timestampField != nil || joinTolerance != nil || joinWindow != nil
+        {
+            throw ValidationError(
+                "--join, --sequence-field, --timestamp-field, --join-tolerance and --join-window need --target TOPIC[:FIELD]")
+        }
         guard let mqttHost else {
             if !sensors.isEmpty { throw ValidationError("--sensor needs --mqtt-host HOST to say which broker to read from") }
+            if hasLateTargets { throw ValidationError("--target needs --mqtt-host HOST: targets come on their own MQTT topic") }
             if topicPrefix != nil || mqttClientId != nil {
                 throw ValidationError("--topic-prefix and --mqtt-client-id need --mqtt-host HOST")
             }
@@ -74,6 +116,40 @@ struct MQTTOptions: ParsableArguments {
             let slot = try slot(sensor)
             if !names.insert(slot.name).inserted { throw ValidationError("--sensor \(sensor) is given twice") }
         }
+        if hasLateTargets { try validateTargets(sensorNames: names) }
+    }
+
+    private func validateTargets(sensorNames: Set<String>) throws {
+        if format != .json {
+            throw ValidationError("--target joins by a JSON field of the sensor messages, so --sensor-format must be json")
+        }
+        switch join ?? .sequence {
+        case .sequence:
+            if stepPeriod != nil {
+                throw ValidationError(
+                    "--join sequence takes one step per sequence number; drop --step-period, or use --join timestamp")
+            }
+            if timestampField != nil || joinTolerance != nil {
+                throw ValidationError("--timestamp-field and --join-tolerance are for --join timestamp")
+            }
+        case .timestamp:
+            if sequenceField != nil { throw ValidationError("--sequence-field is for --join sequence") }
+        }
+        if let field = sequenceField ?? timestampField, field.isEmpty {
+            throw ValidationError("the join field name is empty; give the JSON field that holds the key")
+        }
+        if let joinTolerance, !(joinTolerance >= 0) || !joinTolerance.isFinite {
+            throw ValidationError("--join-tolerance must be a finite number of seconds ≥ 0")
+        }
+        if let joinWindow, !(1...10_000_000).contains(joinWindow) {
+            throw ValidationError("--join-window must be in 1…10000000 steps, got \(joinWindow)")
+        }
+        var names = Set<String>()
+        for target in targetTopics {
+            let slot = try slot(target, option: "--target")
+            if sensorNames.contains(slot.name) { throw ValidationError("--target \(target) is also a --sensor; a value is one or the other") }
+            if !names.insert(slot.name).inserted { throw ValidationError("--target \(target) is given twice") }
+        }
     }
 
     private var format: SensorPayloadFormat? {
@@ -86,31 +162,43 @@ struct MQTTOptions: ParsableArguments {
     }
 
     /// `TOPIC[:FIELD]`, split at the last colon; a field needs the json format.
-    private func slot(_ text: String) throws -> SensorSlot {
+    private func slot(_ text: String, option: String = "--sensor") throws -> SensorSlot {
         var topic = text
         var selector = SensorSlot.Selector.single
         if let colon = text.lastIndex(of: ":") {
             topic = String(text[..<colon])
             let field = String(text[text.index(after: colon)...])
-            if field.isEmpty { throw ValidationError("--sensor \(text): the field after ':' is empty; give TOPIC or TOPIC:FIELD") }
-            if format != .json { throw ValidationError("--sensor \(text): a :FIELD needs --sensor-format json") }
+            if field.isEmpty { throw ValidationError("\(option) \(text): the field after ':' is empty; give TOPIC or TOPIC:FIELD") }
+            if format != .json { throw ValidationError("\(option) \(text): a :FIELD needs --sensor-format json") }
             selector = .field(field)
         }
         let filter: TopicFilter
         do {
             filter = try TopicFilter(topic)
         } catch {
-            throw ValidationError("--sensor \(text): \(error)")
+            throw ValidationError("\(option) \(text): \(error)")
         }
         return SensorSlot(name: text, topic: filter, selector: selector, format: format ?? .json, maximumAgeSeconds: maxAge)
     }
 
     var clientID: String { mqttClientId ?? "hamlet-\(getpid())" }
 
-    /// The source's settings; call after `validate()`.
-    func sensorConfiguration() throws -> MQTTSensorConfiguration {
-        MQTTSensorConfiguration(
-            slots: try sensors.map(slot), stepping: stepPeriod.map { .periodic(seconds: $0) } ?? .perMessage)
+    /// The source's settings; call after `validate()`. `classCount`: classify's K, when known.
+    func sensorConfiguration(classCount: Int? = nil) throws -> MQTTSensorConfiguration {
+        var targets: MQTTTargetConfiguration?
+        if hasLateTargets {
+            let key: MQTTTargetConfiguration.Join =
+                switch join ?? .sequence {
+                case .sequence: .sequence(field: sequenceField ?? "seq")
+                case .timestamp: .timestamp(field: timestampField ?? "ts", toleranceSeconds: joinTolerance ?? 0.1)
+                }
+            targets = MQTTTargetConfiguration(
+                slots: try targetTopics.map { try slot($0, option: "--target") }, join: key, windowSteps: joinWindow ?? 1024,
+                classCount: classCount)
+        }
+        return MQTTSensorConfiguration(
+            slots: try sensors.map { try slot($0) }, stepping: stepPeriod.map { .periodic(seconds: $0) } ?? .perMessage,
+            targets: targets)
     }
 
     /// The connection, with the outputs under the topic prefix; call after `validate()`.

@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 import Testing
 
@@ -83,8 +84,8 @@ struct OverridesTests {
             try ConfigurationOverrides(["learning.beta": 0.1]).save(path: "/nonexistent-dir/settings-overrides.json")
             Issue.record("saved into a missing directory")
         } catch {
-            #expect(error.errorNumber == ENOENT)
-            #expect(error.description.hasPrefix("cannot create /nonexistent-dir/."))
+            #expect(error.code == ENOENT)
+            #expect(error.description.hasPrefix("creating temporary file \"/nonexistent-dir/."))
         }
     }
 

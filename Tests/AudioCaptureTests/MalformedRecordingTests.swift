@@ -20,7 +20,7 @@ import Testing
 
     @Test("random bytes")
     func randomBytes() throws {
-        var random = SeededRandom(seed: 1234)
+        var random = XorShift64Star(seed: 1234)
         let path = try directory.write("noise.wav", (0..<4096).map { _ in UInt8(truncatingIfNeeded: random.next()) })
         #expect(openError(path)?.description == "cannot read recording \(path): Format not recognised.")
     }

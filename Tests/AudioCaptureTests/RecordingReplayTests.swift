@@ -7,7 +7,7 @@ import Testing
 
     /// Seeded integer codes in the encoding's range, with both extremes.
     static func codes(_ encoding: WAVEncoding, count: Int, seed: UInt64) -> [Int64] {
-        var random = SeededRandom(seed: seed)
+        var random = XorShift64Star(seed: seed)
         return (0..<count).map { i in
             let r = random.next()
             switch encoding {

@@ -27,7 +27,7 @@ final class TemporaryDirectory {
 }
 
 /// Deterministic xorshift64* generator so every run sees the same signal.
-struct SeededRandom {
+struct XorShift64Star {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed == 0 ? 0x9E37_79B9_7F4A_7C15 : seed }
@@ -136,7 +136,7 @@ struct RawSignal {
         self.format = format
         self.channelCount = channelCount
         self.frames = frames
-        var random = SeededRandom(seed: seed)
+        var random = XorShift64Star(seed: seed)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(frames * channelCount * format.bytesPerSample)
         var expected: [Float] = []

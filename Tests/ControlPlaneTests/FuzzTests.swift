@@ -1,4 +1,6 @@
+import JSONText
 import MQTTTransport
+import SeededRandom
 import Testing
 
 @testable import ControlPlane
@@ -21,12 +23,12 @@ struct FuzzTests {
 
     /// A random byte string: mutated requests, random bytes, deep nesting, huge, broken UTF-8,
     /// or a well-formed object (`isStructured`).
-    static func payload(_ random: inout SeededGenerator) -> (bytes: [UInt8], isStructured: Bool) {
+    static func payload(_ random: inout SplitMix64) -> (bytes: [UInt8], isStructured: Bool) {
         let kind = Int.random(in: 0..<8, using: &random)
         return (bytes(kind, &random), kind >= 6)
     }
 
-    static func bytes(_ kind: Int, _ random: inout SeededGenerator) -> [UInt8] {
+    static func bytes(_ kind: Int, _ random: inout SplitMix64) -> [UInt8] {
         switch kind {
         case 0:
             return (0..<Int.random(in: 0...64, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
@@ -49,7 +51,7 @@ struct FuzzTests {
         }
     }
 
-    static func mutate(_ bytes: inout [UInt8], _ random: inout SeededGenerator) {
+    static func mutate(_ bytes: inout [UInt8], _ random: inout SplitMix64) {
         let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &random)
         let interesting: [UInt8] = [0x00, 0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x80, 0xC0, 0xED, 0xF5, 0xFF]
         switch Int.random(in: 0..<5, using: &random) {
@@ -66,7 +68,7 @@ struct FuzzTests {
     /// A random, well-formed JSON object built mostly from one command's own fields, so that
     /// both acceptance and every validation path are reached; no duplicate keys, finite
     /// numbers, shallow.
-    static func structured(_ random: inout SeededGenerator) -> String {
+    static func structured(_ random: inout SplitMix64) -> String {
         let name = ControlCommandName.allCases.randomElement(using: &random)!
         let fields: [String] =
             switch name {
@@ -78,7 +80,7 @@ struct FuzzTests {
         var chosen: [String: String] = [:]
         if Int.random(in: 0..<10, using: &random) > 0 {
             chosen["command"] =
-                Int.random(in: 0..<8, using: &random) > 0 ? JSONWriter.string(name.rawValue) : value(&random)
+                Int.random(in: 0..<8, using: &random) > 0 ? JSONText.string(name.rawValue) : value(&random)
         }
         if Bool.random(using: &random) { chosen["id"] = Bool.random(using: &random) ? #""op-1""# : "17" }
         for _ in 0..<Int.random(in: 0...3, using: &random) {
@@ -88,37 +90,37 @@ struct FuzzTests {
                 : keys.randomElement(using: &random)!
             chosen[key] = plausible(for: key, &random)
         }
-        let members = chosen.keys.sorted().shuffled(using: &random).map { JSONWriter.string($0) + ":" + chosen[$0]! }
+        let members = chosen.keys.sorted().shuffled(using: &random).map { JSONText.string($0) + ":" + chosen[$0]! }
         return "{" + members.joined(separator: ",") + "}"
     }
 
     /// Mostly a value of the right kind for `key`, sometimes anything.
-    static func plausible(for key: String, _ random: inout SeededGenerator) -> String {
+    static func plausible(for key: String, _ random: inout SplitMix64) -> String {
         guard Int.random(in: 0..<4, using: &random) > 0 else { return value(&random) }
         switch key {
-        case "gradient_mode": return JSONWriter.string(["traces", "costate", "adjoint"].randomElement(using: &random)!)
+        case "gradient_mode": return JSONText.string(["traces", "costate", "adjoint"].randomElement(using: &random)!)
         case "detector":
-            return JSONWriter.string(
+            return JSONText.string(
                 ["cusum", "adwin", "page-hinkley", "anomaly-score", "kswin"].randomElement(using: &random)!)
         default: return number(&random)
         }
     }
 
-    static func number(_ random: inout SeededGenerator) -> String {
+    static func number(_ random: inout SplitMix64) -> String {
         ["-1", "0", "0.5", "1", "2", "2.5", "1e-3", "1E+2", "3000000000", "-0.0", "0.999"].randomElement(
             using: &random)!
     }
 
-    static func value(_ random: inout SeededGenerator) -> String {
+    static func value(_ random: inout SplitMix64) -> String {
         switch Int.random(in: 0..<3, using: &random) {
         case 0: ["null", "true", "[]", "{}", #""3""#].randomElement(using: &random)!
         case 1: number(&random)
-        default: JSONWriter.string(words.randomElement(using: &random)!)
+        default: JSONText.string(words.randomElement(using: &random)!)
         }
     }
 
     @Test func thousandsOfPayloadsAllGetAValidReply() throws {
-        var random = SeededGenerator(seed: 0x4841_4D4C_4554)
+        var random = SplitMix64(seed: 0x4841_4D4C_4554)
         let topics: [String?] = [nil, nil, "me/inbox", "me/+", "#", ""]
         var replies: [String] = []
         var parsedStructured: [(text: String, accepted: Bool)] = []

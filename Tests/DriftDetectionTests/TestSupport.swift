@@ -1,5 +1,6 @@
 import DriftDetection
 import Foundation
+import SeededRandom
 import Testing
 
 /// A fixture written by Scripts/make_drift_fixtures.py: a sequence and River's detections on it.

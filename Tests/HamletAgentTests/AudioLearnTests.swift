@@ -80,7 +80,8 @@ import Testing
         let checkpoint = directory.path("alsa.safetensors")
         let captured = try HamletProcess.run(
             ["learn", "--alsa", "sensor", "--checkpoint", checkpoint] + Self.learnOptions,
-            environment: ["ALSA_CONFIG_PATH": configuration], interruptAfter: 1.5)
+            environment: ["ALSA_CONFIG_PATH": configuration], interruptAfter: 1.0,
+            interruptOnceStandardErrorContains: "opened ALSA PCM")
         #expect(captured.status == 0, "SIGINT ends capture cleanly: \(captured.standardError)")
         let replayed = try HamletProcess.run(["learn", "--wav", wavPath] + Self.learnOptions)
         let comparable = (20_000 - 400) / 160 + 1

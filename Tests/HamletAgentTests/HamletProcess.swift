@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the built `hamlet` executable as a user would, with an empty signal mask
 /// (Swift Testing's worker threads block signals and children would inherit that).
@@ -14,10 +15,13 @@ struct HamletProcess {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hamlet")
     }
 
-    /// Runs hamlet to completion; `interruptAfter` sends SIGINT after that many seconds, as Ctrl-C would.
+    /// Runs hamlet to completion; `interruptAfter` sends SIGINT that many seconds after standard
+    /// error first contains `interruptOnceStandardErrorContains` (or after the start when nil), as
+    /// Ctrl-C would. Waiting for a line keeps a slow start on a loaded machine from being
+    /// interrupted before hamlet has installed its signal handler.
     static func run(
         _ arguments: [String], standardInput: String? = nil, environment: [String: String] = [:],
-        interruptAfter: Double? = nil
+        interruptAfter: Double? = nil, interruptOnceStandardErrorContains marker: String? = nil
     ) throws -> Result {
         let process = Process()
         process.executableURL = executable
@@ -36,12 +40,24 @@ struct HamletProcess {
         try process.run()
         // Drain both pipes while the child runs so a full pipe cannot stall it.
         let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
+        nonisolated(unsafe) var outData = Data()
+        let errData = Mutex(Data())
         DispatchQueue.global().async(group: group) { outData = output.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData = error.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) {
+            let handle = error.fileHandleForReading
+            while case let chunk = handle.availableData, !chunk.isEmpty { errData.withLock { $0.append(chunk) } }
+        }
         if let standardInput { input.fileHandleForWriting.write(Data(standardInput.utf8)) }
         try input.fileHandleForWriting.close()
         if let interruptAfter {
+            if let marker {
+                let deadline = Date().addingTimeInterval(60)
+                while process.isRunning, Date() < deadline,
+                    !errData.withLock({ String(decoding: $0, as: UTF8.self).contains(marker) })
+                {
+                    Thread.sleep(forTimeInterval: 0.02)
+                }
+            }
             Thread.sleep(forTimeInterval: interruptAfter)
             process.interrupt()
         }
@@ -49,7 +65,7 @@ struct HamletProcess {
         group.wait()
         return Result(
             status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
-            standardError: String(decoding: errData, as: UTF8.self))
+            standardError: errData.withLock { String(decoding: $0, as: UTF8.self) })
     }
 }
 

@@ -1,13 +1,14 @@
 import Foundation
 import MQTTTransport
 import Synchronization
+import TestSupport
 import Testing
 
 /// `hamlet learn --mqtt-host …` end to end: a real mosquitto, the real executable, sensor
 /// messages in, predictions, errors and status out.
 @Suite(.serialized) struct MQTTLearnTests {
-    @Test func learnsFromSensorTopicsAndPublishesPredictions() throws {
-        let broker = try LearnTestBroker()
+    @Test func learnsFromSensorTopicsAndPublishesPredictions() async throws {
+        let broker = try await MosquittoBroker.start()
         let prefix = "test/hamlet-\(UInt32.random(in: 0...UInt32.max))"
 
         // One test client publishes the sensors and records everything hamlet publishes.
@@ -74,7 +75,7 @@ import Testing
         #expect(report["reason"]?.contains("invalid JSON") == true)
         #expect((predictions.last ?? 0) > firstError)
 
-        let status = try broker.readRetained(topic: prefix + "/status")
+        let status = try await retainedMessage(prefix + "/status", broker: broker, directory: broker.directory)
         #expect(status == "offline")
     }
 
@@ -83,103 +84,4 @@ import Testing
         #expect(result.status != 0)
         #expect(result.standardError.contains("--mqtt-host"))
     }
-}
-
-/// A mosquitto on a free 127.0.0.1 port, started with an empty signal mask, killed at deinit.
-private final class LearnTestBroker {
-    let port: Int
-    let directory: TemporaryDirectory
-    private let process = Process()
-
-    init() throws {
-        directory = try TemporaryDirectory()
-        port = try Self.freePort()
-        // Started as root, mosquitto would switch to user `mosquitto`; `user root` keeps it able to read the directory.
-        let configuration = try directory.write(
-            "mosquitto.conf", "user root\nallow_anonymous true\nmax_queued_messages 0\nlistener \(port) 127.0.0.1\n")
-        process.executableURL = URL(fileURLWithPath: try Self.executable("mosquitto"))
-        process.arguments = ["-c", configuration]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try Self.withEmptySignalMask { try process.run() }
-        let deadline = Date().addingTimeInterval(5)
-        while !Self.acceptsConnections(port: port) {
-            guard process.isRunning, Date() < deadline else { throw LearnTestFailure("mosquitto did not start on port \(port)") }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
-
-    /// The retained message on `topic`, read with mosquitto_sub.
-    func readRetained(topic: String) throws -> String {
-        let sub = Process()
-        sub.executableURL = URL(fileURLWithPath: try Self.executable("mosquitto_sub"))
-        sub.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-t", topic, "--retained-only", "-C", "1", "-W", "5"]
-        let output = Pipe()
-        sub.standardOutput = output
-        sub.standardError = FileHandle.nullDevice
-        try Self.withEmptySignalMask { try sub.run() }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        sub.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Swift Testing's threads block signals, and children would inherit that mask.
-    static func withEmptySignalMask<T>(_ body: () throws -> T) rethrows -> T {
-        var empty = sigset_t(), old = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, &old)
-        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
-        return try body()
-    }
-
-    static func executable(_ name: String) throws -> String {
-        for directory in ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"] where access(directory + "/" + name, X_OK) == 0 {
-            return directory + "/" + name
-        }
-        throw LearnTestFailure("\(name) not found; install it: apt-get install -y mosquitto mosquitto-clients")
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LearnTestFailure("socket: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw LearnTestFailure("bind: \(String(cString: strerror(errno)))") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func acceptsConnections(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = loopback(port: port)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
-
-    private static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
-    }
-}
-
-private struct LearnTestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HamletAgent
 import SafeTensors
+import SeededRandom
 import TestSupport
 import Testing
 
@@ -409,17 +410,4 @@ private func startHamlet(
     return try ChildProcess.spawn(
         executable, argv, stdout: directory.path(name + ".out"), stderr: directory.path(name + ".err"),
         environment: isolated.merging(environment) { $1 })
-}
-
-/// A small seeded generator, so the kill moments are the same on every run.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

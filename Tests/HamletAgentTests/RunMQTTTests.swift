@@ -36,10 +36,12 @@ import Testing
         return client
     }
 
-    /// Messages received until `timeout` passes with nothing new.
+    /// Messages received until `timeout` passes with nothing new, or at most 30 s (a feedback
+    /// loop would otherwise never fall quiet).
     static func drain(_ client: MQTTClient, quiet timeout: Duration = .milliseconds(700)) -> [MQTTMessage] {
         var received: [MQTTMessage] = []
-        while let message = client.messages!.pop(timeout: timeout) { received.append(message) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, let message = client.messages!.pop(timeout: timeout) { received.append(message) }
         return received
     }
 
@@ -92,6 +94,39 @@ import Testing
         let status = try await controlRequest(#"{"command":"get-status"}"#, broker: broker, prefix: "hamlet/bad", version: "5", directory: directory)
         #expect((status["status"] as? [String: Any])?["bad_messages"] as? Int == bad.count)
         #expect(agent.child.isRunning)
+        #expect(await agent.terminate() == 0)
+    }
+
+    /// A sensor filter that also matches the agent's own topics (`#`) must not feed its
+    /// predictions, errors or status back into it.
+    @Test func aWildcardSensorFilterIgnoresTheAgentsOwnTopics() async throws {
+        let broker = try await MosquittoBroker.start()
+        let directory = try TestSupport.TemporaryDirectory(prefix: "hamlet-run-wildcard")
+        let configuration = """
+            agent:
+              id: wild
+              state_directory: \(directory.file("state"))
+            source:
+              kind: mqtt
+              mqtt:
+                sensors:
+                  - topic: "#"
+            model:
+              state_size: 8
+            mqtt:
+              host: 127.0.0.1
+              port: \(broker.port)
+            """
+        let agent = try AgentProcess(configuration: configuration, in: directory)
+        defer { agent.child.killAndReap() }
+        let client = try Self.client(port: broker.port, id: "wildcard-test", subscribe: "hamlet/wild/#")
+        defer { client.close() }
+        try await broker.waitForSubscription(clientID: "hamlet-wild", filter: "#")
+        for i in 0..<30 { client.publish(topic: "plant/x", payload: Array("\(sin(Double(i)))".utf8), qos: .atLeastOnce) }
+        let received = Self.drain(client, quiet: .seconds(1))
+        let predictions = received.filter { $0.topic == "hamlet/wild/prediction" }
+        #expect(predictions.count == 30, "each sensor message is one step, and nothing else is")
+        #expect(received.filter { $0.topic == "hamlet/wild/errors" }.isEmpty, "\(received.map(\.payloadText).prefix(5))")
         #expect(await agent.terminate() == 0)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SafeTensors
+import TestSupport
 import Testing
 @testable import ServiceSupport
 
@@ -17,24 +18,22 @@ private let crashDirectoryVariable = "HAMLET_CHECKPOINT_KILL_DIR"
             defer { free(pointer) }
             return String(cString: pointer)
         })
-        var environment = ProcessInfo.processInfo.environment
-        environment[crashDirectoryVariable] = directory
 
         var lastStep = 0
         for round in 0..<10 {
-            let pid = try ChildProcess.spawn(
+            let child = try ChildProcess.spawn(
                 executable, ["--testing-library", "swift-testing", "--filter", "CheckpointKillChild"],
-                environment: environment, standardOutput: temporary.path + "/child.out",
-                standardError: temporary.path + "/child.err")
+                stdout: temporary.file("child.out"), stderr: temporary.file("child.err"),
+                environment: [crashDirectoryVariable: directory])
             // Let it get past start-up and commit at least one new generation, then kill it mid-stride.
             let deadline = ContinuousClock.now + .seconds(20)
             while (try store.generations().first?.sequence ?? 0) <= UInt64(lastStep) + 1 && ContinuousClock.now < deadline {
                 usleep(1_000)
             }
             usleep(UInt32.random(in: 0...20_000))
-            kill(pid, SIGKILL)
-            let status = ChildProcess.wait(pid)
-            let childOutput = (try? String(contentsOfFile: temporary.path + "/child.out", encoding: .utf8)) ?? ""
+            child.kill(SIGKILL)
+            let status = child.waitUntilExit()
+            let childOutput = child.standardOutput
             try #require(status == 128 + SIGKILL, "round \(round): child exited with \(status) before it was killed: \(childOutput)")
 
             let restored = try #require(try store.restoreNewest(loadStep), "round \(round): nothing restored")

@@ -1,5 +1,6 @@
 import Foundation
 import SafeTensors
+import TestSupport
 import Testing
 @testable import ServiceSupport
 
@@ -78,10 +79,10 @@ func truncate(_ path: String, toFraction fraction: Double) throws {
         let temporary = try TemporaryDirectory()
         let store = CheckpointStore(directory: temporary.path)
         try save(store, step: 1)
-        try temporary.write("garbage", to: ".checkpoint-000000000002.safetensors.partial")
-        try temporary.write("garbage", to: "..checkpoint-000000000002.safetensors.partial.tmp-3k2j1")
-        try temporary.write("not ours either", to: ".hidden-notes")
-        try temporary.write("not ours", to: "notes.txt")
+        try temporary.write(".checkpoint-000000000002.safetensors.partial", "garbage")
+        try temporary.write("..checkpoint-000000000002.safetensors.partial.tmp-3k2j1", "garbage")
+        try temporary.write(".hidden-notes", "not ours either")
+        try temporary.write("notes.txt", "not ours")
 
         let restored = try #require(try store.restoreNewest(loadStep))
         #expect(restored.value == 1)

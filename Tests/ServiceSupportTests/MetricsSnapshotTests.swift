@@ -1,4 +1,6 @@
+import DurableFiles
 import Foundation
+import TestSupport
 import Testing
 @testable import ServiceSupport
 
@@ -15,7 +17,7 @@ func repositoryRoot(filePath: String = #filePath) -> String {
 
 /// python3 from PATH; tests that need it fail with a message saying so.
 func python3() throws -> String {
-    try #require(ChildProcess.find("python3"), "python3 is needed to check metrics output; install python3 and python3-jsonschema")
+    try #require(findExecutable("python3"), "python3 is needed to check metrics output; install python3 and python3-jsonschema")
 }
 
 let sampleSnapshot = MetricsSnapshot(
@@ -111,10 +113,10 @@ let sampleSnapshot = MetricsSnapshot(
         var withNulls = sampleSnapshot
         withNulls.residentMemoryBytes = nil
         withNulls.lossAverage = .nan
-        let good = try temporary.write(sampleSnapshot.jsonText + "\n" + withNulls.jsonText + "\n", to: "good.jsonl")
+        let good = try temporary.write("good.jsonl", sampleSnapshot.jsonText + "\n" + withNulls.jsonText + "\n")
         // Proves the check can fail: an extra key and a missing one.
-        let bad = try temporary.write(sampleSnapshot.jsonText.replacingOccurrences(of: "\"paused\":false", with: "\"extra\":1") + "\n",
-                                      to: "bad.jsonl")
+        let bad = try temporary.write(
+            "bad.jsonl", sampleSnapshot.jsonText.replacingOccurrences(of: "\"paused\":false", with: "\"extra\":1") + "\n")
         let script = """
             import json, sys, jsonschema
             schema = json.load(open(sys.argv[1]))
@@ -141,7 +143,7 @@ let sampleSnapshot = MetricsSnapshot(
         try #require(probe.status == 0, "python3 prometheus_client is missing: python3 -m pip install prometheus_client")
 
         let temporary = try TemporaryDirectory()
-        let file = try temporary.write(sampleSnapshot.prometheusText(agentID: "edge \"1\"\\n"), to: "hamlet.prom")
+        let file = try temporary.write("hamlet.prom", sampleSnapshot.prometheusText(agentID: "edge \"1\"\\n"))
         let script = """
             import sys
             from prometheus_client.parser import text_string_to_metric_families

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Scripts/install.sh staged into a temporary root, then the staged unit checked by `systemd-analyze` offline.
 @Suite struct ServiceInstallTests {
     /// `systemd-analyze`, or a failure saying how to get it: these checks must never pass by being skipped.
     private func systemdAnalyze() throws -> String {
-        try #require(ChildProcess.find("systemd-analyze"),
+        try #require(findExecutable("systemd-analyze"),
                      "systemd-analyze not found: install Debian's systemd package (apt-get install -y systemd)")
     }
 
@@ -23,13 +24,13 @@ import Testing
             let tools = temporary.path + "/tools"
             try FileManager.default.createDirectory(atPath: tools, withIntermediateDirectories: true)
             // Nothing is run at verify time, so a stub is enough; it must only exist and be executable.
-            let binary = try temporary.write("#!/bin/sh\nexit 0\n", to: "hamlet")
+            let binary = try temporary.write("hamlet", "#!/bin/sh\nexit 0\n")
             chmod(binary, 0o755)
             for tool in ["systemctl", "swift"] {
-                let path = try temporary.write("#!/bin/sh\necho \"\(tool) $*\" >> \(callLog)\n", to: "tools/" + tool)
+                let path = try temporary.write("tools/" + tool, "#!/bin/sh\necho \"\(tool) $*\" >> \(callLog)\n")
                 chmod(path, 0o755)
             }
-            let configPath = try temporary.write(config, to: "hamlet.yaml")
+            let configPath = try temporary.write("hamlet.yaml", config)
             var environment = ProcessInfo.processInfo.environment
             environment["PATH"] = tools + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
             environment["DESTDIR"] = root
@@ -40,7 +41,7 @@ import Testing
         }
 
         func rerun(config: String) throws -> ChildProcess.Result {
-            let configPath = try temporary.write(config, to: "other.yaml")
+            let configPath = try temporary.write("other.yaml", config)
             var environment = ProcessInfo.processInfo.environment
             environment["PATH"] = temporary.path + "/tools:" + (environment["PATH"] ?? "/usr/bin:/bin")
             environment["DESTDIR"] = root
@@ -99,7 +100,7 @@ import Testing
         try #require(stage.result.status == 0, "install.sh failed: \(stage.result.standardError)")
         // verify also checks ExecReload's /bin/kill inside the root; a real system has it, the stage needs a stub.
         try FileManager.default.createDirectory(atPath: stage.root + "/bin", withIntermediateDirectories: true)
-        try stage.temporary.write("#!/bin/sh\n", to: "root/bin/kill")
+        try stage.temporary.write("root/bin/kill", "#!/bin/sh\n")
         chmod(stage.root + "/bin/kill", 0o755)
 
         let verify = try ChildProcess.run(

@@ -1,6 +1,7 @@
 import CAllocationCounter
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 @testable import ServiceSupport
 

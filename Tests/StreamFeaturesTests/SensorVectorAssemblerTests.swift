@@ -29,6 +29,19 @@ import Testing
         #expect(assembler.counters.accepted == 3 && assembler.counters.ignored == 1)
     }
 
+    @Test("the last accepted message's timestamp is kept; a rejected or ignored one leaves it")
+    func lastTimestamp() throws {
+        let assembler = try makeAssembler()
+        #expect(assembler.lastTimestamp == nil)
+        #expect(send(assembler, "plant/pump1", #"{"ts": 17, "temp": 21.5, "hum": 40}"#, at: 10) == .accepted(slots: 2))
+        #expect(assembler.lastTimestamp == 17)
+        _ = send(assembler, "plant/pump1", #"{"ts": 18, "temp": "hot", "hum": 40}"#, at: 10)
+        _ = send(assembler, "other/topic", #"{"ts": 19}"#, at: 10)
+        #expect(assembler.lastTimestamp == 17)
+        #expect(send(assembler, "plant/p7/flow", "3.25", at: 10) == .accepted(slots: 1))
+        #expect(assembler.lastTimestamp == nil)
+    }
+
     @Test("a value older than its maximum age is kept and flagged stale")
     func stale() throws {
         let assembler = try makeAssembler()

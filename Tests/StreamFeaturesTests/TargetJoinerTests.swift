@@ -38,6 +38,18 @@ import Testing
         #expect(joiner.missed == 4)
     }
 
+    @Test("of several steps with the same key, the latest is joined; the next target with that key is a duplicate")
+    func tieJoinsTheLatest() throws {
+        let joiner = TargetJoiner(capacity: 8, predictionCount: 0, inputCount: 1, tolerance: 0)
+        let none = UnsafeBufferPointer<Float>(start: nil, count: 0)
+        for (step, key) in [(0, 1.0), (1, 2.0), (2, 2.0), (3, 3.0)] {
+            [Float(step)].withUnsafeBufferPointer { joiner.record(step: step, key: key, prediction: none, input: $0) }
+        }
+        let match = try joiner.join(key: 2).get()
+        #expect(match.step == 2 && Array(joiner.input(of: match)) == [2])
+        #expect(joiner.join(key: 2) == .failure(.duplicate(step: 2)))
+    }
+
     @Test("record and join allocate nothing after construction")
     func noAllocation() {
         let joiner = makeJoiner(steps: 4)

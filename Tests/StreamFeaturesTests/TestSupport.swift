@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import StreamFeatures
 import Testing
 
@@ -58,13 +59,6 @@ func features(of samples: [Float], _ configuration: FeatureConfiguration, chunk:
 
 /// Deterministic uniform noise in [−amplitude, amplitude) (SplitMix64).
 func noise(count: Int, amplitude: Float = 0.5, seed: UInt64) -> [Float] {
-    var state = seed
-    return (0..<count).map { _ in
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return amplitude * (2 * Float(z >> 40) / Float(1 << 24) - 1)
-    }
+    var generator = SplitMix64(seed: seed)
+    return (0..<count).map { _ in amplitude * (2 * Float(generator.next() >> 40) / Float(1 << 24) - 1) }
 }

@@ -128,6 +128,33 @@ public final class ChildProcess: Sendable {
     public var standardError: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 }
 
+extension ChildProcess {
+    /// How a process run to completion ended and what it printed.
+    public struct Result: Sendable {
+        public var status: Int32
+        public var standardOutput: String
+        public var standardError: String
+    }
+
+    /// Runs `executable` to completion, blocking the calling thread, for synchronous tests; stdout and stderr
+    /// are captured in a temporary directory, and `environment` adds to the inherited variables.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let directory = try TemporaryDirectory(prefix: "hamlet-run")
+        let child = try spawn(
+            executable, arguments, stdout: directory.file("stdout"), stderr: directory.file("stderr"), environment: environment)
+        let status = child.waitUntilExit()
+        return Result(status: status, standardOutput: child.standardOutput, standardError: child.standardError)
+    }
+
+    /// Blocks the calling thread until the process ends; returns its exit status (killed by a signal → 128 + signal).
+    public func waitUntilExit() -> Int32 {
+        while true {
+            if let status = poll() { return status }
+            usleep(1_000)
+        }
+    }
+}
+
 public struct TestFailure: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
@@ -170,6 +197,7 @@ public final class TemporaryDirectory: Sendable {
 
     public func file(_ name: String) -> String { path + "/" + name }
 
+    @discardableResult
     public func write(_ name: String, _ text: String) throws -> String {
         let target = file(name)
         try text.write(toFile: target, atomically: true, encoding: .utf8)

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SeededRandom
 import Testing
 import VectorStream
 
@@ -85,7 +86,7 @@ struct PipeTests {
 
     @Test("Random chunk boundaries give the same records as splitting the whole text", arguments: [false, true])
     func randomChunks(json: Bool) throws {
-        var random = SplitMix64(state: json ? 7 : 3)
+        var random = SplitMix64(seed: json ? 7 : 3)
         var text = json ? "" : "p,q,r,s\n"
         for _ in 0..<400 {
             let values = (0..<4).map { _ in
@@ -110,7 +111,7 @@ struct PipeTests {
         let bytes = Array(text.utf8)
         let seed = random.next()
         let writer = Thread {
-            var chunkRandom = SplitMix64(state: seed)
+            var chunkRandom = SplitMix64(seed: seed)
             var offset = 0
             while offset < bytes.count {
                 let size = min(Int(chunkRandom.next() % 17) + 1, bytes.count - offset)

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import Testing
 import VectorStream
 
@@ -33,7 +34,7 @@ struct ScaleTests {
     func bigCSV() throws {
         let lineCount = 200_000
         let width = 8
-        var random = SplitMix64(state: 2024)
+        var random = SplitMix64(seed: 2024)
         var expected: [Double] = []
         expected.reserveCapacity(lineCount * width)
         var text: [UInt8] = []
@@ -74,7 +75,7 @@ struct ScaleTests {
     func bigJSONObjects() throws {
         let lineCount = 50_000
         let names = ["temp", "x", "y", "z", "rate", "load"]
-        var random = SplitMix64(state: 77)
+        var random = SplitMix64(seed: 77)
         var expected: [Double] = []
         var text: [UInt8] = []
         for _ in 0..<lineCount {

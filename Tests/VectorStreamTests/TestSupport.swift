@@ -59,18 +59,6 @@ func outcomes(
     try outcomes(of: Array(text.utf8), suffix: suffix, format: format, maxLineBytes: maxLineBytes)
 }
 
-/// A small deterministic generator (SplitMix64) so generated inputs can be checked value by value.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A flag shared between a test and the helper thread it starts.
 final class SharedFlag: @unchecked Sendable {
     private let lock = NSLock()

@@ -6,12 +6,17 @@ import Musl
 import Darwin
 #endif
 
-/// SplitMix64: a small seedable generator, so that a seed fixes a synthetic stream on every platform.
+/// SplitMix64: a small, fast generator whose seed fixes the sequence on every platform (the standard
+/// library's generator is not seedable), so weights, synthetic streams and test data are reproducible.
+///
+/// Fixtures depend on the exact numbers: never change `next`, `nextUnit` or `nextGaussian`.
+@frozen
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    @usableFromInline var state: UInt64
 
     public init(seed: UInt64) { state = seed }
 
+    @inlinable
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -21,12 +26,15 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform value in [0, 1) with 53 random bits.
-    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func nextUnit() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
 
     /// A standard normal value (Box–Muller; the second of the pair is dropped to keep no hidden state).
     public mutating func nextGaussian() -> Double {
         var u = nextUnit()
         while u <= .leastNormalMagnitude { u = nextUnit() }
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * nextUnit())
+        let v = nextUnit()
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 }
