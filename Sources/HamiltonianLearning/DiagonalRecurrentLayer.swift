@@ -314,19 +314,19 @@ struct TracesStep<Lane: VectorScalar>: LaneIntegratorBody {
             eIm[n] = lr * ei + li * er + hi
             let (bRe, bIm) = (bReOffset &+ n &* i, bImOffset &+ n &* i)
             let (tRe, tIm) = (traceBRe + n &* i, traceBIm + n &* i)
-            let (drv, div, lrv, liv) = (SIMD8(repeating: dr), SIMD8(repeating: di), SIMD8(repeating: lr), SIMD8(repeating: li))
+            let (drv, div, lrv, liv) = (Lane.lanes(dr), Lane.lanes(di), Lane.lanes(lr), Lane.lanes(li))
             var (sumRe, sumIm) = (SIMD8<Lane>(), SIMD8<Lane>())
             var j = 0
             while j < whole {
-                let uv = DenseKernels.load8(u + j)
-                let bre = DenseKernels.load8(theta + (bRe &+ j)), bim = DenseKernels.load8(theta + (bIm &+ j))
-                sumRe += bre * uv
-                sumIm += bim * uv
-                let tr = DenseKernels.load8(tRe + j), ti = DenseKernels.load8(tIm + j)
-                let gRe = tr * drv + ti * div
-                let gIm = tr * div - ti * drv
-                DenseKernels.store8(lrv * tr - liv * ti + uv, tRe + j)
-                DenseKernels.store8(lrv * ti + liv * tr, tIm + j)
+                let uv = Lane.load(u + j)
+                let bre = Lane.load(theta + (bRe &+ j)), bim = Lane.load(theta + (bIm &+ j))
+                sumRe = Lane.addProduct(sumRe, bre, uv)
+                sumIm = Lane.addProduct(sumIm, bim, uv)
+                let tr = Lane.load(tRe + j), ti = Lane.load(tIm + j)
+                let gRe = Lane.addProduct(Lane.multiply(tr, drv), ti, div)  // tr δr + ti δi
+                let gIm = Lane.subtractProduct(Lane.multiply(tr, div), ti, drv)  // tr δi − ti δr
+                Lane.store(Lane.add(Lane.subtractProduct(Lane.multiply(lrv, tr), liv, ti), uv), tRe + j)  // λr tr − λi ti + u
+                Lane.store(Lane.addProduct(Lane.multiply(lrv, ti), liv, tr), tIm + j)  // λr ti + λi tr
                 lanes.update(gRe, current: bre, at: bRe &+ j)
                 lanes.update(gIm, current: bim, at: bIm &+ j)
                 j &+= 8
@@ -344,8 +344,8 @@ struct TracesStep<Lane: VectorScalar>: LaneIntegratorBody {
                 lanes.update(gIm, current: bim, at: bIm &+ j)
                 j += 1
             }
-            hRe[n] = lr * hr - li * hi + DenseKernels.reduce(sumRe)
-            hIm[n] = lr * hi + li * hr + DenseKernels.reduce(sumIm)
+            hRe[n] = lr * hr - li * hi + Lane.sum(sumRe)
+            hIm[n] = lr * hi + li * hr + Lane.sum(sumIm)
         }
     }
 }

@@ -115,19 +115,20 @@ struct LaneIntegrator<T: VectorScalar, Clamps: StaticFlag, NewCostate: StaticFla
         tau = unsafeBitCast(integrator.tau, to: T.self)
         rate = unsafeBitCast(integrator.rate, to: T.self)
         limit = unsafeBitCast(integrator.clip, to: T.self)
-        decayLanes = SIMD8(repeating: decay)
-        tauLanes = SIMD8(repeating: tau)
-        rateLanes = SIMD8(repeating: rate)
+        decayLanes = T.lanes(decay)
+        tauLanes = T.lanes(tau)
+        rateLanes = T.lanes(rate)
     }
 
     /// ω[i..<i+8] and θ[i..<i+8] for gradient g, where `current` is θ[i..<i+8] as already loaded.
     @inlinable @inline(__always)
     func update(_ g: SIMD8<T>, current: SIMD8<T>, at i: Int) {
         let g = Clamps.value ? T.clamp(g, limit) : g
-        let old = DenseKernels.load8(omega + i)
-        let new = decayLanes * old + (UnitTau.value ? g : tauLanes * g)
-        DenseKernels.store8(new, omega + i)
-        DenseKernels.store8(current - rateLanes * (NewCostate.value ? new : old), theta + i)
+        let old = T.load(omega + i)
+        let decayed = T.multiply(decayLanes, old)
+        let new = UnitTau.value ? T.add(decayed, g) : T.addProduct(decayed, tauLanes, g)
+        T.store(new, omega + i)
+        T.store(T.subtractProduct(current, rateLanes, NewCostate.value ? new : old), theta + i)
     }
 
     @inlinable @inline(__always)
@@ -191,12 +192,12 @@ struct TransposedProductAndIntegrate<Lane: VectorScalar>: LaneIntegratorBody {
         for r in 0..<rows {
             let row = offset &+ r &* columns
             let g = scale * gy[r]
-            let (gLanes, sLanes) = (SIMD8(repeating: g), SIMD8(repeating: gy[r]))
+            let (gLanes, sLanes) = (Lane.lanes(g), Lane.lanes(gy[r]))
             var c = 0
             while c < whole {
-                let current = DenseKernels.load8(lanes.theta + (row &+ c))
-                DenseKernels.store8(DenseKernels.load8(x + c) + current * gLanes, x + c)
-                lanes.update(sLanes * DenseKernels.load8(v + c), current: current, at: row &+ c)
+                let current = Lane.load(lanes.theta + (row &+ c))
+                Lane.store(Lane.addProduct(Lane.load(x + c), current, gLanes), x + c)
+                lanes.update(Lane.multiply(sLanes, Lane.load(v + c)), current: current, at: row &+ c)
                 c &+= 8
             }
             while c < columns {
@@ -224,11 +225,11 @@ struct IntegrateRow<Lane: VectorScalar>: LaneIntegratorBody {
     @inlinable
     func run<C: StaticFlag, N: StaticFlag, U: StaticFlag>(_ lanes: LaneIntegrator<Lane, C, N, U>) {
         let whole = count & ~7
-        let sLanes = SIMD8(repeating: scale)
+        let sLanes = Lane.lanes(scale)
         var c = 0
         while c < whole {
             let i = offset &+ c
-            lanes.update(sLanes * DenseKernels.load8(values + c), current: DenseKernels.load8(lanes.theta + i), at: i)
+            lanes.update(Lane.multiply(sLanes, Lane.load(values + c)), current: Lane.load(lanes.theta + i), at: i)
             c &+= 8
         }
         while c < count {
