@@ -97,6 +97,38 @@ func measureRawRelay(port: Int, settings: Settings) throws -> LatencySummary {
     return summary(sent: sent, received: received)
 }
 
+/// Two hops without learning: publisher → mosquitto → a client that republishes each message
+/// from a plain thread → mosquitto → subscriber. The agent's path minus the agent's own work.
+func measureTwoHopRelay(port: Int, settings: Settings) throws -> LatencySummary {
+    let relay = try connectedClient(port: port, id: "bench-relay", subscribe: "bench/hop1")
+    let subscriber = try connectedClient(port: port, id: "bench-relay-sub", subscribe: "bench/hop2")
+    let publisher = try connectedClient(port: port, id: "bench-relay-pub", subscribe: nil)
+    defer {
+        publisher.close()
+        subscriber.close()
+        relay.close()
+    }
+    usleep(300_000)
+    let forwarder = Thread {
+        while let message = relay.messages!.pop(timeout: .seconds(3)) {
+            relay.publish(topic: "bench/hop2", payload: message.payload, qos: .atMostOnce)
+        }
+    }
+    forwarder.start()
+    nonisolated(unsafe) var received: [(Int, Double)] = []
+    let receiver = Thread {
+        received = receive(subscriber.messages!, expected: settings.messages) { message in
+            message.payload.count == 8 ? Int(message.payload.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }) : nil
+        }
+    }
+    receiver.start()
+    let sent = publishPaced(publisher, topic: "bench/hop1", count: settings.messages, rate: settings.rate) { index in
+        withUnsafeBytes(of: UInt64(index)) { Array($0) }
+    }
+    while !receiver.isFinished { usleep(10_000) }
+    return summary(sent: sent, received: received)
+}
+
 /// The agent: publisher → mosquitto → MQTTSensorSource → learner step → prediction → mosquitto → subscriber.
 func measureAgent(port: Int, settings: Settings) throws -> (LatencySummary, Int64) {
     let stop = Atomic<Bool>(false)
@@ -179,10 +211,12 @@ do {
     defer { broker.stop() }
     print("mosquitto on 127.0.0.1:\(broker.port); \(settings.messages) messages offered at \(Int(settings.rate))/s, QoS 0")
     let raw = try measureRawRelay(port: broker.port, settings: settings)
+    let twoHops = try measureTwoHopRelay(port: broker.port, settings: settings)
     let (agent, steps) = try measureAgent(port: broker.port, settings: settings)
     print("| path | sent | received | msg/s | p50 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|---|---|")
     print(row("broker raw relay (1 hop)", raw))
+    print(row("relay client, no learning (2 hops)", twoHops))
     print(row("agent: sensor → step → prediction (2 hops, forecaster state \(settings.stateSize))", agent))
     print("agent learning steps: \(steps); agent/raw throughput ratio \(String(format: "%.2f", agent.messagesPerSecond / raw.messagesPerSecond))")
 } catch {
