@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand {
             built-in defaults run: a synthetic stream that changes at step 20,000, outputs on the MQTT broker at \
             127.0.0.1:1883 under hamlet/<host name>. Environment variables HAMLET_<SECTION>__<KEY> override the \
             file (e.g. HAMLET_MQTT__HOST=broker.local); settings accepted over the control plane are kept in \
-            <state directory>/overrides.json and override both.
+            <state directory>/settings-overrides.json and override both (delete it to return to the file).
 
             SIGTERM or SIGINT: stop input, write the final checkpoint, publish offline, exit 0. SIGHUP: re-read \
             the configuration (a bad file keeps the running one). Under systemd (Type=notify) it reports READY, \
