@@ -19,11 +19,13 @@ extension AgentConfiguration {
         public var gradientClip: Double
         /// `seed`: the initial weights' seed.
         public var seed: UInt64
+        /// `paused`: predict without learning (weights fixed); set by the control plane's `pause`.
+        public var paused: Bool
 
         public init(
             tau: Double = 1, beta: Double = 0.003, eta: Double = 0.5, phi: Double = 1,
             ordering: UpdateOrdering = .backpropagation, stateCostateResetSteps: Int = 0, gradientClip: Double = 1,
-            seed: UInt64 = 0
+            seed: UInt64 = 0, paused: Bool = false
         ) {
             self.tau = tau
             self.beta = beta
@@ -33,6 +35,7 @@ extension AgentConfiguration {
             self.stateCostateResetSteps = stateCostateResetSteps
             self.gradientClip = gradientClip
             self.seed = seed
+            self.paused = paused
         }
 
         /// The integrator's settings; a clip of 0 becomes nil (off).

@@ -70,6 +70,7 @@ enum SettingsSchema {
         .integer("learning.state_costate_reset", \C.learning.stateCostateResetSteps, rule: ValueRules.atLeast(0, " (0 = never)")),
         .number("learning.gradient_clip", \C.learning.gradientClip, rule: ValueRules.zeroOrPositive(" (0 = off)")),
         .integer("learning.seed", \C.learning.seed),
+        .flag("learning.paused", \C.learning.paused),
     ]
 
     static let drift: [Setting] = [

@@ -1,6 +1,7 @@
 extension ControlCommand {
     /// The settings this command changes that must persist across restarts, by key path.
-    /// Empty for queries and actions (`pause` too: a restarted agent learns).
+    /// Empty for queries and one-off actions; `pause` and `resume` persist, so that a restart
+    /// does not silently start learning again.
     public var overrides: [ControlOverrideKey: ControlValue] {
         var overrides: [ControlOverrideKey: ControlValue] = [:]
         switch self {
@@ -20,7 +21,11 @@ extension ControlCommand {
         case .setPredictionRate(let change):
             overrides[.predictionEvery] = change.every.map(ControlValue.integer)
             overrides[.predictionMaxRateHz] = change.maxRateHz.map(ControlValue.number)
-        case .getConfig, .getStatus, .pause, .resume, .resetModel, .resetCostates, .checkpoint:
+        case .pause:
+            overrides[.learningPaused] = .bool(true)
+        case .resume:
+            overrides[.learningPaused] = .bool(false)
+        case .getConfig, .getStatus, .resetModel, .resetCostates, .checkpoint:
             break
         }
         return overrides

@@ -5,6 +5,7 @@ public enum ControlOverrideKey: String, Sendable, Hashable, CaseIterable {
     case learningEta = "learning.eta"
     case learningPhi = "learning.phi"
     case learningTau = "learning.tau"
+    case learningPaused = "learning.paused"
     case modelGradientMode = "model.gradient_mode"
     case cusumThreshold = "drift.cusum.threshold"
     case adwinDelta = "drift.adwin.delta"

@@ -6,7 +6,7 @@ public enum ControlValue: Sendable, Hashable {
     case number(Double)
     case integer(Int)
     case string(String)
-    /// For state such as `learning.paused` in a reply; no override holds one.
+    /// A flag, such as `learning.paused` (set by `pause` and `resume`).
     case bool(Bool)
 
     /// The value as JSON text.

@@ -79,6 +79,8 @@ public struct AgentAssembly {
         let session = LearnSession(
             learner: learner, model: model, options: options, mapping: mapping, reader: source, output: CombinedPredictionSink(sinks),
             pendingInput: pending, log: log)
+        // A pause accepted over the control plane outlives restarts, like every other accepted change.
+        session.isPaused = configuration.learning.paused
         let service = AgentService(
             session: session, source: source, link: link, predictionSink: mqttSink, schedule: Self.schedule(configuration),
             checkpoints: store, notifier: SystemdNotifier(environment: environment, log: log), agentID: id,

@@ -29,12 +29,8 @@ extension AgentRuntime {
             return .config(to: request, configJSON: configuration.effectiveSettings)
         case .getStatus:
             return .status(to: request, statusJSON: service.metricsSnapshot(now: MQTTSensorSource.monotonicSeconds()).jsonText)
-        case .pause:
-            session.isPaused = true
-            return .ok(to: request, effective: ["learning.paused": .bool(true)])
-        case .resume:
-            session.isPaused = false
-            return .ok(to: request, effective: ["learning.paused": .bool(false)])
+        case .pause, .resume:
+            return persist(request) { settings in ["learning.paused": .bool(settings.learning.paused)] }
         case .resetModel:
             session.resetModel(seed: configuration.learning.seed &+ UInt64(bitPattern: session.learner.stepCount))
             return .ok(to: request, effective: ["step": .integer(Int(session.learner.stepCount))])

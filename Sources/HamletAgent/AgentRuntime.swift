@@ -85,6 +85,7 @@ public final class AgentRuntime {
         learning.stateCostateResetInterval = wanted.stateCostateResetInterval
         learning.gradientClip = wanted.gradientClip
         service.session.setLearning(learning)
+        service.session.isPaused = next.learning.paused
         if case .forecaster(var forecaster) = service.session.model, forecaster.gradientMode != next.model.gradientMode,
             next.model.kind == configuration.model.kind
         {

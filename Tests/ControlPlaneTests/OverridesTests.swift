@@ -39,17 +39,20 @@ struct OverridesTests {
     }
 
     @Test func actionsAndQueriesOverrideNothing() {
-        for command in [
-            ControlCommand.getConfig, .getStatus, .pause, .resume, .resetModel, .resetCostates, .checkpoint,
-        ] {
+        for command in [ControlCommand.getConfig, .getStatus, .resetModel, .resetCostates, .checkpoint] {
             #expect(command.overrides.isEmpty)
         }
+    }
+
+    @Test func pauseAndResumePersist() {
+        #expect(ControlCommand.pause.overrides == [.learningPaused: .bool(true)])
+        #expect(ControlCommand.resume.overrides == [.learningPaused: .bool(false)])
     }
 
     @Test func overrideKeysAreTheLoadersKeys() {
         #expect(
             ControlOverrideKey.allCases.map(\.rawValue) == [
-                "learning.beta", "learning.eta", "learning.phi", "learning.tau", "model.gradient_mode",
+                "learning.beta", "learning.eta", "learning.phi", "learning.tau", "learning.paused", "model.gradient_mode",
                 "drift.cusum.threshold", "drift.adwin.delta", "drift.page_hinkley.threshold", "drift.anomaly.threshold",
                 "outputs.prediction_every", "outputs.prediction_max_rate_hz",
             ])

@@ -5,12 +5,12 @@ import Testing
 @Suite("Request ids are echoed, also on errors")
 struct RequestIDTests {
     @Test(arguments: [
-        (#"{"id": "a-1", "command": "pause"}"#, #"{"id":"a-1","command":"pause","ok":true,"effective":{}}"#),
-        (#"{"id": 42, "command": "pause"}"#, #"{"id":42,"command":"pause","ok":true,"effective":{}}"#),
-        (#"{"id": -7.5, "command": "pause"}"#, #"{"id":-7.5,"command":"pause","ok":true,"effective":{}}"#),
-        (#"{"id": 1e3, "command": "pause"}"#, #"{"id":1000,"command":"pause","ok":true,"effective":{}}"#),
-        (#"{"command": "pause", "id": "q\"\n"}"#, #"{"id":"q\"\n","command":"pause","ok":true,"effective":{}}"#),
-        (#"{"command": "pause"}"#, #"{"command":"pause","ok":true,"effective":{}}"#),
+        (#"{"id": "a-1", "command": "pause"}"#, #"{"id":"a-1","command":"pause","ok":true,"effective":{"learning":{"paused":true}}}"#),
+        (#"{"id": 42, "command": "pause"}"#, #"{"id":42,"command":"pause","ok":true,"effective":{"learning":{"paused":true}}}"#),
+        (#"{"id": -7.5, "command": "pause"}"#, #"{"id":-7.5,"command":"pause","ok":true,"effective":{"learning":{"paused":true}}}"#),
+        (#"{"id": 1e3, "command": "pause"}"#, #"{"id":1000,"command":"pause","ok":true,"effective":{"learning":{"paused":true}}}"#),
+        (#"{"command": "pause", "id": "q\"\n"}"#, #"{"id":"q\"\n","command":"pause","ok":true,"effective":{"learning":{"paused":true}}}"#),
+        (#"{"command": "pause"}"#, #"{"command":"pause","ok":true,"effective":{"learning":{"paused":true}}}"#),
     ])
     func echoedOnSuccess(text: String, expected: String) {
         #expect(reply(to: parse(text)).text == expected)

@@ -75,7 +75,6 @@ import Testing
         #expect(paused["ok"] as? Bool == true)
         let status = try await controlRequest(#"{"command":"get-status"}"#, broker: broker, prefix: prefix, version: "5", directory: directory)
         #expect((status["status"] as? [String: Any])?["paused"] as? Bool == true)
-        _ = try await controlRequest(#"{"command":"resume"}"#, broker: broker, prefix: prefix, version: "5", directory: directory)
 
         let checkpoint = try await controlRequest(#"{"command":"checkpoint"}"#, broker: broker, prefix: prefix, version: "5", directory: directory)
         let checkpointPath = try #require((checkpoint["effective"] as? [String: Any])?["checkpoint"] as? String, "\(checkpoint)")
@@ -111,6 +110,11 @@ import Testing
         #expect((settings?["outputs"] as? [String: Any])?["prediction_every"] as? Int == 3)
         #expect(((settings?["drift"] as? [String: Any])?["cusum"] as? [String: Any])?["threshold"] as? Double == 12)
         #expect(agent.standardError.contains("restored"), "stderr: \(agent.standardError)")
+        // The pause was accepted before the restart, so the restarted agent is still paused.
+        let restarted = try await controlRequest(#"{"command":"get-status"}"#, broker: broker, prefix: prefix, version: "5", directory: directory)
+        #expect((restarted["status"] as? [String: Any])?["paused"] as? Bool == true)
+        let resumed = try await controlRequest(#"{"command":"resume"}"#, broker: broker, prefix: prefix, version: "5", directory: directory)
+        #expect(((resumed["effective"] as? [String: Any])?["learning"] as? [String: Any])?["paused"] as? Bool == false)
         #expect(await agent.terminate() == 0)
     }
 
