@@ -74,6 +74,24 @@ func connectedClient(port: Int, id: String, subscribe topic: String?) throws -> 
     return client
 }
 
+/// Publishes 8-byte message indices on `topic` at the offered rate while `subscriber` receives
+/// them; the latency of each from its send time.
+func measureIndexed(publisher: MQTTClient, topic: String, subscriber: MQTTClient, settings: Settings) -> LatencySummary {
+    usleep(300_000)  // the SUBACKs
+    nonisolated(unsafe) var received: [(Int, Double)] = []
+    let receiver = Thread {
+        received = receive(subscriber.messages!, expected: settings.messages) { message in
+            message.payload.count == 8 ? Int(message.payload.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }) : nil
+        }
+    }
+    receiver.start()
+    let sent = publishPaced(publisher, topic: topic, count: settings.messages, rate: settings.rate) { index in
+        withUnsafeBytes(of: UInt64(index)) { Array($0) }
+    }
+    while !receiver.isFinished { usleep(10_000) }
+    return summary(sent: sent, received: received)
+}
+
 /// Broker alone: publisher → mosquitto → subscriber.
 func measureRawRelay(port: Int, settings: Settings) throws -> LatencySummary {
     let subscriber = try connectedClient(port: port, id: "bench-raw-sub", subscribe: "bench/raw")
@@ -82,19 +100,7 @@ func measureRawRelay(port: Int, settings: Settings) throws -> LatencySummary {
         publisher.close()
         subscriber.close()
     }
-    usleep(300_000)  // the SUBACK
-    nonisolated(unsafe) var received: [(Int, Double)] = []
-    let receiver = Thread {
-        received = receive(subscriber.messages!, expected: settings.messages) { message in
-            message.payload.count == 8 ? Int(message.payload.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }) : nil
-        }
-    }
-    receiver.start()
-    let sent = publishPaced(publisher, topic: "bench/raw", count: settings.messages, rate: settings.rate) { index in
-        withUnsafeBytes(of: UInt64(index)) { Array($0) }
-    }
-    while !receiver.isFinished { usleep(10_000) }
-    return summary(sent: sent, received: received)
+    return measureIndexed(publisher: publisher, topic: "bench/raw", subscriber: subscriber, settings: settings)
 }
 
 /// Two hops without learning: publisher → mosquitto → a client that republishes each message
@@ -108,25 +114,13 @@ func measureTwoHopRelay(port: Int, settings: Settings) throws -> LatencySummary 
         subscriber.close()
         relay.close()
     }
-    usleep(300_000)
     let forwarder = Thread {
         while let message = relay.messages!.pop(timeout: .seconds(3)) {
             relay.publish(topic: "bench/hop2", payload: message.payload, qos: .atMostOnce)
         }
     }
     forwarder.start()
-    nonisolated(unsafe) var received: [(Int, Double)] = []
-    let receiver = Thread {
-        received = receive(subscriber.messages!, expected: settings.messages) { message in
-            message.payload.count == 8 ? Int(message.payload.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }) : nil
-        }
-    }
-    receiver.start()
-    let sent = publishPaced(publisher, topic: "bench/hop1", count: settings.messages, rate: settings.rate) { index in
-        withUnsafeBytes(of: UInt64(index)) { Array($0) }
-    }
-    while !receiver.isFinished { usleep(10_000) }
-    return summary(sent: sent, received: received)
+    return measureIndexed(publisher: publisher, topic: "bench/hop1", subscriber: subscriber, settings: settings)
 }
 
 /// The agent: publisher → mosquitto → MQTTSensorSource → learner step → prediction → mosquitto → subscriber.
