@@ -2,7 +2,7 @@
 // message, predictions out through the same broker; next to the broker's raw relay of the same
 // offered load, measured in the same run.
 //
-//   hamlet-mqtt-bench [--messages N] [--rate MSG_PER_S] [--state-size N]
+//   hamlet-mqtt-bench [--messages N] [--rate MSG_PER_S] [--state-size N] [--publish-every K]
 import Foundation
 import HamiltonianLearning
 import HamletAgent
@@ -14,6 +14,7 @@ struct Settings {
     var messages = 100_000
     var rate = 20_000.0
     var stateSize = 32
+    var publishEvery = 1
 
     init(arguments: [String]) throws {
         var rest = arguments.dropFirst()
@@ -23,7 +24,8 @@ struct Settings {
             case "--messages": messages = Int(value) ?? messages
             case "--rate": rate = Double(value) ?? rate
             case "--state-size": stateSize = Int(value) ?? stateSize
-            default: throw BenchError("unknown option \(flag); use --messages, --rate, --state-size")
+            case "--publish-every": publishEvery = max(1, Int(value) ?? publishEvery)
+            default: throw BenchError("unknown option \(flag); use --messages, --rate, --state-size, --publish-every")
             }
         }
     }
@@ -140,7 +142,7 @@ func measureAgent(port: Int, settings: Settings) throws -> (LatencySummary, Int6
     let session = LearnSession(
         learner: learner, model: model, options: options,
         mapping: try ColumnMapping(columns: ["sensor"], task: .forecast, inputs: nil, targets: [], ignored: []), reader: source,
-        output: MQTTPredictionSink(link: link), pendingInput: nil, log: { _ in })
+        output: MQTTPredictionSink(link: link, every: settings.publishEvery), pendingInput: nil, log: { _ in })
     // Handed to the agent thread and not touched here again until it has finished.
     nonisolated(unsafe) let loop = (session, source)
     let agent = Thread {
