@@ -28,7 +28,7 @@ extension AgentRuntime {
         case .getConfig:
             return .config(to: request, configJSON: configuration.effectiveSettings)
         case .getStatus:
-            return .status(to: request, statusJSON: service.metricsSnapshot(now: MQTTSensorSource.monotonicSeconds()).jsonText)
+            return .status(to: request, statusJSON: service.metricsSnapshot(now: AgentClock.monotonicSeconds()).jsonText)
         case .pause, .resume:
             return persist(request) { settings in ["learning.paused": .bool(settings.learning.paused)] }
         case .resetModel:

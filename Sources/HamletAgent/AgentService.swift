@@ -42,7 +42,7 @@ public final class AgentService {
     private let shouldStop: @Sendable () -> Bool
     private let reloadRequested: @Sendable () -> Bool
     private let log: (String) -> Void
-    private let startTime = MQTTSensorSource.monotonicSeconds()
+    private let startTime = AgentClock.monotonicSeconds()
     private var lastHousekeeping = -Double.infinity
     private var lastCheckpointTime: Double
     private var lastCheckpointStep: Int64
@@ -101,7 +101,13 @@ public final class AgentService {
             failure = error
         }
         notifier.stopping()
-        let summary = try? session.finish()
+        var summary: LearnSummary?
+        do {
+            summary = try session.finish()
+        } catch {
+            // The checkpoint and `offline` below still matter more than the last lines.
+            log("could not flush the last output: \(error)")
+        }
         saveCheckpoint(reason: "shutdown")
         link?.close()
         if let failure { throw failure }
@@ -114,7 +120,7 @@ public final class AgentService {
         let file = session.checkpointFile()
         do {
             let path = try checkpoints.save { path in try file.write(to: path) }
-            lastCheckpointTime = MQTTSensorSource.monotonicSeconds()
+            lastCheckpointTime = AgentClock.monotonicSeconds()
             lastCheckpointStep = session.learner.stepCount
             return path
         } catch {
@@ -130,7 +136,7 @@ public final class AgentService {
         let counters = link?.client.counters
         let elapsed = now - lastMetricsTime
         return MetricsSnapshot(
-            time: Self.epochSeconds(), uptimeSeconds: now - startTime, samples: session.summary.records, steps: Int(steps),
+            time: AgentClock.epochSeconds(), uptimeSeconds: now - startTime, samples: session.summary.records, steps: Int(steps),
             stepsPerSecond: elapsed > 0 ? Double(steps - lastMetricsSteps) / elapsed : 0, lossAverage: session.recentMeanLoss,
             anomalyScore: session.latestScore, driftAlerts: session.summary.driftAlerts,
             overruns: (source as? AudioFeatureReader)?.framesAfterGaps ?? 0, droppedMessages: Int(counters?.droppedTotal ?? 0),
@@ -140,10 +146,10 @@ public final class AgentService {
 
     /// The periodic work, at most every 10 ms; also the sources' idle callback.
     public func housekeepingIfDue() {
-        let now = MQTTSensorSource.monotonicSeconds()
+        let now = AgentClock.monotonicSeconds()
         guard now - lastHousekeeping >= 0.01 else { return }
         lastHousekeeping = now
-        if let watchdog = notifier.watchdogInterval, now - lastWatchdog >= Self.seconds(watchdog) {
+        if let watchdog = notifier.watchdogInterval, now - lastWatchdog >= AgentClock.seconds(of: watchdog) {
             lastWatchdog = now
             notifier.watchdog()
         }
@@ -198,15 +204,5 @@ public final class AgentService {
         case is AudioFeatureReader: "audio"
         default: "the synthetic stream"
         }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
-
-    static func epochSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 }

@@ -310,7 +310,7 @@ public final class LearnSession {
     }
 
     private func progressLine(elapsed: Duration) -> String {
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = AgentClock.seconds(of: elapsed)
         let rate = Double(learner.stepCount) / max(seconds, 1e-9)
         return "learned \(learner.stepCount) steps from \(summary.records) records (\(Int(rate)) steps/s), "
             + "mean loss of the last \(LossWindow.size): \(losses.mean)"

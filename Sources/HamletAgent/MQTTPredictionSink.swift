@@ -33,7 +33,7 @@ public final class MQTTPredictionSink: PredictionSink {
             return
         }
         if maximumRateHz > 0 {
-            let now = MQTTSensorSource.monotonicSeconds()
+            let now = AgentClock.monotonicSeconds()
             guard now - lastPublished >= 1 / maximumRateHz else {
                 thinned += 1
                 return
@@ -53,10 +53,7 @@ public final class MQTTPredictionSink: PredictionSink {
 
     /// `line` (a JSON object) with `"time":<epoch seconds>` added as its last field.
     static func addingTime(to line: String) -> String {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        // Whole milliseconds divided once, so the number prints as a short decimal.
-        let seconds = Double(Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000) / 1000
+        let seconds = AgentClock.epochMilliseconds()
         guard line.hasSuffix("}") else { return line }
         return line.dropLast() + ",\"time\":\(seconds)}"
     }

@@ -102,7 +102,7 @@ public final class MQTTSensorSource: RecordSource {
     public func nextEvent() -> RecordSourceEvent? {
         if nextStepTime == -.infinity {
             link.start()
-            if case .periodic(let seconds) = configuration.stepping { nextStepTime = Self.monotonicSeconds() + seconds }
+            if case .periodic(let seconds) = configuration.stepping { nextStepTime = AgentClock.monotonicSeconds() + seconds }
         }
         while true {
             if !pending.isEmpty { return pending.removeFirst() }
@@ -117,7 +117,7 @@ public final class MQTTSensorSource: RecordSource {
                     onIdle?()
                 }
             case .periodic(let period):
-                let now = Self.monotonicSeconds()
+                let now = AgentClock.monotonicSeconds()
                 let remaining = nextStepTime - now
                 if remaining <= 0 {
                     // A loop that fell behind by more than a period starts afresh instead of bursting.
@@ -170,7 +170,7 @@ public final class MQTTSensorSource: RecordSource {
     /// True when the message updated a slot and, when joining by sequence, made a new sequence
     /// number complete in every slot.
     private func ingestSensor(_ message: MQTTMessage) -> Bool {
-        let outcome = assembler.ingest(topic: message.topic, payload: message.payload, time: Self.monotonicSeconds())
+        let outcome = assembler.ingest(topic: message.topic, payload: message.payload, time: AgentClock.monotonicSeconds())
         switch outcome {
         case .rejected(let error):
             reject(message.topic, error.description)
@@ -204,7 +204,7 @@ public final class MQTTSensorSource: RecordSource {
     /// Joins a target once every target slot has a value with the same key.
     private func ingestTarget(_ message: MQTTMessage) {
         guard let targets = configuration.targets, let targetAssembler, let joiner else { return }
-        switch targetAssembler.ingest(topic: message.topic, payload: message.payload, time: Self.monotonicSeconds()) {
+        switch targetAssembler.ingest(topic: message.topic, payload: message.payload, time: AgentClock.monotonicSeconds()) {
         case .rejected(let error):
             reject(message.topic, error.description)
             return
@@ -223,7 +223,7 @@ public final class MQTTSensorSource: RecordSource {
         }
         // A target with values on several topics waits for all of them.
         guard targetKeys.allSatisfy({ $0 == key }) else { return }
-        let values = targetAssembler.assemble(at: Self.monotonicSeconds()).values
+        let values = targetAssembler.assemble(at: AgentClock.monotonicSeconds()).values
         if let classes = targetClassCount {
             let label = values[0]
             guard label.rounded() == label, label >= 0, label < Float(classes) else {
@@ -274,15 +274,7 @@ public final class MQTTSensorSource: RecordSource {
 
     /// The clock values are dated by: epoch seconds when sensor payload timestamps date them.
     private func valueTime() -> Double {
-        guard case .timestamp = configuration.targets?.join else { return Self.monotonicSeconds() }
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-    }
-
-    static func monotonicSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+        guard case .timestamp = configuration.targets?.join else { return AgentClock.monotonicSeconds() }
+        return AgentClock.epochSeconds()
     }
 }

@@ -56,11 +56,11 @@ public final class SyntheticSensorSource: RecordSource {
 
     private func waitForNextTick() -> Bool {
         let period = 1 / rateHz
-        let now = MQTTSensorSource.monotonicSeconds()
+        let now = AgentClock.monotonicSeconds()
         if nextTime == -.infinity { nextTime = now }
         while true {
             if shouldStop() { return false }
-            let remaining = nextTime - MQTTSensorSource.monotonicSeconds()
+            let remaining = nextTime - AgentClock.monotonicSeconds()
             if remaining <= 0 { break }
             // Short naps with the idle work between them keep the watchdog fed at slow rates.
             var pause = timespec(tv_sec: 0, tv_nsec: Int(min(remaining, 0.05) * 1e9))
@@ -68,7 +68,7 @@ public final class SyntheticSensorSource: RecordSource {
             onIdle?()
         }
         // Behind by more than a period: carry on from now rather than bursting to catch up.
-        nextTime = max(nextTime + period, MQTTSensorSource.monotonicSeconds() - period)
+        nextTime = max(nextTime + period, AgentClock.monotonicSeconds() - period)
         return true
     }
 }
