@@ -58,6 +58,13 @@ extension ClientCore {
         }
         lock.broadcast()
         lock.unlock()
+        if reasonCode == 0 {
+            // libmosquitto formats a line (malloc + vsnprintf) for every packet while a log
+            // callback is set, and only the errors of an attempt that fails are of use to us:
+            // off until `prepareHandle` sets it again for the next attempt. Outside `lock`, as
+            // libmosquitto holds its log mutex while it calls `mqttOnLog`, which may take `lock`.
+            mosquitto_log_callback_set(handle, nil)
+        }
         continuation.yield(.connected(reasonCode: reasonCode, sessionPresent: (flags & 1) != 0))
         for (level, line) in lines { log(level, line) }
     }

@@ -44,6 +44,15 @@ struct HamletAudioBench {
         print(String(format: "front end (40-band log-mel, normalised): %.2f µs per hop, %.0f× real time", best / Double(frames) / 1000,
                      hopSeconds / (best / Double(frames) / 1e9)))
 
+        // The floor under any learner step of this size: θ and ω streamed once, θ read once more.
+        let parameterCount = Forecaster<Float>(.init(inputCount: 40, stateCount: state)).layout.count
+        let integration = IntegrationFloor.secondsPerStep(parameters: parameterCount)
+        let read = IntegrationFloor.secondsPerRead(parameters: parameterCount)
+        let frontEnd = best / Double(frames) / 1e9
+        print(String(format: "floor for %d parameters: θ and ω read and written once %.2f µs, θ read once (a forward pass) %.2f µs; "
+                         + "with the front end, no learning step of this size can beat %.0f× real time here", parameterCount, integration * 1e6, read * 1e6,
+                     hopSeconds / (integration + read + frontEnd)))
+
         // Whole path.
         for mode in [RecurrentGradientMode.costate, .traces] {
             let learner = HamiltonianLearner(

@@ -5,6 +5,7 @@ import Glibc
 final class BenchBroker {
     let port: Int
     private let process: Process
+    var pid: Int32 { process.processIdentifier }
     private let directory: URL
 
     init() throws {

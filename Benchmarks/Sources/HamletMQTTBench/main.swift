@@ -2,7 +2,7 @@
 // message, predictions out through the same broker; next to the broker's raw relay of the same
 // offered load, measured in the same run.
 //
-//   hamlet-mqtt-bench [--messages N] [--rate MSG_PER_S] [--state-size N] [--publish-every K]
+//   hamlet-mqtt-bench [--messages N] [--rate MSG_PER_S] [--state-size N] [--publish-every K] [--window N]
 import Foundation
 import HamiltonianLearning
 import HamletAgent
@@ -15,6 +15,8 @@ struct Settings {
     var rate = 20_000.0
     var stateSize = 32
     var publishEvery = 1
+    /// Also print p50/p99/max per window of this many messages (0 = no), to tell a start-up transient from steady state.
+    var window = 0
 
     init(arguments: [String]) throws {
         var rest = arguments.dropFirst()
@@ -25,7 +27,8 @@ struct Settings {
             case "--rate": rate = Double(value) ?? rate
             case "--state-size": stateSize = Int(value) ?? stateSize
             case "--publish-every": publishEvery = max(1, Int(value) ?? publishEvery)
-            default: throw BenchError("unknown option \(flag); use --messages, --rate, --state-size, --publish-every")
+            case "--window": window = max(0, Int(value) ?? window)
+            default: throw BenchError("unknown option \(flag); use --messages, --rate, --state-size, --publish-every, --window")
             }
         }
     }
@@ -59,13 +62,26 @@ func receive(_ queue: MQTTMessageQueue, expected: Int, index: (MQTTMessage) -> I
     return got
 }
 
+nonisolated(unsafe) var windowSize = 0
+nonisolated(unsafe) var brokerPID: Int32 = 0
+
 func summary(sent: [Double], received: [(Int, Double)]) -> LatencySummary {
     let latencies = received.compactMap { i, t in i >= 0 && i < sent.count ? t - sent[i] : nil }
+    if windowSize > 0 {
+        for start in stride(from: 0, to: latencies.count, by: windowSize) {
+            let part = LatencySummary(sent: 0, latencies: Array(latencies[start..<min(start + windowSize, latencies.count)]), seconds: 1)
+            print(String(format: "  received %6d…: p50 %.3f ms, p99 %.3f ms, max %.1f ms", start, part.p50Milliseconds, part.p99Milliseconds, part.maxMilliseconds))
+        }
+    }
     let seconds = (received.last?.1 ?? sent[0]) - sent[0]
     return LatencySummary(sent: sent.count, latencies: latencies, seconds: seconds)
 }
 
 func connectedClient(port: Int, id: String, subscribe topic: String?) throws -> MQTTClient {
+    try ThreadCPU.labeling(id) { try startClient(port: port, id: id, subscribe: topic) }
+}
+
+private func startClient(port: Int, id: String, subscribe topic: String?) throws -> MQTTClient {
     let client = try MQTTClient(
         configuration: MQTTConfiguration(
             host: "127.0.0.1", port: port, clientID: id, outbox: MQTTOutboxLimits(maximumMessages: 1 << 20, maximumBytes: 1 << 28),
@@ -82,15 +98,18 @@ func measureIndexed(publisher: MQTTClient, topic: String, subscriber: MQTTClient
     usleep(300_000)  // the SUBACKs
     nonisolated(unsafe) var received: [(Int, Double)] = []
     let receiver = Thread {
+        Thread.current.name = "receiver"
         received = receive(subscriber.messages!, expected: settings.messages) { message in
             message.payload.count == 8 ? Int(message.payload.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }) : nil
         }
     }
     receiver.start()
+    let before = ThreadCPU.sample(brokerPID: brokerPID)
     let sent = publishPaced(publisher, topic: topic, count: settings.messages, rate: settings.rate) { index in
         withUnsafeBytes(of: UInt64(index)) { Array($0) }
     }
     while !receiver.isFinished { usleep(10_000) }
+    print(ThreadCPU.report(from: before, to: ThreadCPU.sample(brokerPID: brokerPID), messages: settings.messages))
     return summary(sent: sent, received: received)
 }
 
@@ -117,6 +136,7 @@ func measureTwoHopRelay(port: Int, settings: Settings) throws -> LatencySummary 
         relay.close()
     }
     let forwarder = Thread {
+        Thread.current.name = "forwarder"
         while let message = relay.messages!.pop(timeout: .seconds(3)) {
             relay.publish(topic: "bench/hop2", payload: message.payload, qos: .atMostOnce)
         }
@@ -146,19 +166,25 @@ func measureAgent(port: Int, settings: Settings) throws -> (LatencySummary, Int6
     // Handed to the agent thread and not touched here again until it has finished.
     nonisolated(unsafe) let loop = (session, source)
     let agent = Thread {
+        Thread.current.name = "pipeline"
         do {
             _ = try loop.0.run(first: try loop.1.next())
         } catch {
             print("agent stopped: \(error)")
         }
     }
-    agent.start()
+    // The agent's client threads start with the agent thread: label them before any other client starts.
+    let connected = ThreadCPU.labeling("agent") {
+        agent.start()
+        return link.client.waitUntilConnected(timeout: .seconds(5))
+    }
+    guard connected else { throw BenchError("the agent could not connect") }
     let subscriber = try connectedClient(port: port, id: "bench-agent-sub", subscribe: "bench/agent/prediction")
     let publisher = try connectedClient(port: port, id: "bench-agent-pub", subscribe: nil)
-    guard link.client.waitUntilConnected(timeout: .seconds(5)) else { throw BenchError("the agent could not connect") }
     usleep(300_000)
     nonisolated(unsafe) var received: [(Int, Double)] = []
     let receiver = Thread {
+        Thread.current.name = "receiver"
         received = receive(subscriber.messages!, expected: settings.messages) { message in
             // The record index of one-slot per-message stepping is the message's index.
             tickValue(in: message.payload)
@@ -167,8 +193,10 @@ func measureAgent(port: Int, settings: Settings) throws -> (LatencySummary, Int6
     receiver.start()
     // Payloads made before timing starts, so that the publisher's own formatting does not compete for the CPU.
     let payloads = (0..<settings.messages).map { Array(String(Float(sin(Double($0) * 0.05))).utf8) }
+    let before = ThreadCPU.sample(brokerPID: brokerPID)
     let sent = publishPaced(publisher, topic: "bench/sensor", count: settings.messages, rate: settings.rate) { payloads[$0] }
     while !receiver.isFinished { usleep(10_000) }
+    print(ThreadCPU.report(from: before, to: ThreadCPU.sample(brokerPID: brokerPID), messages: settings.messages))
     stop.store(true, ordering: .relaxed)
     while !agent.isFinished { usleep(10_000) }
     let steps = learner.stepCount
@@ -203,8 +231,10 @@ func row(_ name: String, _ s: LatencySummary) -> String {
 
 do {
     let settings = try Settings(arguments: CommandLine.arguments)
+    windowSize = settings.window
     let broker = try BenchBroker()
     defer { broker.stop() }
+    brokerPID = broker.pid
     print("mosquitto on 127.0.0.1:\(broker.port); \(settings.messages) messages offered at \(Int(settings.rate))/s, QoS 0")
     let raw = try measureRawRelay(port: broker.port, settings: settings)
     let twoHops = try measureTwoHopRelay(port: broker.port, settings: settings)
