@@ -4,10 +4,14 @@ import Synchronization
 /// CPU time (user + system) per thread of this process and of the broker, read from /proc, so a
 /// row can say where the cores went: the measured paths share two cores with their peers.
 struct ThreadCPU {
-    /// Seconds of CPU per "name#tid".
-    let seconds: [String: Double]
-    /// Context switches (voluntary: the thread slept; involuntary: it was preempted) per "name#tid".
-    var switches: [String: (voluntary: Int, involuntary: Int)] = [:]
+    struct Usage {
+        var seconds: Double
+        /// Context switches: voluntary (the thread slept) and involuntary (it was pre-empted).
+        var voluntary, involuntary: Int
+    }
+
+    /// Per "name#tid", and "mosquitto broker" for the broker process.
+    let usage: [String: Usage]
 
     /// The thread ids of this process now.
     static func threadIDs() -> Set<String> {
@@ -28,22 +32,15 @@ struct ThreadCPU {
     static let labels = Mutex<[String: String]>([:])
 
     static func sample(brokerPID: Int32) -> ThreadCPU {
-        var result: [String: Double] = [:]
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        var switches: [String: (Int, Int)] = [:]
-        for tid in tasks {
-            if let (name, cpu) = read("/proc/self/task/\(tid)/stat") {
-                result["\(name)#\(tid)"] = cpu
-                switches["\(name)#\(tid)"] = contextSwitches("/proc/self/task/\(tid)/status")
-            }
+        var usage: [String: Usage] = [:]
+        func add(_ directory: String, key: (String) -> String) {
+            guard let (name, seconds) = read("\(directory)/stat") else { return }
+            let (voluntary, involuntary) = contextSwitches("\(directory)/status")
+            usage[key(name)] = Usage(seconds: seconds, voluntary: voluntary, involuntary: involuntary)
         }
-        if let (_, cpu) = read("/proc/\(brokerPID)/stat") {
-            result["mosquitto broker"] = cpu
-            switches["mosquitto broker"] = contextSwitches("/proc/\(brokerPID)/status")
-        }
-        var sample = ThreadCPU(seconds: result)
-        sample.switches = switches.mapValues { (voluntary: $0.0, involuntary: $0.1) }
-        return sample
+        for tid in threadIDs() { add("/proc/self/task/\(tid)") { "\($0)#\(tid)" } }
+        add("/proc/\(brokerPID)") { _ in "mosquitto broker" }
+        return ThreadCPU(usage: usage)
     }
 
     private static func contextSwitches(_ path: String) -> (Int, Int) {
@@ -72,14 +69,15 @@ struct ThreadCPU {
         var rows: [(name: String, used: Double, switches: Double, preempted: Double)] = []
         var total = 0.0
         let count = Double(max(messages, 1))
-        for (key, after) in end.seconds {
-            let used = after - (start.seconds[key] ?? 0)
+        for (key, after) in end.usage {
+            let before = start.usage[key] ?? Usage(seconds: 0, voluntary: 0, involuntary: 0)
+            let used = after.seconds - before.seconds
             total += used
             guard used > 0 else { continue }
             let tid = key.split(separator: "#").last.map(String.init) ?? ""
-            let (v1, i1) = end.switches[key] ?? (0, 0), (v0, i0) = start.switches[key] ?? (0, 0)
             let name = names[tid] ?? (key.hasPrefix("hamlet-mqtt-ben#") ? "bench main thread (publishing)" : key)
-            rows.append((name, used, Double(v1 - v0 + i1 - i0) / count, Double(i1 - i0) / count))
+            let preempted = after.involuntary - before.involuntary
+            rows.append((name, used, Double(after.voluntary - before.voluntary + preempted) / count, Double(preempted) / count))
         }
         rows.sort { $0.used > $1.used }
         let perMessage = { (s: Double) in String(format: "%.1f", s / count * 1e6) }

@@ -62,14 +62,12 @@ func receive(_ queue: MQTTMessageQueue, expected: Int, index: (MQTTMessage) -> I
     return got
 }
 
-nonisolated(unsafe) var windowSize = 0
-nonisolated(unsafe) var brokerPID: Int32 = 0
-
-func summary(sent: [Double], received: [(Int, Double)]) -> LatencySummary {
+/// The latency summary; with `window` > 0 it first prints the percentiles of every `window` messages.
+func summary(sent: [Double], received: [(Int, Double)], window: Int) -> LatencySummary {
     let latencies = received.compactMap { i, t in i >= 0 && i < sent.count ? t - sent[i] : nil }
-    if windowSize > 0 {
-        for start in stride(from: 0, to: latencies.count, by: windowSize) {
-            let part = LatencySummary(sent: 0, latencies: Array(latencies[start..<min(start + windowSize, latencies.count)]), seconds: 1)
+    if window > 0 {
+        for start in stride(from: 0, to: latencies.count, by: window) {
+            let part = LatencySummary(sent: 0, latencies: Array(latencies[start..<min(start + window, latencies.count)]), seconds: 1)
             print(String(format: "  received %6d…: p50 %.3f ms, p99 %.3f ms, max %.1f ms", start, part.p50Milliseconds, part.p99Milliseconds, part.maxMilliseconds))
         }
     }
@@ -94,7 +92,9 @@ private func startClient(port: Int, id: String, subscribe topic: String?) throws
 
 /// Publishes 8-byte message indices on `topic` at the offered rate while `subscriber` receives
 /// them; the latency of each from its send time.
-func measureIndexed(publisher: MQTTClient, topic: String, subscriber: MQTTClient, settings: Settings) -> LatencySummary {
+func measureIndexed(
+    publisher: MQTTClient, topic: String, subscriber: MQTTClient, broker: BenchBroker, settings: Settings
+) -> LatencySummary {
     usleep(300_000)  // the SUBACKs
     nonisolated(unsafe) var received: [(Int, Double)] = []
     let receiver = Thread {
@@ -104,32 +104,32 @@ func measureIndexed(publisher: MQTTClient, topic: String, subscriber: MQTTClient
         }
     }
     receiver.start()
-    let before = ThreadCPU.sample(brokerPID: brokerPID)
+    let before = ThreadCPU.sample(brokerPID: broker.pid)
     let sent = publishPaced(publisher, topic: topic, count: settings.messages, rate: settings.rate) { index in
         withUnsafeBytes(of: UInt64(index)) { Array($0) }
     }
     while !receiver.isFinished { usleep(10_000) }
-    print(ThreadCPU.report(from: before, to: ThreadCPU.sample(brokerPID: brokerPID), messages: settings.messages))
-    return summary(sent: sent, received: received)
+    print(ThreadCPU.report(from: before, to: ThreadCPU.sample(brokerPID: broker.pid), messages: settings.messages))
+    return summary(sent: sent, received: received, window: settings.window)
 }
 
 /// Broker alone: publisher → mosquitto → subscriber.
-func measureRawRelay(port: Int, settings: Settings) throws -> LatencySummary {
-    let subscriber = try connectedClient(port: port, id: "bench-raw-sub", subscribe: "bench/raw")
-    let publisher = try connectedClient(port: port, id: "bench-raw-pub", subscribe: nil)
+func measureRawRelay(broker: BenchBroker, settings: Settings) throws -> LatencySummary {
+    let subscriber = try connectedClient(port: broker.port, id: "bench-raw-sub", subscribe: "bench/raw")
+    let publisher = try connectedClient(port: broker.port, id: "bench-raw-pub", subscribe: nil)
     defer {
         publisher.close()
         subscriber.close()
     }
-    return measureIndexed(publisher: publisher, topic: "bench/raw", subscriber: subscriber, settings: settings)
+    return measureIndexed(publisher: publisher, topic: "bench/raw", subscriber: subscriber, broker: broker, settings: settings)
 }
 
 /// Two hops without learning: publisher → mosquitto → a client that republishes each message
 /// from a plain thread → mosquitto → subscriber. The agent's path minus the agent's own work.
-func measureTwoHopRelay(port: Int, settings: Settings) throws -> LatencySummary {
-    let relay = try connectedClient(port: port, id: "bench-relay", subscribe: "bench/hop1")
-    let subscriber = try connectedClient(port: port, id: "bench-relay-sub", subscribe: "bench/hop2")
-    let publisher = try connectedClient(port: port, id: "bench-relay-pub", subscribe: nil)
+func measureTwoHopRelay(broker: BenchBroker, settings: Settings) throws -> LatencySummary {
+    let relay = try connectedClient(port: broker.port, id: "bench-relay", subscribe: "bench/hop1")
+    let subscriber = try connectedClient(port: broker.port, id: "bench-relay-sub", subscribe: "bench/hop2")
+    let publisher = try connectedClient(port: broker.port, id: "bench-relay-pub", subscribe: nil)
     defer {
         publisher.close()
         subscriber.close()
@@ -142,14 +142,14 @@ func measureTwoHopRelay(port: Int, settings: Settings) throws -> LatencySummary 
         }
     }
     forwarder.start()
-    return measureIndexed(publisher: publisher, topic: "bench/hop1", subscriber: subscriber, settings: settings)
+    return measureIndexed(publisher: publisher, topic: "bench/hop1", subscriber: subscriber, broker: broker, settings: settings)
 }
 
 /// The agent: publisher → mosquitto → MQTTSensorSource → learner step → prediction → mosquitto → subscriber.
-func measureAgent(port: Int, settings: Settings) throws -> (LatencySummary, Int64) {
+func measureAgent(broker: BenchBroker, settings: Settings) throws -> (LatencySummary, Int64) {
     let stop = Atomic<Bool>(false)
     let link = try AgentMQTTLink(
-        configuration: MQTTConfiguration(host: "127.0.0.1", port: port, clientID: "bench-agent"),
+        configuration: MQTTConfiguration(host: "127.0.0.1", port: broker.port, clientID: "bench-agent"),
         topics: AgentTopics(prefix: "bench/agent"), log: { print("agent: \($0)") })
     let slot = SensorSlot(name: "sensor", topic: try TopicFilter("bench/sensor"), maximumAgeSeconds: 60)
     let source = try MQTTSensorSource(
@@ -179,8 +179,8 @@ func measureAgent(port: Int, settings: Settings) throws -> (LatencySummary, Int6
         return link.client.waitUntilConnected(timeout: .seconds(5))
     }
     guard connected else { throw BenchError("the agent could not connect") }
-    let subscriber = try connectedClient(port: port, id: "bench-agent-sub", subscribe: "bench/agent/prediction")
-    let publisher = try connectedClient(port: port, id: "bench-agent-pub", subscribe: nil)
+    let subscriber = try connectedClient(port: broker.port, id: "bench-agent-sub", subscribe: "bench/agent/prediction")
+    let publisher = try connectedClient(port: broker.port, id: "bench-agent-pub", subscribe: nil)
     usleep(300_000)
     nonisolated(unsafe) var received: [(Int, Double)] = []
     let receiver = Thread {
@@ -193,17 +193,17 @@ func measureAgent(port: Int, settings: Settings) throws -> (LatencySummary, Int6
     receiver.start()
     // Payloads made before timing starts, so that the publisher's own formatting does not compete for the CPU.
     let payloads = (0..<settings.messages).map { Array(String(Float(sin(Double($0) * 0.05))).utf8) }
-    let before = ThreadCPU.sample(brokerPID: brokerPID)
+    let before = ThreadCPU.sample(brokerPID: broker.pid)
     let sent = publishPaced(publisher, topic: "bench/sensor", count: settings.messages, rate: settings.rate) { payloads[$0] }
     while !receiver.isFinished { usleep(10_000) }
-    print(ThreadCPU.report(from: before, to: ThreadCPU.sample(brokerPID: brokerPID), messages: settings.messages))
+    print(ThreadCPU.report(from: before, to: ThreadCPU.sample(brokerPID: broker.pid), messages: settings.messages))
     stop.store(true, ordering: .relaxed)
     while !agent.isFinished { usleep(10_000) }
     let steps = learner.stepCount
     publisher.close()
     subscriber.close()
     link.close()
-    return (summary(sent: sent, received: received), steps)
+    return (summary(sent: sent, received: received, window: settings.window), steps)
 }
 
 /// The integer after `"tick":` in a prediction payload, read without Foundation (the receiver
@@ -231,14 +231,12 @@ func row(_ name: String, _ s: LatencySummary) -> String {
 
 do {
     let settings = try Settings(arguments: CommandLine.arguments)
-    windowSize = settings.window
     let broker = try BenchBroker()
     defer { broker.stop() }
-    brokerPID = broker.pid
     print("mosquitto on 127.0.0.1:\(broker.port); \(settings.messages) messages offered at \(Int(settings.rate))/s, QoS 0")
-    let raw = try measureRawRelay(port: broker.port, settings: settings)
-    let twoHops = try measureTwoHopRelay(port: broker.port, settings: settings)
-    let (agent, steps) = try measureAgent(port: broker.port, settings: settings)
+    let raw = try measureRawRelay(broker: broker, settings: settings)
+    let twoHops = try measureTwoHopRelay(broker: broker, settings: settings)
+    let (agent, steps) = try measureAgent(broker: broker, settings: settings)
     print("| path | sent | received | msg/s | p50 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|---|---|")
     print(row("broker raw relay (1 hop)", raw))
