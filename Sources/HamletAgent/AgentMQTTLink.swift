@@ -4,7 +4,7 @@ import MQTTTransport
 /// The agent's one MQTT connection: sensor and control messages in, outputs out.
 ///
 /// Received messages wait in a bounded queue that the pipeline thread drains between steps, so
-/// libmosquitto's thread never waits for learning. The client publishes the retained status
+/// the client's loop thread never waits for learning. The client publishes the retained status
 /// (`online`, and `offline` as its Will and on `close()`).
 public final class AgentMQTTLink {
     public let client: MQTTClient

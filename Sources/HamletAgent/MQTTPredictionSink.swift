@@ -48,7 +48,7 @@ public final class MQTTPredictionSink: PredictionSink {
             topic: link.topics.alert, payload: Self.payload(addingTimeTo: line), qos: .atLeastOnce, priority: true)
     }
 
-    /// Nothing to do: the client sends on its own thread, and closing the link waits for what is unacknowledged.
+    /// Nothing to do: each publish has gone to the socket or the outbox, and closing the link waits for what is unacknowledged.
     public func flush() throws(LearnError) {}
 
     /// The bytes of `line` (a JSON object) with `"time":<epoch seconds>` added as its last field;

@@ -6,9 +6,10 @@ import Glibc
 import Musl
 #endif
 
-// The connection-level handlers libmosquitto's loop thread calls, and the capture-free C
+// The connection-level handlers the loop thread calls (libmosquitto's with TLS, the
+// `NetworkLoop`'s otherwise, or a publishing thread while it writes), and the capture-free C
 // functions that reach them through the `obj` context pointer. Handlers take `lock` only
-// briefly and never wait, so libmosquitto's thread is never blocked.
+// briefly and never wait, so the loop thread is never blocked.
 extension ClientCore {
     static func from(_ obj: UnsafeMutableRawPointer?) -> ClientCore? {
         guard let obj else { return nil }

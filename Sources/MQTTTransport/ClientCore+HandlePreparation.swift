@@ -1,7 +1,7 @@
 import CMosquitto
 
 // Handle preparation: runs on the supervisor thread (or once in init), never while
-// libmosquitto's loop thread is running, so the handle is not shared here.
+// a loop thread (libmosquitto's or the `NetworkLoop`'s) is running, so the handle is not shared here.
 extension ClientCore {
     /// Resets the handle and applies every setting: protocol, callbacks, Will, credentials, TLS
     /// and (MQTT 5) the CONNECT properties. A fresh handle per attempt also discards
@@ -15,6 +15,8 @@ extension ClientCore {
         // Nagle's algorithm held small messages (a prediction, a reply) back for up to 40 ms
         // waiting for the broker's delayed ACK: that was the p99 of hamlet-mqtt-bench.
         try MosquittoError.check(mosquitto_int_option(handle, MOSQ_OPT_TCP_NODELAY, 1), "TCP_NODELAY")
+        // With our own network thread, publishing must only queue (see `NetworkLoop`).
+        if network != nil { try MosquittoError.check(mosquitto_threaded_set(handle, true), "mosquitto_threaded_set") }
         mosquitto_connect_v5_callback_set(handle, mqttOnConnect)
         mosquitto_disconnect_v5_callback_set(handle, mqttOnDisconnect)
         mosquitto_publish_v5_callback_set(handle, mqttOnPublish)

@@ -8,9 +8,11 @@ extension ClientCore {
     ) -> MQTTPublishOutcome {
         let topicValid = mosquitto_pub_topic_check2(topic, topic.utf8.count) == MOSQ_ERR_SUCCESS.rawValue
         var line: (MQTTLogLevel, String)? = nil
+        var handedOver = false
         lock.lock()
         defer {
             lock.unlock()
+            if handedOver { network?.flush() }
             if let line { log(line.0, line.1) }
         }
         if closeState != .open || stopping {
@@ -54,6 +56,7 @@ extension ClientCore {
         }
         if let rejection = admission.rejection { return .dropped(rejection) }
         guard connected else { return .queued }
+        handedOver = true
         return drainOutbox(reporting: sequence) ?? .queued
     }
 

@@ -19,6 +19,7 @@ extension ClientCore {
             var mid: Int32 = 0
             let rc = mosquitto_subscribe_v5(handle, &mid, filter, qos.rawValue, 0, nil)
             if rc == MOSQ_ERR_SUCCESS.rawValue { subscribeMids[mid] = filter }
+            network?.wake()
             // Any other result means the connection is going; the next connect subscribes again.
         }
     }
@@ -27,10 +28,13 @@ extension ClientCore {
         lock.lock()
         defer { lock.unlock() }
         subscriptions.removeAll { $0.filter == filter }
-        if connected && closeState == .open { _ = mosquitto_unsubscribe_v5(handle, nil, filter, nil) }
+        if connected && closeState == .open {
+            _ = mosquitto_unsubscribe_v5(handle, nil, filter, nil)
+            network?.wake()
+        }
     }
 
-    /// Subscribes again to every filter on a new connection (lock held, libmosquitto's thread);
+    /// Subscribes again to every filter on a new connection (lock held, the network thread);
     /// failures become log `lines` for the caller to write after releasing the lock.
     func resubscribeAll(logging lines: inout [(MQTTLogLevel, String)]) {
         for subscription in subscriptions {

@@ -14,19 +14,7 @@ extension ClientCore {
         defer { lock.unlock() }
         guard closeState == .open, !stopping, supervisorThread == nil else { return }
         // The thread holds its own reference, so the state outlives it even if the client goes first.
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(
-            &thread, nil,
-            { context in
-                let core = Unmanaged<ClientCore>.fromOpaque(context!).takeRetainedValue()
-                _ = hamlet_mqtt_set_thread_name("hamlet-mqtt")
-                core.runSupervisor()
-                return nil
-            }, context)
-        // pthread_create fails only when the process is out of threads or memory.
-        precondition(rc == 0, "MQTT cannot start its supervisor thread: \(String(cString: strerror(rc)))")
-        supervisorThread = thread
+        supervisorThread = startJoinableThread(named: "hamlet-mqtt") { self.runSupervisor() }
     }
 
     private func runSupervisor() {
@@ -98,11 +86,20 @@ extension ClientCore {
         var setupFailure: MosquittoError? = nil
         do throws(MosquittoError) {
             try prepareHandle()
-            try MosquittoError.check(mosquitto_loop_start(handle), "mosquitto_loop_start")
-            loopStarted = true
             let c = configuration
-            try MosquittoError.check(
-                mosquitto_connect_async(handle, c.host, Int32(c.port), Int32(c.keepAliveSeconds)), "connect to \(address)")
+            if let network {
+                // The handle is threaded, so connect_async only queues CONNECT; the thread
+                // needs the socket that connect_async opens.
+                try MosquittoError.check(
+                    mosquitto_connect_async(handle, c.host, Int32(c.port), Int32(c.keepAliveSeconds)), "connect to \(address)")
+                network.begin()
+                loopStarted = true
+            } else {
+                try MosquittoError.check(mosquitto_loop_start(handle), "mosquitto_loop_start")
+                loopStarted = true
+                try MosquittoError.check(
+                    mosquitto_connect_async(handle, c.host, Int32(c.port), Int32(c.keepAliveSeconds)), "connect to \(address)")
+            }
         } catch {
             setupFailure = error
         }
@@ -168,7 +165,7 @@ extension ClientCore {
             ? "\(detail); check the CA file and that the broker's certificate names \(configuration.host)" : detail
     }
 
-    /// Ends the current connection attempt or connection and joins libmosquitto's loop thread.
+    /// Ends the current connection attempt or connection and joins the loop thread.
     private func stopLoop() {
         lock.lock()
         let needsDisconnect = phase != .down && !disconnectRequested
@@ -177,6 +174,7 @@ extension ClientCore {
         if needsDisconnect {
             // Not connected (or stopping, with publishing already refused): no other thread uses the handle.
             _ = mosquitto_disconnect(handle)
+            network?.wake()
         }
         lock.lock()
         // Closing a live connection: the DISCONNECT has to go out first. Otherwise the loop
@@ -188,6 +186,11 @@ extension ClientCore {
         // After the disconnect callback the loop thread exits by itself (the callback leaves
         // the handle "disconnected", so libmosquitto does not retry). Without a callback it may
         // be stuck in a TCP connect or TLS handshake: cancel it (callbacks disable cancellation).
-        _ = mosquitto_loop_stop(handle, !ended)
+        if let network {
+            // Its thread only ever waits in poll (at most a second, and `end` wakes it).
+            network.end()
+        } else {
+            _ = mosquitto_loop_stop(handle, !ended)
+        }
     }
 }

@@ -6,14 +6,18 @@ import Glibc
 import Musl
 #endif
 
-/// The state the supervisor thread, libmosquitto's loop thread and application threads share.
+/// The state the supervisor thread, the loop thread (libmosquitto's with TLS, a `NetworkLoop`
+/// otherwise) and application threads share.
 ///
 /// Rules for the libmosquitto handle:
 /// - Between connections (`connected == false`, no loop thread) only the supervisor touches it
-///   (`mosquitto_reinitialise`, options, `loop_start`, `connect_async`, `loop_stop`).
+///   (`mosquitto_reinitialise`, options, `loop_start` or `network.begin`, `connect_async`,
+///   `loop_stop` or `network.end`).
 /// - While connected, `mosquitto_publish`/`subscribe`/`disconnect` are called with `lock` held
-///   (from application threads and from the callbacks on libmosquitto's thread), so the outbox's
-///   record of message ids always matches what libmosquitto was given.
+///   (from application threads and from the callbacks on the network thread), so the outbox's
+///   record of message ids always matches what libmosquitto was given. They only queue packets:
+///   libmosquitto's thread (TLS) or the `NetworkLoop` (plain TCP) is the one that writes, or,
+///   with a `NetworkLoop`, the publishing thread itself after releasing `lock` (`network.flush`).
 /// - Callbacks take `lock` only briefly and never wait on anything.
 ///
 /// This file holds the state and the lifecycle (wait, close); the behaviour is split by thread
@@ -29,6 +33,8 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
     let lock = ConditionLock()
     let continuation: AsyncStream<MQTTEvent>.Continuation
     let queue: MQTTMessageQueue?
+    /// The network thread for plain TCP; nil with TLS, which keeps libmosquitto's own thread.
+    let network: NetworkLoop?
     /// libmosquitto's `obj` for callbacks; set once right after init.
     var userdata: UnsafeMutableRawPointer? = nil
 
@@ -70,6 +76,7 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
         self.queue = queue
         self.log = log
         outbox = MQTTOutbox(limits: configuration.outbox)
+        network = configuration.tls == nil ? NetworkLoop(handle: handle) : nil
     }
 
     var address: String { configuration.brokerAddress }
@@ -103,6 +110,7 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
             disconnectRequested = true
             if configuration.protocolVersion == .v5 {
                 _ = mosquitto_disconnect_v5(handle, Int32(MQTT_RC_DISCONNECT_WITH_WILL_MSG.rawValue), nil)
+                network?.wake()
             } else {
                 let fd = mosquitto_socket(handle)
                 if fd >= 0 { _ = shutdown(fd, Int32(SHUT_RDWR)) }
@@ -133,6 +141,7 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
             if let status = configuration.status {
                 offlineMid = handOverStatus(status.offlinePayload, status: status)
                 statusMid = offlineMid
+                network?.wake()
                 statusAcknowledged = false
             }
             waitingForAcknowledgements = true
@@ -152,6 +161,7 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
         if connected && !disconnectRequested {
             disconnectRequested = true
             _ = mosquitto_disconnect(handle)
+            network?.wake()
         }
         lock.broadcast()
         let thread = supervisorThread

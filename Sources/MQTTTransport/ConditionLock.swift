@@ -6,7 +6,7 @@ import Musl
 
 /// A pthread mutex with one condition variable timed against CLOCK_MONOTONIC.
 ///
-/// Used for the client's state, which the supervisor thread, libmosquitto's loop thread and
+/// Used for the client's state, which the supervisor thread, the loop thread and
 /// application threads share; waits are absolute deadlines, so wall-clock jumps do not matter.
 final class ConditionLock: @unchecked Sendable {  // the pthread objects are the synchronisation
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>

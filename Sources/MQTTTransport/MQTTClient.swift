@@ -3,9 +3,12 @@ import CMosquitto
 /// An MQTT client over libmosquitto that keeps itself connected.
 ///
 /// - A supervisor thread owns the connection: per attempt it prepares the libmosquitto handle,
-///   calls `mosquitto_loop_start` and then `mosquitto_connect_async`, waits for the outcome, and
-///   after a failure or a lost connection stops the loop thread and waits an exponential back-off
+///   starts a loop thread and calls `mosquitto_connect_async`, waits for the outcome, and after
+///   a failure or a lost connection stops the loop thread and waits an exponential back-off
 ///   with jitter before the next attempt. libmosquitto's own reconnect never runs.
+/// - The loop thread is a `NetworkLoop` for plain TCP, where a publishing thread writes its own
+///   messages to the socket (no hand-over to another thread per message), and libmosquitto's
+///   own thread (`mosquitto_loop_start`) for TLS.
 /// - On every accepted connection (in libmosquitto's connect callback) it resubscribes to every
 ///   subscription, publishes the retained `online` status and sends the outbox in order.
 /// - It owns the outbox: messages are handed to libmosquitto only while connected, and QoS ≥ 1
@@ -13,7 +16,7 @@ import CMosquitto
 ///   duplicates only what was in flight (at-least-once).
 /// - Received messages are copied out inside libmosquitto's callback and go to `events` (an
 ///   `AsyncStream`) or to `messages` (a bounded queue for a non-async thread), never blocking
-///   libmosquitto's thread.
+///   the loop thread.
 ///
 /// `publish`, `subscribe`, `counters` and `close` may be called from any thread.
 ///
@@ -103,7 +106,8 @@ public final class MQTTClient: @unchecked Sendable {
     /// Publishes a message, or keeps it in the outbox until connected.
     ///
     /// Never blocks on the network: it takes the client's lock, and while connected hands the
-    /// message to libmosquitto (which sends it from its own thread). `priority` marks messages
+    /// message to libmosquitto, which sends it from its own thread (TLS) or which this thread then
+    /// writes to the non-blocking socket itself (plain TCP). `priority` marks messages
     /// (alerts) that a full outbox keeps longer than others. `properties` are sent with MQTT 5 only.
     @discardableResult
     public func publish(

@@ -102,7 +102,7 @@ public enum MQTTLogLevel: Int, Sendable, Comparable, CustomStringConvertible {
 
 /// Where the client reports rare events: connected, lost, refused, retrying, outbox overflow.
 /// Never called per message in normal operation. Called from the client's supervisor thread,
-/// libmosquitto's loop thread or the caller of `close()`; must not block for long and must not
+/// the client's loop thread or the caller of `close()`; must not block for long and must not
 /// call back into the client.
 public typealias MQTTLog = @Sendable (MQTTLogLevel, String) -> Void
 

@@ -1,7 +1,7 @@
 /// A bounded FIFO of received messages for a consumer thread that does not use async/await
 /// (e.g. the pipeline's hot loop polling between steps).
 ///
-/// The slots are allocated once; libmosquitto's thread pushes (never blocking: when full, the
+/// The slots are allocated once; the client's loop thread pushes (never blocking: when full, the
 /// oldest message is dropped and counted), the consumer pops with a timeout. Popping takes a
 /// mutex and moves the message out of its slot without allocating; the message's own storage
 /// (topic, payload) was allocated by the receiving thread.
