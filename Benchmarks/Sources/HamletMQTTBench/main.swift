@@ -3,6 +3,7 @@
 // offered load, measured in the same run.
 //
 //   hamlet-mqtt-bench [--messages N] [--rate MSG_PER_S] [--state-size N] [--publish-every K] [--window N]
+//                     [--latencies PREFIX]
 import Foundation
 import HamiltonianLearning
 import HamletAgent
@@ -17,6 +18,9 @@ struct Settings {
     var publishEvery = 1
     /// Also print p50/p99/max per window of this many messages (0 = no), to tell a start-up transient from steady state.
     var window = 0
+    /// Also write each path's messages as "index send-time latency" lines (seconds) to PREFIX-<path>.txt,
+    /// to see the shape of a slow stretch (a stall ramps up at 1 ms per ms, a slowdown less steeply).
+    var latencyPrefix: String? = nil
 
     init(arguments: [String]) throws {
         var rest = arguments.dropFirst()
@@ -28,14 +32,17 @@ struct Settings {
             case "--state-size": stateSize = Int(value) ?? stateSize
             case "--publish-every": publishEvery = max(1, Int(value) ?? publishEvery)
             case "--window": window = max(0, Int(value) ?? window)
-            default: throw BenchError("unknown option \(flag); use --messages, --rate, --state-size, --publish-every, --window")
+            case "--latencies": latencyPrefix = value
+            default:
+                throw BenchError(
+                    "unknown option \(flag); use --messages, --rate, --state-size, --publish-every, --window, --latencies")
             }
         }
     }
 }
 
 /// Sends `count` messages at `rate` per second (paced by the clock), recording each send time.
-func publishPaced(_ client: MQTTClient, topic: String, count: Int, rate: Double, payload: (Int) -> [UInt8]) -> [Double] {
+func publishPaced(_ peer: RawMQTTPeer, topic: String, count: Int, rate: Double, payload: (Int) -> [UInt8]) throws -> [Double] {
     var sent = [Double](repeating: 0, count: count)
     let start = monotonicSeconds()
     for index in 0..<count {
@@ -46,25 +53,36 @@ func publishPaced(_ client: MQTTClient, topic: String, count: Int, rate: Double,
         if early > 0.0005 { usleep(useconds_t(early * 1e6)) }
         let bytes = payload(index)
         sent[index] = monotonicSeconds()
-        client.publish(topic: topic, payload: bytes, qos: .atMostOnce)
+        try peer.publish(topic: topic, payload: bytes)
     }
     return sent
 }
 
 /// Receives until `expected` messages or 2 s of silence; returns (index, receipt time) pairs.
-func receive(_ queue: MQTTMessageQueue, expected: Int, index: (MQTTMessage) -> Int?) -> [(Int, Double)] {
+func receive(_ peer: RawMQTTPeer, expected: Int, index: (UnsafeRawBufferPointer) -> Int?) -> [(Int, Double)] {
     var got: [(Int, Double)] = []
     got.reserveCapacity(expected)
-    while got.count < expected, let message = queue.pop(timeout: .seconds(2)) {
-        let now = monotonicSeconds()
-        if let i = index(message) { got.append((i, now)) }
+    do {
+        try peer.receive(expected: expected, silence: 2) { payload, readAt in
+            if let i = index(payload) { got.append((i, readAt)) }
+        }
+    } catch {
+        print("receiver stopped: \(error)")
     }
     return got
 }
 
 /// The latency summary; with `window` > 0 it first prints the percentiles of every `window` messages.
-func summary(sent: [Double], received: [(Int, Double)], window: Int) -> LatencySummary {
-    let latencies = received.compactMap { i, t in i >= 0 && i < sent.count ? t - sent[i] : nil }
+func summary(sent: [Double], received: [(Int, Double)], path: String, settings: Settings) -> LatencySummary {
+    let received = received.filter { i, _ in i >= 0 && i < sent.count }
+    let latencies = received.map { i, t in t - sent[i] }
+    let window = settings.window
+    if let prefix = settings.latencyPrefix {
+        let lines = received.map { i, t in "\(i) \(sent[i] - sent[0]) \(t - sent[i])\n" }.joined()
+        if !FileManager.default.createFile(atPath: "\(prefix)-\(path).txt", contents: Data(lines.utf8)) {
+            print("cannot write \(prefix)-\(path).txt")
+        }
+    }
     if window > 0 {
         for start in stride(from: 0, to: latencies.count, by: window) {
             let part = LatencySummary(sent: 0, latencies: Array(latencies[start..<min(start + window, latencies.count)]), seconds: 1)
@@ -83,58 +101,63 @@ private func startClient(port: Int, id: String, subscribe topic: String?) throws
     let client = try MQTTClient(
         configuration: MQTTConfiguration(
             host: "127.0.0.1", port: port, clientID: id, outbox: MQTTOutboxLimits(maximumMessages: 1 << 20, maximumBytes: 1 << 28),
-            messageDelivery: .queue(capacity: 1 << 20)))
+            messageDelivery: .queue(capacity: 1 << 16)))
     if let topic { try client.subscribe(topic, qos: .atMostOnce) }
     client.start()
     guard client.waitUntilConnected(timeout: .seconds(5)) else { throw BenchError("\(id) could not connect") }
     return client
 }
 
-/// Publishes 8-byte message indices on `topic` at the offered rate while `subscriber` receives
-/// them; the latency of each from its send time.
-func measureIndexed(
-    publisher: MQTTClient, topic: String, subscriber: MQTTClient, broker: BenchBroker, settings: Settings
-) -> LatencySummary {
-    usleep(300_000)  // the SUBACKs
+/// The benchmark's publisher and subscriber (see `RawMQTTPeer`), the subscriber subscribed to `topic`.
+func peers(port: Int, name: String, subscribe topic: String) throws -> (publisher: RawMQTTPeer, subscriber: RawMQTTPeer) {
+    let subscriber = try RawMQTTPeer(port: port, clientID: "\(name)-sub")
+    try subscriber.subscribe(topic)
+    return (try RawMQTTPeer(port: port, clientID: "\(name)-pub"), subscriber)
+}
+
+/// Publishes `payload(i)` on `topic` at the offered rate while `subscriber` receives on its own
+/// thread; the latency of each message from its send time, found by `index` in what arrives.
+func measure(
+    _ path: String, publisher: RawMQTTPeer, topic: String, subscriber: RawMQTTPeer, broker: BenchBroker,
+    settings: Settings, payload: (Int) -> [UInt8], index: @escaping @Sendable (UnsafeRawBufferPointer) -> Int?
+) throws -> LatencySummary {
     nonisolated(unsafe) var received: [(Int, Double)] = []
+    nonisolated(unsafe) let peer = subscriber
     let receiver = Thread {
         Thread.current.name = "receiver"
-        received = receive(subscriber.messages!, expected: settings.messages) { message in
-            message.payload.count == 8 ? Int(message.payload.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }) : nil
-        }
+        received = receive(peer, expected: settings.messages, index: index)
     }
     receiver.start()
     let before = ThreadCPU.sample(brokerPID: broker.pid)
-    let sent = publishPaced(publisher, topic: topic, count: settings.messages, rate: settings.rate) { index in
-        withUnsafeBytes(of: UInt64(index)) { Array($0) }
-    }
+    let sent = try publishPaced(publisher, topic: topic, count: settings.messages, rate: settings.rate, payload: payload)
     while !receiver.isFinished { usleep(10_000) }
     print(ThreadCPU.report(from: before, to: ThreadCPU.sample(brokerPID: broker.pid), messages: settings.messages))
-    return summary(sent: sent, received: received, window: settings.window)
+    publisher.disconnect()
+    subscriber.disconnect()
+    return summary(sent: sent, received: received, path: path, settings: settings)
+}
+
+/// 8-byte message indices, as the raw relay and the relay client carry them.
+func indexPayload(_ index: Int) -> [UInt8] { withUnsafeBytes(of: UInt64(index)) { Array($0) } }
+
+@Sendable func indexIn(_ payload: UnsafeRawBufferPointer) -> Int? {
+    payload.count == 8 ? Int(payload.loadUnaligned(as: UInt64.self)) : nil
 }
 
 /// Broker alone: publisher → mosquitto → subscriber.
 func measureRawRelay(broker: BenchBroker, settings: Settings) throws -> LatencySummary {
-    let subscriber = try connectedClient(port: broker.port, id: "bench-raw-sub", subscribe: "bench/raw")
-    let publisher = try connectedClient(port: broker.port, id: "bench-raw-pub", subscribe: nil)
-    defer {
-        publisher.close()
-        subscriber.close()
-    }
-    return measureIndexed(publisher: publisher, topic: "bench/raw", subscriber: subscriber, broker: broker, settings: settings)
+    let (publisher, subscriber) = try peers(port: broker.port, name: "bench-raw", subscribe: "bench/raw")
+    return try measure(
+        "raw", publisher: publisher, topic: "bench/raw", subscriber: subscriber, broker: broker, settings: settings,
+        payload: indexPayload, index: indexIn)
 }
 
 /// Two hops without learning: publisher → mosquitto → a client that republishes each message
 /// from a plain thread → mosquitto → subscriber. The agent's path minus the agent's own work.
 func measureTwoHopRelay(broker: BenchBroker, settings: Settings) throws -> LatencySummary {
     let relay = try connectedClient(port: broker.port, id: "bench-relay", subscribe: "bench/hop1")
-    let subscriber = try connectedClient(port: broker.port, id: "bench-relay-sub", subscribe: "bench/hop2")
-    let publisher = try connectedClient(port: broker.port, id: "bench-relay-pub", subscribe: nil)
-    defer {
-        publisher.close()
-        subscriber.close()
-        relay.close()
-    }
+    defer { relay.close() }
+    let (publisher, subscriber) = try peers(port: broker.port, name: "bench-relay", subscribe: "bench/hop2")
     let forwarder = Thread {
         Thread.current.name = "forwarder"
         while let message = relay.messages!.pop(timeout: .seconds(3)) {
@@ -142,7 +165,10 @@ func measureTwoHopRelay(broker: BenchBroker, settings: Settings) throws -> Laten
         }
     }
     forwarder.start()
-    return measureIndexed(publisher: publisher, topic: "bench/hop1", subscriber: subscriber, broker: broker, settings: settings)
+    usleep(300_000)  // the relay's SUBACK
+    return try measure(
+        "relay", publisher: publisher, topic: "bench/hop1", subscriber: subscriber, broker: broker, settings: settings,
+        payload: indexPayload, index: indexIn)
 }
 
 /// The agent: publisher → mosquitto → MQTTSensorSource → learner step → prediction → mosquitto → subscriber.
@@ -179,40 +205,28 @@ func measureAgent(broker: BenchBroker, settings: Settings) throws -> (LatencySum
         return link.client.waitUntilConnected(timeout: .seconds(5))
     }
     guard connected else { throw BenchError("the agent could not connect") }
-    let subscriber = try connectedClient(port: broker.port, id: "bench-agent-sub", subscribe: "bench/agent/prediction")
-    let publisher = try connectedClient(port: broker.port, id: "bench-agent-pub", subscribe: nil)
-    usleep(300_000)
-    nonisolated(unsafe) var received: [(Int, Double)] = []
-    let receiver = Thread {
-        Thread.current.name = "receiver"
-        received = receive(subscriber.messages!, expected: settings.messages) { message in
-            // The record index of one-slot per-message stepping is the message's index.
-            tickValue(in: message.payload)
-        }
-    }
-    receiver.start()
+    let (publisher, subscriber) = try peers(port: broker.port, name: "bench-agent", subscribe: "bench/agent/prediction")
+    usleep(300_000)  // the agent's SUBACK
     // Payloads made before timing starts, so that the publisher's own formatting does not compete for the CPU.
     let payloads = (0..<settings.messages).map { Array(String(Float(sin(Double($0) * 0.05))).utf8) }
-    let before = ThreadCPU.sample(brokerPID: broker.pid)
-    let sent = publishPaced(publisher, topic: "bench/sensor", count: settings.messages, rate: settings.rate) { payloads[$0] }
-    while !receiver.isFinished { usleep(10_000) }
-    print(ThreadCPU.report(from: before, to: ThreadCPU.sample(brokerPID: broker.pid), messages: settings.messages))
+    // The record index of one-slot per-message stepping is the message's index.
+    let summary = try measure(
+        "agent", publisher: publisher, topic: "bench/sensor", subscriber: subscriber, broker: broker, settings: settings,
+        payload: { payloads[$0] }, index: tickValue)
     stop.store(true, ordering: .relaxed)
     while !agent.isFinished { usleep(10_000) }
     let steps = learner.stepCount
-    publisher.close()
-    subscriber.close()
     link.close()
-    return (summary(sent: sent, received: received, window: settings.window), steps)
+    return (summary, steps)
 }
 
 /// The integer after `"tick":` in a prediction payload, read without Foundation (the receiver
 /// shares the two cores with everything measured).
-func tickValue(in payload: [UInt8]) -> Int? {
+@Sendable func tickValue(in payload: UnsafeRawBufferPointer) -> Int? {
     let key = Array("\"tick\":".utf8)
     guard payload.count > key.count else { return nil }
     for start in 0...(payload.count - key.count) where payload[start] == key[0] {
-        guard Array(payload[start..<start + key.count]) == key else { continue }
+        guard key.indices.allSatisfy({ payload[start + $0] == key[$0] }) else { continue }
         var value = 0
         var index = start + key.count
         while index < payload.count, payload[index] >= 48, payload[index] <= 57 {
