@@ -43,8 +43,13 @@ public final class AgentMQTTLink {
     /// Publishes `offline`, waits briefly for what is unacknowledged, and disconnects. Idempotent.
     public func close() { client.close() }
 
-    /// The next received message, waiting up to `timeout`; nil on timeout or once closed.
-    public func nextMessage(timeout: Duration) -> MQTTMessage? { queue.pop(timeout: timeout) }
+    /// The next received message, waiting up to `timeout`; nil on timeout or once closed. Before
+    /// waiting, writes the predictions held back for one TCP segment.
+    public func nextMessage(timeout: Duration) -> MQTTMessage? {
+        if let message = queue.tryPop() { return message }
+        client.flushDeferredWrites()
+        return queue.pop(timeout: timeout)
+    }
 
     /// A received message if one is waiting.
     public func takeMessage() -> MQTTMessage? { queue.tryPop() }

@@ -40,7 +40,9 @@ public final class MQTTPredictionSink: PredictionSink {
             }
             lastPublished = now
         }
-        link.client.publish(topic: link.topics.prediction, payload: Self.payload(addingTimeTo: line), qos: .atMostOnce)
+        // Written with the rest of the burst when the source next waits for input.
+        link.client.publish(
+            topic: link.topics.prediction, payload: Self.payload(addingTimeTo: line), qos: .atMostOnce, deferWrite: true)
     }
 
     public func alert(_ line: String) throws(LearnError) {
@@ -48,8 +50,8 @@ public final class MQTTPredictionSink: PredictionSink {
             topic: link.topics.alert, payload: Self.payload(addingTimeTo: line), qos: .atLeastOnce, priority: true)
     }
 
-    /// Nothing to do: each publish has gone to the socket or the outbox, and closing the link waits for what is unacknowledged.
-    public func flush() throws(LearnError) {}
+    /// Writes the predictions held back for one TCP segment; closing the link waits for what is unacknowledged.
+    public func flush() throws(LearnError) { link.client.flushDeferredWrites() }
 
     /// The bytes of `line` (a JSON object) with `"time":<epoch seconds>` added as its last field;
     /// built on bytes, as slicing the String cost more than the rest of the publish.

@@ -95,15 +95,12 @@ extension ClientCore {
     }
 
     func handleMessage(_ message: MQTTMessage) {
-        var droppedOne = false
+        // Counted before it is handed on, so that whoever receives it sees it counted.
+        lock.withLock { counters.messagesReceived += 1 }
         if let queue {
-            droppedOne = !queue.push(message)
+            queue.push(message)  // the queue counts its own drops
         } else if case .dropped = continuation.yield(.message(message)) {
-            droppedOne = true
-        }
-        lock.withLock {
-            counters.messagesReceived += 1
-            if droppedOne && queue == nil { counters.droppedIncoming += 1 }
+            lock.withLock { counters.droppedIncoming += 1 }
         }
     }
 

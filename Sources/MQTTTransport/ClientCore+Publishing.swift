@@ -4,15 +4,16 @@ import CMosquitto
 // connected (lock held), and the PUBACKs that take them out of the outbox again.
 extension ClientCore {
     func publish(
-        topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool, properties: MQTTProperties, priority: Bool
+        topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool, properties: MQTTProperties, priority: Bool,
+        deferWrite: Bool = false
     ) -> MQTTPublishOutcome {
         let topicValid = mosquitto_pub_topic_check2(topic, topic.utf8.count) == MOSQ_ERR_SUCCESS.rawValue
         var line: (MQTTLogLevel, String)? = nil
-        var handedOver = false
+        var writeCorked: Bool? = nil
         lock.lock()
         defer {
             lock.unlock()
-            if handedOver { network?.flush() }
+            if let writeCorked { network?.flush(corked: writeCorked) }
             if let line { log(line.0, line.1) }
         }
         if closeState != .open || stopping {
@@ -56,8 +57,29 @@ extension ClientCore {
         }
         if let rejection = admission.rejection { return .dropped(rejection) }
         guard connected else { return .queued }
-        handedOver = true
-        return drainOutbox(reporting: sequence) ?? .queued
+        let outcome = drainOutbox(reporting: sequence) ?? .queued
+        if network != nil {
+            // A deferred write waits for `flush()`, but never for more than a handful of messages.
+            if deferWrite && deferredWrites < Self.deferredWriteLimit {
+                deferredWrites += 1
+            } else {
+                writeCorked = deferredWrites > 0
+                deferredWrites = 0
+            }
+        }
+        return outcome
+    }
+
+    /// Most messages a deferred write holds back (a burst of predictions: one TCP segment).
+    static let deferredWriteLimit = 16
+
+    /// Writes the messages whose write was deferred.
+    func flushDeferredWrites() {
+        let pending = lock.withLock {
+            defer { deferredWrites = 0 }
+            return deferredWrites
+        }
+        if pending > 0 { network?.flush(corked: pending > 1) }
     }
 
     func handlePublishAcknowledged(mid: Int32, reasonCode: Int32) {

@@ -109,13 +109,23 @@ public final class MQTTClient: @unchecked Sendable {
     /// message to libmosquitto, which sends it from its own thread (TLS) or which this thread then
     /// writes to the non-blocking socket itself (plain TCP). `priority` marks messages
     /// (alerts) that a full outbox keeps longer than others. `properties` are sent with MQTT 5 only.
+    ///
+    /// `deferWrite` (plain TCP): leave the message queued so that a burst goes out in one TCP
+    /// segment when `flushDeferredWrites()` is called or the 16th deferred message is published;
+    /// call it before the thread waits for anything, or the messages wait for the next network
+    /// event (at most a second).
     @discardableResult
     public func publish(
         topic: String, payload: [UInt8], qos: MQTTQoS = .atLeastOnce, retain: Bool = false,
-        properties: MQTTProperties = .init(), priority: Bool = false
+        properties: MQTTProperties = .init(), priority: Bool = false, deferWrite: Bool = false
     ) -> MQTTPublishOutcome {
-        core.publish(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties, priority: priority)
+        core.publish(
+            topic: topic, payload: payload, qos: qos, retain: retain, properties: properties, priority: priority,
+            deferWrite: deferWrite)
     }
+
+    /// Writes the messages published with `deferWrite`, together.
+    public func flushDeferredWrites() { core.flushDeferredWrites() }
 
     /// Blocks the calling thread until connected, closed, or `timeout`; returns `isConnected`.
     /// From async code, poll `isConnected` or watch `events` instead.

@@ -84,14 +84,24 @@ final class NetworkLoop: @unchecked Sendable {  // `active` is guarded by `ioLoc
     /// Writes what libmosquitto has queued, on the calling thread. Call without the client's
     /// lock. When the network thread is busy with the socket it is asked to write instead, so
     /// a publisher never waits for a burst of reads.
-    func flush() {
+    ///
+    /// `corked`: several packets are waiting; TCP_CORK holds them until all are written, so they
+    /// leave in one segment instead of one each (TCP_NODELAY sends every write at once).
+    func flush(corked: Bool = false) {
         guard pthread_mutex_trylock(ioLock) == 0 else {
             wake()
             return
         }
         var leftOver = false
-        if active && mosquitto_socket(handle) >= 0 {
+        let socket = mosquitto_socket(handle)
+        if active && socket >= 0 {
+            var on: Int32 = 1
+            if corked { setsockopt(socket, Int32(IPPROTO_TCP), TCP_CORK, &on, socklen_t(MemoryLayout<Int32>.size)) }
             _ = mosquitto_loop_write(handle, 1)
+            if corked && mosquitto_socket(handle) == socket {
+                var off: Int32 = 0
+                setsockopt(socket, Int32(IPPROTO_TCP), TCP_CORK, &off, socklen_t(MemoryLayout<Int32>.size))
+            }
             leftOver = mosquitto_socket(handle) >= 0 && mosquitto_want_write(handle)
         }
         pthread_mutex_unlock(ioLock)

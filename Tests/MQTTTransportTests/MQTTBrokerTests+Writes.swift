@@ -63,5 +63,36 @@ extension MQTTBrokerTests {
             #expect(try await finishedLines(sub, timeout: .seconds(20)) == ["\(size)"])
             #expect(await eventually(timeout: .seconds(10)) { client.counters.messagesDelivered == 1 })
         }
+
+        @Test func deferredWritesKeepThePublicationOrderWithImmediateOnesInBetween() async throws {
+            let broker = try await MosquittoBroker.start()
+            let sub = try subscriber(broker, topic: "hamlet/test/deferred", count: 25, format: "%p", clientID: "sub-deferred")
+            try await broker.waitForSubscription(clientID: "sub-deferred", filter: "hamlet/test/deferred")
+            let client = try await connectedClient(configuration(broker, clientID: "hamlet-deferred"))
+            defer { client.close() }
+            func send(_ text: String, deferred: Bool) {
+                client.publish(topic: "hamlet/test/deferred", payload: Array(text.utf8), qos: .atMostOnce, deferWrite: deferred)
+            }
+            // 20 deferred: the 16th writes the first 16 at once; then an immediate one takes the
+            // 4 still held with it; then 3 more deferred, written by the flush.
+            for i in 0..<20 { send("d\(i)", deferred: true) }
+            send("now", deferred: false)
+            for i in 20..<23 { send("d\(i)", deferred: true) }
+            client.flushDeferredWrites()
+            send("last", deferred: false)
+            let expected = (0..<20).map { "d\($0)" } + ["now"] + (20..<23).map { "d\($0)" } + ["last"]
+            #expect(try await finishedLines(sub) == expected)
+        }
+
+        @Test func aDeferredWriteThatIsNeverFlushedStillGoesOutWithinSeconds() async throws {
+            let broker = try await MosquittoBroker.start()
+            let sub = try subscriber(broker, topic: "hamlet/test/unflushed", count: 1, format: "%p", clientID: "sub-unflushed")
+            try await broker.waitForSubscription(clientID: "sub-unflushed", filter: "hamlet/test/unflushed")
+            let client = try await connectedClient(configuration(broker, clientID: "hamlet-unflushed"))
+            defer { client.close() }
+            // Nothing wakes the network thread: its poll times out within a second and it writes.
+            client.publish(topic: "hamlet/test/unflushed", payload: Array("late".utf8), qos: .atMostOnce, deferWrite: true)
+            #expect(try await finishedLines(sub, timeout: .seconds(5)) == ["late"])
+        }
     }
 }
