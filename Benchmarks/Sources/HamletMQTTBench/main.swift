@@ -18,7 +18,7 @@ struct Settings {
     var publishEvery = 1
     /// Also print p50/p99/max per window of this many messages (0 = no), to tell a start-up transient from steady state.
     var window = 0
-    /// Also write each path's messages as "index send-time latency" lines (seconds) to PREFIX-<path>.txt,
+    /// Also write each path's messages as "index send-time latency" lines (seconds, CLOCK_MONOTONIC) to PREFIX-<path>.txt,
     /// to see the shape of a slow stretch (a stall ramps up at 1 ms per ms, a slowdown less steeply).
     var latencyPrefix: String? = nil
 
@@ -78,7 +78,7 @@ func summary(sent: [Double], received: [(Int, Double)], path: String, settings: 
     let latencies = received.map { i, t in t - sent[i] }
     let window = settings.window
     if let prefix = settings.latencyPrefix {
-        let lines = received.map { i, t in "\(i) \(sent[i] - sent[0]) \(t - sent[i])\n" }.joined()
+        let lines = received.map { i, t in "\(i) \(sent[i]) \(t - sent[i])\n" }.joined()
         if !FileManager.default.createFile(atPath: "\(prefix)-\(path).txt", contents: Data(lines.utf8)) {
             print("cannot write \(prefix)-\(path).txt")
         }
