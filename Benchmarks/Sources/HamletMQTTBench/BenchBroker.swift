@@ -22,6 +22,10 @@ final class BenchBroker {
         process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.mosquittoPath())
         process.arguments = ["-c", configuration.path]
+        // Not the benchmark's own stdout: a broker left behind by a crashed run would keep a
+        // pipe such as `hamlet-mqtt-bench | grep` open for ever.
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         try waitUntilListening()
     }

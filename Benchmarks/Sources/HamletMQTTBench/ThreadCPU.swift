@@ -75,7 +75,10 @@ struct ThreadCPU {
             total += used
             guard used > 0 else { continue }
             let tid = key.split(separator: "#").last.map(String.init) ?? ""
-            let name = names[tid] ?? (key.hasPrefix("hamlet-mqtt-ben#") ? "bench main thread (publishing)" : key)
+            let name =
+                names[tid]
+                ?? (key.hasPrefix("hamlet-mqtt-ben#")
+                    ? "bench publisher" : key.hasPrefix("receiver#") ? "bench subscriber" : key)
             let preempted = after.involuntary - before.involuntary
             rows.append((name, used, Double(after.voluntary - before.voluntary + preempted) / count, Double(preempted) / count))
         }

@@ -2,7 +2,7 @@
 // message, predictions out through the same broker; next to the broker's raw relay of the same
 // offered load, measured in the same run.
 //
-//   hamlet-mqtt-bench [--messages N] [--rate MSG_PER_S] [--state-size N] [--publish-every K] [--window N]
+//   hamlet-mqtt-bench [--messages N] [--rate MSG_PER_S|max] [--state-size N] [--publish-every K] [--window N]
 //                     [--latencies PREFIX]
 import Foundation
 import HamiltonianLearning
@@ -26,12 +26,23 @@ struct Settings {
         var rest = arguments.dropFirst()
         while let flag = rest.popFirst() {
             guard let value = rest.popFirst() else { throw BenchError("\(flag) needs a value") }
+            func count(atLeast minimum: Int) throws -> Int {
+                guard let number = Int(value), number >= minimum else {
+                    throw BenchError("\(flag) needs a whole number of at least \(minimum), not '\(value)'")
+                }
+                return number
+            }
             switch flag {
-            case "--messages": messages = Int(value) ?? messages
-            case "--rate": rate = Double(value) ?? rate
-            case "--state-size": stateSize = Int(value) ?? stateSize
-            case "--publish-every": publishEvery = max(1, Int(value) ?? publishEvery)
-            case "--window": window = max(0, Int(value) ?? window)
+            case "--messages": messages = try count(atLeast: 1)
+            case "--rate":
+                // `max`: no pacing, as fast as the publisher can write.
+                guard let number = value == "max" ? Double.infinity : Double(value), number > 0 else {
+                    throw BenchError("--rate needs messages per second above 0, or max; not '\(value)'")
+                }
+                rate = number
+            case "--state-size": stateSize = try count(atLeast: 1)
+            case "--publish-every": publishEvery = try count(atLeast: 1)
+            case "--window": window = try count(atLeast: 0)
             case "--latencies": latencyPrefix = value
             default:
                 throw BenchError(
@@ -122,16 +133,23 @@ func measure(
     settings: Settings, payload: (Int) -> [UInt8], index: @escaping @Sendable (UnsafeRawBufferPointer) -> Int?
 ) throws -> LatencySummary {
     nonisolated(unsafe) var received: [(Int, Double)] = []
+    nonisolated(unsafe) var after: ThreadCPU? = nil
     nonisolated(unsafe) let peer = subscriber
+    let named = Atomic<Bool>(false)
+    let brokerPID = broker.pid
     let receiver = Thread {
         Thread.current.name = "receiver"
+        named.store(true, ordering: .releasing)
         received = receive(peer, expected: settings.messages, index: index)
+        // Sampled here, while this thread is still alive to be counted.
+        after = ThreadCPU.sample(brokerPID: brokerPID)
     }
     receiver.start()
-    let before = ThreadCPU.sample(brokerPID: broker.pid)
+    while !named.load(ordering: .acquiring) { usleep(1_000) }
+    let before = ThreadCPU.sample(brokerPID: brokerPID)
     let sent = try publishPaced(publisher, topic: topic, count: settings.messages, rate: settings.rate, payload: payload)
     while !receiver.isFinished { usleep(10_000) }
-    print(ThreadCPU.report(from: before, to: ThreadCPU.sample(brokerPID: broker.pid), messages: settings.messages))
+    if let after { print(ThreadCPU.report(from: before, to: after, messages: settings.messages)) }
     publisher.disconnect()
     subscriber.disconnect()
     return summary(sent: sent, received: received, path: path, settings: settings)
@@ -247,7 +265,8 @@ do {
     let settings = try Settings(arguments: CommandLine.arguments)
     let broker = try BenchBroker()
     defer { broker.stop() }
-    print("mosquitto on 127.0.0.1:\(broker.port); \(settings.messages) messages offered at \(Int(settings.rate))/s, QoS 0")
+    let offered = settings.rate.isFinite ? "at \(Int(settings.rate))/s" : "as fast as possible"
+    print("mosquitto on 127.0.0.1:\(broker.port); \(settings.messages) messages offered \(offered), QoS 0")
     let raw = try measureRawRelay(broker: broker, settings: settings)
     let twoHops = try measureTwoHopRelay(broker: broker, settings: settings)
     let (agent, steps) = try measureAgent(broker: broker, settings: settings)
