@@ -111,9 +111,9 @@ public final class MQTTClient: @unchecked Sendable {
     /// (alerts) that a full outbox keeps longer than others. `properties` are sent with MQTT 5 only.
     ///
     /// `deferWrite` (plain TCP): leave the message queued so that a burst goes out in one TCP
-    /// segment when `flushDeferredWrites()` is called or the 16th deferred message is published;
-    /// call it before the thread waits for anything, or the messages wait for the next network
-    /// event (at most a second).
+    /// segment when `flushDeferredWrites()` is called (at most 16 are held back; the next publish
+    /// writes them all). Call it before the thread waits for anything, or the messages wait for
+    /// the next network event (at most a second).
     @discardableResult
     public func publish(
         topic: String, payload: [UInt8], qos: MQTTQoS = .atLeastOnce, retain: Bool = false,
