@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "AgentSettings", targets: ["AgentSettings"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
         .library(name: "ServiceSupport", targets: ["ServiceSupport"]),
+        .library(name: "ThreadScheduling", targets: ["ThreadScheduling"]),
         .library(name: "CAllocationCounter", targets: ["CAllocationCounter"]),
     ],
     dependencies: [
@@ -46,6 +47,8 @@ let package = Package(
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
+        // The agent's threads as a SCHED_BATCH job.
+        .target(name: "ThreadScheduling"),
         .target(name: "AudioCapture", dependencies: ["CALSA", "CSndFile", "CSampleRate", "SeededRandom"]),
         .target(name: "DriftDetection", dependencies: ["SeededRandom"]),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
@@ -64,13 +67,16 @@ let package = Package(
             name: "HamletAgent",
             dependencies: [
                 "HamiltonianLearning", "SafeTensors", "VectorStream", "AudioCapture", "StreamFeatures", "DriftDetection",
-                "MQTTTransport", "AgentSettings", "ControlPlane", "ServiceSupport", "JSONText",
+                "MQTTTransport", "AgentSettings", "ControlPlane", "ServiceSupport", "JSONText", "ThreadScheduling",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
         .executableTarget(
             name: "hamlet",
-            dependencies: ["HamletAgent", "AgentSettings", "AudioCapture", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "HamletAgent", "AgentSettings", "AudioCapture", "ThreadScheduling",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(
             name: "HamiltonianLearningTests",
@@ -84,6 +90,7 @@ let package = Package(
         // Test support shared by the test targets: child processes with an empty signal mask, a real mosquitto.
         .target(name: "TestSupport", dependencies: ["MQTTTransport"], path: "Tests/TestSupport"),
         .testTarget(name: "MQTTTransportTests", dependencies: ["MQTTTransport", "TestSupport"]),
+        .testTarget(name: "ThreadSchedulingTests", dependencies: ["ThreadScheduling"]),
         .testTarget(
             name: "DriftDetectionTests", dependencies: ["DriftDetection", "SeededRandom", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(

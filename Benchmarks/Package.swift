@@ -19,6 +19,7 @@ let audioCapture = Target.Dependency.product(name: "AudioCapture", package: root
 let driftDetection = Target.Dependency.product(name: "DriftDetection", package: root)
 let hamletAgent = Target.Dependency.product(name: "HamletAgent", package: root)
 let mqttTransport = Target.Dependency.product(name: "MQTTTransport", package: root)
+let threadScheduling = Target.Dependency.product(name: "ThreadScheduling", package: root)
 
 let package = Package(
     name: "HamletBenchmarks",
@@ -51,7 +52,7 @@ let package = Package(
         .executableTarget(name: "HamletDriftBench", dependencies: [driftDetection]),
         .executableTarget(
             name: "HamletMQTTBench",
-            dependencies: [hamletAgent, mqttTransport, streamFeatures, hamiltonianLearning]
+            dependencies: [hamletAgent, mqttTransport, streamFeatures, hamiltonianLearning, threadScheduling]
         ),
         .executableTarget(
             name: "HamletQuality",

@@ -1,6 +1,7 @@
 import Glibc
 import MQTTTransport
 import ServiceSupport
+import ThreadScheduling
 import VectorStream
 
 /// `hamlet run`'s pipeline: records → learner → detectors → outputs, on the calling thread,
@@ -74,8 +75,15 @@ public final class AgentService {
         lastMetricsSteps = session.learner.stepCount
     }
 
-    /// Learns until the source ends or a stop is requested, then shuts down in order.
+    /// Learns until the source ends or a stop is requested, then shuts down in order. The calling
+    /// thread, and the input and MQTT threads it starts, run SCHED_BATCH (see `ThreadScheduling`).
     public func run() throws(LearnError) -> LearnSummary {
+        try ThreadScheduling.runningAsBatchJob(refused: { log("the pipeline thread stays an ordinary thread: \($0)") }) {
+            () throws(LearnError) -> LearnSummary in try runPipeline()
+        }
+    }
+
+    private func runPipeline() throws(LearnError) -> LearnSummary {
         installIdleHooks()
         link?.start()
         notifier.ready(status: "learning from \(sourceDescription)")

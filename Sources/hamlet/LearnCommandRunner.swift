@@ -2,13 +2,21 @@ import ArgumentParser
 import HamiltonianLearning
 import HamletAgent
 import SafeTensors
+import ThreadScheduling
 import VectorStream
 
 /// Turns parsed `learn` options into a reader, a learner (fresh or from a checkpoint) and a session.
 struct LearnCommandRunner {
     let command: LearnCommand
 
+    /// Runs as a SCHED_BATCH job, with the input and MQTT threads it starts (see `ThreadScheduling`).
     func run() throws -> LearnSummary {
+        try ThreadScheduling.runningAsBatchJob(refused: { printError("hamlet learn: the threads stay ordinary ones: \($0)") }) {
+            try learn()
+        }
+    }
+
+    private func learn() throws -> LearnSummary {
         let reader: any RecordSource
         var sensorSource: MQTTSensorSource?
         var link: AgentMQTTLink?

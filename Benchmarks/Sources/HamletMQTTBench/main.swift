@@ -10,6 +10,7 @@ import HamletAgent
 import MQTTTransport
 import StreamFeatures
 import Synchronization
+import ThreadScheduling
 
 struct Settings {
     var messages = 100_000
@@ -211,10 +212,13 @@ func measureAgent(broker: BenchBroker, settings: Settings) throws -> (LatencySum
     nonisolated(unsafe) let loop = (session, source)
     let agent = Thread {
         Thread.current.name = "pipeline"
-        do {
-            _ = try loop.0.run(first: try loop.1.next())
-        } catch {
-            print("agent stopped: \(error)")
+        // As `hamlet learn` and `hamlet run` do: the agent's threads, its MQTT ones included, run SCHED_BATCH.
+        ThreadScheduling.runningAsBatchJob(refused: { print("agent: threads stay ordinary: \($0)") }) {
+            do {
+                _ = try loop.0.run(first: try loop.1.next())
+            } catch {
+                print("agent stopped: \(error)")
+            }
         }
     }
     // The agent's client threads start with the agent thread: label them before any other client starts.
