@@ -93,8 +93,9 @@ final class NetworkLoop: @unchecked Sendable {  // `active` is guarded by `ioLoc
             return
         }
         var leftOver = false
-        let socket = mosquitto_socket(handle)
-        if active && socket >= 0 {
+        // `active` first: between connections the supervisor reinitialises the handle.
+        let socket = active ? mosquitto_socket(handle) : -1
+        if socket >= 0 {
             var on: Int32 = 1
             if corked { setsockopt(socket, Int32(IPPROTO_TCP), TCP_CORK, &on, socklen_t(MemoryLayout<Int32>.size)) }
             _ = mosquitto_loop_write(handle, 1)
