@@ -15,8 +15,9 @@ import Musl
 /// extra thread hand-overs on a two-core board. Here the publishing thread writes its own
 /// messages (`flush`) and this thread reads, keeps the connection alive, and writes only what
 /// others could not (a full socket buffer, packets queued inside callbacks, rare control
-/// packets after `wake`). TLS connections keep libmosquitto's thread: one OpenSSL connection
-/// must not be read and written from two threads, even one at a time with its error queue.
+/// packets after `wake`). TLS connections keep libmosquitto's thread: its handshake and its
+/// OpenSSL want-read/want-write handling are written for its own loop, and nothing here tests
+/// them driven from two threads.
 ///
 /// Rules: the handle is marked threaded (`mosquitto_threaded_set`), so `mosquitto_publish` and
 /// friends only queue packets and never call back; every libmosquitto call that touches the
