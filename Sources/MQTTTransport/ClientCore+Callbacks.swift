@@ -98,7 +98,7 @@ extension ClientCore {
         // Counted before it is handed on, so that whoever receives it sees it counted.
         lock.withLock { counters.messagesReceived += 1 }
         if let queue {
-            queue.push(message)  // the queue counts its own drops
+            queue.push(message)  // counts its own drops
         } else if case .dropped = continuation.yield(.message(message)) {
             lock.withLock { counters.droppedIncoming += 1 }
         }

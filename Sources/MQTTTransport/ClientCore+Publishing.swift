@@ -9,11 +9,11 @@ extension ClientCore {
     ) -> MQTTPublishOutcome {
         let topicValid = mosquitto_pub_topic_check2(topic, topic.utf8.count) == MOSQ_ERR_SUCCESS.rawValue
         var line: (MQTTLogLevel, String)? = nil
-        var writeCorked: Bool? = nil
+        var toWrite = 0
         lock.lock()
         defer {
             lock.unlock()
-            if let writeCorked { network?.flush(corked: writeCorked) }
+            write(toWrite)
             if let line { log(line.0, line.1) }
         }
         if closeState != .open || stopping {
@@ -58,15 +58,9 @@ extension ClientCore {
         if let rejection = admission.rejection { return .dropped(rejection) }
         guard connected else { return .queued }
         let outcome = drainOutbox(reporting: sequence) ?? .queued
-        if network != nil {
-            // A deferred write waits for `flush()`, but never for more than a handful of messages.
-            if deferWrite && deferredWrites < Self.deferredWriteLimit {
-                deferredWrites += 1
-            } else {
-                writeCorked = deferredWrites > 0
-                deferredWrites = 0
-            }
-        }
+        // A deferred write waits for `flushDeferredWrites()`, but never for more than a handful of messages.
+        deferredWrites += 1
+        if !deferWrite || deferredWrites > Self.deferredWriteLimit { toWrite = takeDeferredWrites() }
         return outcome
     }
 
@@ -74,12 +68,18 @@ extension ClientCore {
     static let deferredWriteLimit = 16
 
     /// Writes the messages whose write was deferred.
-    func flushDeferredWrites() {
-        let pending = lock.withLock {
-            defer { deferredWrites = 0 }
-            return deferredWrites
-        }
-        if pending > 0 { network?.flush(corked: pending > 1) }
+    func flushDeferredWrites() { write(lock.withLock { takeDeferredWrites() }) }
+
+    /// The messages handed over since the last write (lock held); counting starts again.
+    private func takeDeferredWrites() -> Int {
+        defer { deferredWrites = 0 }
+        return deferredWrites
+    }
+
+    /// Writes `count` queued messages from this thread (lock not held); with TLS libmosquitto's
+    /// thread writes them instead. Several go out corked, as one TCP segment.
+    private func write(_ count: Int) {
+        if count > 0 { network?.flush(corked: count > 1) }
     }
 
     func handlePublishAcknowledged(mid: Int32, reasonCode: Int32) {

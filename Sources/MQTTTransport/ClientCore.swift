@@ -61,7 +61,7 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
     /// without a disconnect callback, so this is the only sign.
     var libraryFailedWhileConnecting = false
     var droppedWhileDisconnected: UInt64 = 0
-    /// Messages handed to libmosquitto with `deferWrite` since the last flush.
+    /// Messages handed to libmosquitto and not yet written by this side (`deferWrite`).
     var deferredWrites = 0
     var overflowLogged = false
     var rejectionLogged = false

@@ -21,28 +21,24 @@ public final class MQTTMessageQueue: @unchecked Sendable {  // all state is guar
         slots = Array(repeating: nil, count: capacity)
     }
 
-    /// Appends `message`; when full, drops the oldest first. Returns false if a message was
-    /// dropped (or the queue is closed and `message` itself was).
-    @discardableResult
-    func push(_ message: MQTTMessage) -> Bool {
+    /// Appends `message`; when full, drops the oldest first. Drops (and a message pushed after
+    /// `close`) are counted in `droppedCount`.
+    func push(_ message: MQTTMessage) {
         lock.lock()
         defer { lock.unlock() }
         if closed {
             dropped += 1
-            return false
+            return
         }
-        var keptAll = true
         if held == capacity {
             slots[head] = nil
             head = (head + 1) % capacity
             held -= 1
             dropped += 1
-            keptAll = false
         }
         slots[(head + held) % capacity] = message
         held += 1
         lock.broadcast()
-        return keptAll
     }
 
     /// Removes and returns the oldest message, waiting up to `timeout` for one (nil = wait until

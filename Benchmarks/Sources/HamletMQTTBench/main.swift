@@ -105,16 +105,16 @@ func summary(sent: [Double], received: [(Int, Double)], path: String, settings: 
     return LatencySummary(sent: sent.count, latencies: latencies, seconds: seconds)
 }
 
-func connectedClient(port: Int, id: String, subscribe topic: String?) throws -> MQTTClient {
+func connectedClient(port: Int, id: String, subscribe topic: String) throws -> MQTTClient {
     try ThreadCPU.labeling(id) { try startClient(port: port, id: id, subscribe: topic) }
 }
 
-private func startClient(port: Int, id: String, subscribe topic: String?) throws -> MQTTClient {
+private func startClient(port: Int, id: String, subscribe topic: String) throws -> MQTTClient {
     let client = try MQTTClient(
         configuration: MQTTConfiguration(
             host: "127.0.0.1", port: port, clientID: id, outbox: MQTTOutboxLimits(maximumMessages: 1 << 20, maximumBytes: 1 << 28),
             messageDelivery: .queue(capacity: 1 << 16)))
-    if let topic { try client.subscribe(topic, qos: .atMostOnce) }
+    try client.subscribe(topic, qos: .atMostOnce)
     client.start()
     guard client.waitUntilConnected(timeout: .seconds(5)) else { throw BenchError("\(id) could not connect") }
     return client
