@@ -13,6 +13,8 @@ public struct DriftOptions: Sendable, Equatable {
     /// The gates; its warm-up is counted in learning steps and covers the learner's first convergence.
     public var monitor = DriftMonitorConfiguration(warmUpSamples: 5000)
     public var anomaly = AnomalyScoreConfiguration()
+    /// The anomaly score of the forecast task (over the forecast's residuals, not the loss).
+    public var forecast = ForecastScoreConfiguration()
     public var cusum = CUSUMConfiguration()
     public var adwin = ADWINConfiguration()
     public var pageHinkley = PageHinkleyConfiguration()
@@ -23,7 +25,7 @@ public struct DriftOptions: Sendable, Equatable {
     public init() {}
 
     public var problems: [String] {
-        var found = monitor.problems + anomaly.problems
+        var found = monitor.problems + anomaly.problems + forecast.problems
         found += cusum.problems.map { "CUSUM: \($0)" } + adwin.problems.map { "ADWIN: \($0)" }
         found += pageHinkley.problems.map { "Page-Hinkley: \($0)" }
         if !(boostFactor.isFinite && boostFactor > 0) { found.append("the plasticity boost factor must be positive, got \(boostFactor)") }

@@ -14,6 +14,8 @@ public struct LearnOptions: Sendable {
     public var lateTargets = false
     /// Drift detection on the loss, with a score per step and alert lines (nil: off).
     public var drift: DriftOptions? = DriftOptions()
+    /// The column holding each record's time in seconds, for the calendar inputs of a forecast.
+    public var timestampColumn: Int?
 
     public init() {}
 }

@@ -28,8 +28,12 @@ public final class LearnSession {
     private var pendingInput: [Float]?
     public private(set) var summary = LearnSummary()
     private var drift: DriftStage?
+    /// Normalisation, calendar inputs and the anomaly score of the forecast task (nil for the others).
+    public private(set) var scoring: ForecastScoring?
+    private var forecastBuffer: [Float]
     private var alerts: [DriftAlert] = []
     private var boostRemaining = 0
+    private var wasAlerting = false
     /// β as configured; the learner's β is this, ×boost while boosted, or 0 while paused.
     private var baseBeta: Double
     private var losses = LossWindow()
@@ -62,10 +66,20 @@ public final class LearnSession {
         self.reader = reader
         self.output = output
         self.log = log
-        drift = options.drift.map { DriftStage($0) }
         baseBeta = learner.configuration.beta
         input = [Float](repeating: 0, count: learner.inputCount)
         target = [Float](repeating: 0, count: learner.outputCount)
+        forecastBuffer = [Float](repeating: 0, count: learner.outputCount)
+        if options.task == .forecast {
+            let channels = mapping.inputIndices.count
+            scoring = ForecastScoring(
+                channelCount: channels, usesCalendar: learner.inputCount > channels,
+                score: options.drift?.forecast ?? ForecastScoreConfiguration())
+            // The forecast's own score alerts; the loss-based one would repeat it.
+            drift = options.drift.map { var o = $0; o.detectors.removeAll { $0 == .anomalyScore }; return DriftStage(o) }
+        } else {
+            drift = options.drift.map { DriftStage($0) }
+        }
         if let pendingInput, options.task == .forecast {
             self.pendingInput = pendingInput
             pendingInput.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
@@ -150,7 +164,16 @@ public final class LearnSession {
     public func resetCostates() { learner.resetCostates() }
 
     /// New detector settings from the next step (see `DriftStage.reconfigure`). Needs drift on.
-    public func reconfigureDrift(_ options: DriftOptions) { drift?.reconfigure(options) }
+    public func reconfigureDrift(_ options: DriftOptions) {
+        if scoring != nil {
+            var loss = options
+            loss.detectors.removeAll { $0 == .anomalyScore }
+            drift?.reconfigure(loss)
+            scoring!.setThreshold(options.forecast.threshold)
+        } else {
+            drift?.reconfigure(options)
+        }
+    }
 
     private func applyPlasticity() {
         let factor = boostRemaining > 0 ? (options.drift?.boostFactor ?? 1) : 1
@@ -175,13 +198,20 @@ public final class LearnSession {
         for (slot, column) in mapping.inputIndices.enumerated() { input[slot] = Float(record.values[column]) }
         let stepsBefore = learner.stepCount
         var loss = Float.nan
+        var forecastScore: Double?
         let fields: String
         switch options.task {
         case .forecast:
-            if pendingInput != nil { loss = input.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) } }
+            scoring!.read { record.values[mapping.inputIndices[$0]] }
+            if pendingInput != nil {
+                forecastScore = scoring!.score(prediction: learner.prediction.pointer)
+                loss = scoring!.target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
+            }
+            let time = options.timestampColumn.map { record.values[$0] }
+            input.withUnsafeMutableBufferPointer { scoring!.nextInput(timestamp: time, into: $0.baseAddress!) }
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
             pendingInput = input
-            fields = predictionFields()
+            fields = forecastFields()
         case .regress where options.lateTargets, .classify where options.lateTargets:
             // Predicted now; learned when its target is joined (see `learn(_:)`).
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
@@ -199,6 +229,19 @@ public final class LearnSession {
         if drift != nil, step > stepsBefore {
             score = drift!.update(loss: Double(loss)) { alerts.append($0) }
             latestScore = score!
+        }
+        if scoring != nil, drift != nil {
+            score = forecastScore
+            if let forecastScore {
+                latestScore = forecastScore
+                if scoring!.anomaly.isAlerting, !wasAlerting {
+                    alerts.append(
+                        DriftAlert(
+                            detector: "anomaly-score", kind: .increase, statistic: forecastScore,
+                            threshold: scoring!.anomaly.configuration.threshold, sampleIndex: Int(step)))
+                }
+                wasAlerting = scoring!.anomaly.isAlerting
+            }
         }
         // Without learning steps (late targets) the record count thins the lines.
         if (options.lateTargets ? Int64(summary.records) : step) % Int64(options.outputEvery) == 0 {
@@ -276,6 +319,12 @@ public final class LearnSession {
             try output.alert(
                 PredictionLine.alert(alert, step: step, position: reader.positionName, index: index, reaction: reaction))
         }
+    }
+
+    /// The forecast in the sensor's units.
+    private func forecastFields() -> String {
+        for c in 0..<learner.outputCount { forecastBuffer[c] = scoring!.denormalize(learner.prediction.pointer[c], channel: c) }
+        return forecastBuffer.withUnsafeBufferPointer { PredictionLine.predictionFields($0, classify: false) }
     }
 
     private func predictionFields() -> String {

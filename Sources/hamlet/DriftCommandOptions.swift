@@ -1,4 +1,5 @@
 import ArgumentParser
+
 import HamletAgent
 
 /// Command-line settings of drift detection on the learner's loss.
@@ -15,8 +16,26 @@ struct DriftCommandOptions: ParsableArguments {
     @Option(help: "Steps after an alert during which the same detector stays quiet.")
     var driftCooldown: Int = 500
 
-    @Option(help: "Anomaly score (0…1) above which the anomaly-score detector alerts.")
-    var anomalyThreshold: Double = 0.9999
+    @Option(help: "Anomaly score (0…1) at or above which the anomaly-score detector alerts (default 0.5 for forecast, whose score is −log₁₀(p)/10; 0.9999 for the loss-based score of regress and classify).")
+    var anomalyThreshold: Double?
+
+    @Option(help: "Forecast score: steps before the first score (the score is 0 until then).")
+    var scoreWarmUp: Int = DriftOptions().forecast.warmUpSamples
+
+    @Option(help: "Forecast score: steps after an alert during which the score is held below the threshold (0: none).")
+    var scoreRefractory: Int = DriftOptions().forecast.refractorySamples
+
+    @Option(help: "Forecast score: span of the short average that catches a sustained rise.")
+    var scoreShortRun: Int = DriftOptions().forecast.shortRunSamples
+
+    @Option(help: "Forecast score: where the surprise's tail starts, as a quantile of its own past.")
+    var scoreTailQuantile: Double = DriftOptions().forecast.tailQuantile
+
+    @Option(help: "Forecast score: a value beyond the range seen so far by this fraction of it scores 1 (0: off).")
+    var scoreRangeTolerance: Double = DriftOptions().forecast.rangeTolerance
+
+    @Option(help: "Forecast score: memory in steps of the residual scale.")
+    var scoreResidualMemory: Int = DriftOptions().forecast.residualMemorySamples
 
     @Option(help: "On drift: none, boost-plasticity (β × --boost-factor for --boost-steps) or reset-costates.")
     var onDrift: String = "none"
@@ -45,7 +64,16 @@ struct DriftCommandOptions: ParsableArguments {
         options.reaction = reaction
         options.monitor.warmUpSamples = driftWarmUp
         options.monitor.cooldownSamples = driftCooldown
-        options.anomaly.threshold = anomalyThreshold
+        if let anomalyThreshold {
+            options.anomaly.threshold = anomalyThreshold
+            options.forecast.threshold = anomalyThreshold
+        }
+        options.forecast.warmUpSamples = scoreWarmUp
+        options.forecast.refractorySamples = scoreRefractory
+        options.forecast.shortRunSamples = scoreShortRun
+        options.forecast.tailQuantile = scoreTailQuantile
+        options.forecast.rangeTolerance = scoreRangeTolerance
+        options.forecast.residualMemorySamples = scoreResidualMemory
         options.boostFactor = boostFactor
         options.boostSteps = boostSteps
         if let problem = options.problems.first { throw ValidationError(problem) }

@@ -43,6 +43,9 @@ struct LearnCommand: ParsableCommand {
     @Option(help: "Comma-separated columns to leave out, such as a timestamp.")
     var ignore: String?
 
+    @Option(help: "The column holding each record's time (seconds since 1970); a forecast then also sees the time of day and week.")
+    var timestampColumn: String?
+
     @Option(help: "Number of classes for classify (class indices 0..<K).")
     var classes: Int?
 

@@ -55,9 +55,22 @@ struct LearnCommandRunner {
         let (first, firstJoinKey) = try firstRecord(reader, skipBad: command.skipBad, skipped: &skipped)
         guard !reader.columns.isEmpty else { throw LearnError.usage("the input is empty: there is nothing to learn from") }
         // Late targets are not columns: every column not ignored is an input, as for a forecast.
+        var ignored = list(command.ignore) ?? []
+        if let name = command.timestampColumn {
+            guard let index = reader.columns.firstIndex(of: name) else {
+                throw LearnError.usage("--timestamp-column: no column named \"\(name)\"; the columns are \(reader.columns.joined(separator: ", "))")
+            }
+            if !ignored.contains(name) { ignored.append(name) }
+            options.timestampColumn = index
+        }
         let mapping = try ColumnMapping(
             columns: reader.columns, task: lateTargets ? .forecast : command.task, inputs: list(command.inputs),
-            targets: list(command.targets) ?? [], ignored: list(command.ignore) ?? [])
+            targets: list(command.targets) ?? [], ignored: ignored)
+        // A forecast's inputs are its channels and, with a time, the calendar's phases.
+        let modelInputCount =
+            command.task == .forecast && !lateTargets
+            ? ForecastScoring.inputCount(channels: mapping.inputIndices.count, calendar: options.timestampColumn != nil)
+            : mapping.inputIndices.count
 
         var model: ModelConfiguration
         var hamiltonian = HamiltonianConfiguration(gradientClip: 1)
@@ -80,7 +93,7 @@ struct LearnCommandRunner {
                     throw LearnError.checkpoint(.modelMismatch(checkpoint: model.summary, requested: requested.summary))
                 }
             }
-            guard model.inputCount == mapping.inputIndices.count else {
+            guard model.inputCount == modelInputCount else {
                 if command.audio.isAudio {
                     throw LearnError.usage(
                         "the checkpoint's model takes \(model.inputCount) inputs but the audio features have "
@@ -98,7 +111,7 @@ struct LearnCommandRunner {
             }
             checkpoint = file
         } else {
-            model = try command.modelOptions.configuration(inputCount: mapping.inputIndices.count, outputCount: outputCount)
+            model = try command.modelOptions.configuration(inputCount: modelInputCount, outputCount: outputCount)
         }
         hamiltonian = try command.learningOptions.configuration(base: hamiltonian)
         if command.task == .classify {

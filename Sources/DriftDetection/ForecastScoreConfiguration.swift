@@ -1,0 +1,60 @@
+/// Settings of `ForecastAnomalyScore`.
+public struct ForecastScoreConfiguration: Sendable, Equatable {
+    /// Steps before the first score (the score is 0 until then): the residual scale, the tails
+    /// and the seen range settle meanwhile.
+    public var warmUpSamples: Int
+    /// Memory, in steps, of each channel's residual scale.
+    public var residualMemorySamples: Int
+    /// Memory, in steps, of the two tail estimates (point surprise and its short average).
+    public var tailMemorySamples: Int
+    /// Where the tail starts, as a quantile of the surprise's own distribution.
+    public var tailQuantile: Double
+    /// Span of the short average of the surprise that catches a sustained rise.
+    public var shortRunSamples: Int
+    /// A value beyond the range seen so far by more than this fraction of that range is
+    /// anomalous in itself (0: off).
+    public var rangeTolerance: Double
+    /// Memory, in steps, of the seen range (it shrinks back slowly so that an old extreme does
+    /// not hide new ones for ever).
+    public var rangeMemorySamples: Int
+    /// The score is −log₁₀(p)/decades, clamped to [0, 1]: p = 10^(−decades) scores 1.
+    public var decades: Double
+    /// Alerts while the score is at least this.
+    public var threshold: Double
+    /// Steps after an alert during which the score is held below the threshold, so that one
+    /// event makes one alert.
+    public var refractorySamples: Int
+
+    public init(
+        warmUpSamples: Int = 200, residualMemorySamples: Int = 1000, tailMemorySamples: Int = 5000, tailQuantile: Double = 0.95,
+        shortRunSamples: Int = 10, rangeTolerance: Double = 0.05, rangeMemorySamples: Int = 100_000, decades: Double = 10,
+        threshold: Double = 0.5, refractorySamples: Int = 0
+    ) {
+        self.warmUpSamples = warmUpSamples
+        self.residualMemorySamples = residualMemorySamples
+        self.tailMemorySamples = tailMemorySamples
+        self.tailQuantile = tailQuantile
+        self.shortRunSamples = shortRunSamples
+        self.rangeTolerance = rangeTolerance
+        self.rangeMemorySamples = rangeMemorySamples
+        self.decades = decades
+        self.threshold = threshold
+        self.refractorySamples = refractorySamples
+    }
+
+    /// Everything wrong with these settings, one sentence each naming the field; empty when valid.
+    public var problems: [String] {
+        var found: [String] = []
+        if warmUpSamples < 1 { found.append("warmUpSamples must be at least 1, got \(warmUpSamples)") }
+        if residualMemorySamples < 2 { found.append("residualMemorySamples must be at least 2, got \(residualMemorySamples)") }
+        if tailMemorySamples < 2 { found.append("tailMemorySamples must be at least 2, got \(tailMemorySamples)") }
+        if !(tailQuantile > 0 && tailQuantile < 1) { found.append("tailQuantile must lie in (0, 1), got \(tailQuantile)") }
+        if shortRunSamples < 1 { found.append("shortRunSamples must be at least 1, got \(shortRunSamples)") }
+        if !(rangeTolerance >= 0 && rangeTolerance.isFinite) { found.append("rangeTolerance must be 0 or more, got \(rangeTolerance)") }
+        if rangeMemorySamples < 2 { found.append("rangeMemorySamples must be at least 2, got \(rangeMemorySamples)") }
+        if !(decades > 0 && decades.isFinite) { found.append("decades must be positive, got \(decades)") }
+        if !(threshold > 0 && threshold <= 1) { found.append("threshold must lie in (0, 1], got \(threshold)") }
+        if refractorySamples < 0 { found.append("refractorySamples must be 0 or more, got \(refractorySamples)") }
+        return found
+    }
+}

@@ -1,0 +1,72 @@
+import DriftDetection
+import StreamFeatures
+
+/// What the forecast task does around the learner: sensor values in their own units become the
+/// learner's normalised inputs (with the calendar's phases when records carry a time), and each
+/// forecast's residual becomes the anomaly score.
+///
+/// The learner sees u_t = (x_t − m)/s per channel (`RobustScaler`, from records before t) and,
+/// with timestamps, the time of day and week (`CalendarPhases`); it forecasts u_{t+1} only, not
+/// the phases. Predictions are reported back in the sensor's units. Allocates only in `init`.
+public struct ForecastScoring {
+    public let channelCount: Int
+    public let usesCalendar: Bool
+    public private(set) var scaler: RobustScaler
+    public private(set) var anomaly: ForecastAnomalyScore
+    /// The latest record's normalised values: the learner's target for the forecast made before it.
+    public private(set) var target: [Float]
+    private var values: [Double]
+    private var residual: [Double]
+    private var phases: [Double]
+
+    /// The learner's input width for `channelCount` sensor channels.
+    public static func inputCount(channels: Int, calendar: Bool) -> Int { channels + (calendar ? CalendarPhases.count : 0) }
+
+    public init(channelCount: Int, usesCalendar: Bool, score: ForecastScoreConfiguration) {
+        self.channelCount = channelCount
+        self.usesCalendar = usesCalendar
+        scaler = RobustScaler(channelCount: channelCount)
+        anomaly = ForecastAnomalyScore(channelCount: channelCount, configuration: score)
+        target = [Float](repeating: 0, count: channelCount)
+        values = [Double](repeating: 0, count: channelCount)
+        residual = [Double](repeating: 0, count: channelCount)
+        phases = [Double](repeating: 0, count: CalendarPhases.count)
+    }
+
+    /// Takes one record's sensor values (`channel(c)` in the sensor's units) and normalises them
+    /// into `target`, judged against the records before this one.
+    public mutating func read(_ channel: (Int) -> Double) {
+        for c in 0..<channelCount {
+            values[c] = channel(c)
+            target[c] = Float(scaler.normalize(values[c], channel: c))
+        }
+    }
+
+    /// Scores the record just read against `prediction`, the forecast made for it (nil when there
+    /// was none, e.g. for the first record); returns the score, or nil without a forecast.
+    public mutating func score(prediction: UnsafePointer<Float>?) -> Double? {
+        guard let prediction else { return nil }
+        for c in 0..<channelCount { residual[c] = Double(target[c]) - Double(prediction[c]) }
+        return residual.withUnsafeBufferPointer { r in
+            values.withUnsafeBufferPointer { v in anomaly.update(residual: r, values: v) }
+        }
+    }
+
+    /// Folds the record into the normalisation and writes the learner's next input: the record's
+    /// normalised values, then the phases of `timestamp` (seconds) when the calendar is used.
+    public mutating func nextInput(timestamp: Double?, into input: UnsafeMutablePointer<Float>) {
+        values.withUnsafeBufferPointer { scaler.add($0) }
+        for c in 0..<channelCount { input[c] = target[c] }
+        guard usesCalendar else { return }
+        phases.withUnsafeMutableBufferPointer { CalendarPhases.write(seconds: timestamp ?? .nan, to: $0.baseAddress!) }
+        for k in 0..<CalendarPhases.count { input[channelCount + k] = Float(phases[k]) }
+    }
+
+    /// A normalised forecast back in the sensor's units.
+    public func denormalize(_ prediction: Float, channel c: Int) -> Float {
+        Float(scaler.denormalize(Double(prediction), channel: c))
+    }
+
+    /// Changes the alert threshold only.
+    public mutating func setThreshold(_ threshold: Double) { anomaly.setThreshold(threshold) }
+}

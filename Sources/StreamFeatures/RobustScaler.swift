@@ -1,0 +1,80 @@
+/// Causal per-channel location and scale for sensor values: follows a level change within about
+/// `memorySamples` samples but moves by at most `clip` scales for one outlier.
+///
+/// At sample n (α = max(1/n, 1/memorySamples)), with d = x − m and the scale s:
+///
+///     m ← m + α·clamp(d, −clip·s, clip·s)          (plain running mean for the first `exactSamples`)
+///     s ← s + α·(min(|d|, clip·s) − s)               (mean absolute deviation, clipped the same way)
+///
+/// `normalize` maps x to (x − m)/s with the values before x is folded in, so a record is judged
+/// against the past only, and bounds the result to ±`bound` so one wild value cannot throw the
+/// learner off. The scale has a floor of 10⁻³ of the typical magnitude (a constant stream does
+/// not divide by zero). Double arithmetic; allocates only in `init`; one thread at a time.
+public struct RobustScaler: Sendable {
+    public let channelCount: Int
+    public let memorySamples: Int
+    public let clip: Double
+    public let bound: Double
+    /// Samples during which plain running moments are used, before clipping has a scale to trust.
+    public let exactSamples: Int
+    public private(set) var count = 0
+    private var location: [Double]
+    private var scale: [Double]
+    private var magnitude: [Double]
+
+    public init(channelCount: Int, memorySamples: Int = 1000, clip: Double = 4, bound: Double = 20, exactSamples: Int = 20) {
+        precondition(channelCount > 0 && memorySamples > 1 && clip > 0 && bound > 0 && exactSamples > 0)
+        self.channelCount = channelCount
+        self.memorySamples = memorySamples
+        self.clip = clip
+        self.bound = bound
+        self.exactSamples = exactSamples
+        location = [Double](repeating: 0, count: channelCount)
+        scale = [Double](repeating: 0, count: channelCount)
+        magnitude = [Double](repeating: 0, count: channelCount)
+    }
+
+    /// The current location of channel `c`.
+    public func location(_ c: Int) -> Double { location[c] }
+
+    /// The current scale of channel `c`, never below its floor.
+    public func scale(_ c: Int) -> Double {
+        let floor = 1e-3 * magnitude[c] + 1e-12
+        return max(scale[c], floor)
+    }
+
+    /// x in units of channel `c`'s scale around its location, within ±`bound` (0 before any sample).
+    public func normalize(_ x: Double, channel c: Int) -> Double {
+        guard count > 0, x.isFinite else { return 0 }
+        return min(max((x - location[c]) / scale(c), -bound), bound)
+    }
+
+    /// A normalised value back in the channel's units.
+    public func denormalize(_ u: Double, channel c: Int) -> Double { location[c] + u * scale(c) }
+
+    /// Folds in one sample per channel; a non-finite value leaves its channel unchanged.
+    public mutating func add(_ values: UnsafeBufferPointer<Double>) {
+        precondition(values.count == channelCount)
+        count += 1
+        let alpha = max(1 / Double(count), 1 / Double(memorySamples))
+        let exact = count <= exactSamples
+        for c in 0..<channelCount {
+            let x = values[c]
+            guard x.isFinite else { continue }
+            magnitude[c] += alpha * (abs(x) - magnitude[c])
+            if count == 1 {
+                location[c] = x
+                continue
+            }
+            let d = x - location[c]
+            if exact {
+                location[c] += alpha * d
+                scale[c] += alpha * (abs(d) - scale[c])
+            } else {
+                let limit = clip * scale(c)
+                location[c] += alpha * min(max(d, -limit), limit)
+                scale[c] += alpha * (min(abs(d), limit) - scale[c])
+            }
+        }
+    }
+}
