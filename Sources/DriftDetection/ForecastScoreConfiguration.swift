@@ -5,12 +5,16 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
     public var warmUpSamples: Int
     /// Memory, in steps, of each channel's residual scale.
     public var residualMemorySamples: Int
+    /// Floor of the residual scale, in the learner's units (where the input's typical deviation is 1).
+    public var minimumResidualScale: Double
     /// Memory, in steps, of the two tail estimates (point surprise and its short average).
     public var tailMemorySamples: Int
     /// Where the tail starts, as a quantile of the surprise's own distribution.
     public var tailQuantile: Double
     /// Span of the short average of the surprise that catches a sustained rise.
     public var shortRunSamples: Int
+    /// Span of the long average of the surprise that catches a moderate rise that lasts.
+    public var longRunSamples: Int
     /// A value beyond the range seen so far by more than this fraction of that range is
     /// anomalous in itself (0: off).
     public var rangeTolerance: Double
@@ -26,15 +30,17 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
     public var refractorySamples: Int
 
     public init(
-        warmUpSamples: Int = 200, residualMemorySamples: Int = 1000, tailMemorySamples: Int = 5000, tailQuantile: Double = 0.95,
-        shortRunSamples: Int = 10, rangeTolerance: Double = 0.05, rangeMemorySamples: Int = 100_000, decades: Double = 10,
+        warmUpSamples: Int = 200, residualMemorySamples: Int = 1000, minimumResidualScale: Double = 0.05, tailMemorySamples: Int = 5000, tailQuantile: Double = 0.95,
+        shortRunSamples: Int = 10, longRunSamples: Int = 100, rangeTolerance: Double = 0.05, rangeMemorySamples: Int = 100_000, decades: Double = 10,
         threshold: Double = 0.5, refractorySamples: Int = 0
     ) {
         self.warmUpSamples = warmUpSamples
         self.residualMemorySamples = residualMemorySamples
+        self.minimumResidualScale = minimumResidualScale
         self.tailMemorySamples = tailMemorySamples
         self.tailQuantile = tailQuantile
         self.shortRunSamples = shortRunSamples
+        self.longRunSamples = longRunSamples
         self.rangeTolerance = rangeTolerance
         self.rangeMemorySamples = rangeMemorySamples
         self.decades = decades
@@ -47,9 +53,13 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
         var found: [String] = []
         if warmUpSamples < 1 { found.append("warmUpSamples must be at least 1, got \(warmUpSamples)") }
         if residualMemorySamples < 2 { found.append("residualMemorySamples must be at least 2, got \(residualMemorySamples)") }
+        if !(minimumResidualScale > 0 && minimumResidualScale.isFinite) {
+            found.append("minimumResidualScale must be positive, got \(minimumResidualScale)")
+        }
         if tailMemorySamples < 2 { found.append("tailMemorySamples must be at least 2, got \(tailMemorySamples)") }
         if !(tailQuantile > 0 && tailQuantile < 1) { found.append("tailQuantile must lie in (0, 1), got \(tailQuantile)") }
         if shortRunSamples < 1 { found.append("shortRunSamples must be at least 1, got \(shortRunSamples)") }
+        if longRunSamples < 1 { found.append("longRunSamples must be at least 1, got \(longRunSamples)") }
         if !(rangeTolerance >= 0 && rangeTolerance.isFinite) { found.append("rangeTolerance must be 0 or more, got \(rangeTolerance)") }
         if rangeMemorySamples < 2 { found.append("rangeMemorySamples must be at least 2, got \(rangeMemorySamples)") }
         if !(decades > 0 && decades.isFinite) { found.append("decades must be positive, got \(decades)") }

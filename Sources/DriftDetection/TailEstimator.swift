@@ -94,3 +94,4 @@ public struct TailEstimator: Sendable {
         return max(share * survival, Self.smallestProbability)
     }
 }
+

@@ -1,4 +1,5 @@
 import DriftDetection
+import Foundation
 import StreamFeatures
 
 /// What the forecast task does around the learner: sensor values in their own units become the
@@ -18,6 +19,10 @@ public struct ForecastScoring {
     private var values: [Double]
     private var residual: [Double]
     private var phases: [Double]
+    /// The slow reference: what is usual at this time of day and week (`SeasonalProfile`).
+    private var reference: SeasonalProfile
+    private var referenceResidual: [Double]
+    private let debug = ProcessInfo.processInfo.environment["XDEBUG"] != nil
 
     /// The learner's input width for `channelCount` sensor channels.
     public static func inputCount(channels: Int, calendar: Bool) -> Int { channels + (calendar ? CalendarPhases.count : 0) }
@@ -31,24 +36,38 @@ public struct ForecastScoring {
         values = [Double](repeating: 0, count: channelCount)
         residual = [Double](repeating: 0, count: channelCount)
         phases = [Double](repeating: 0, count: CalendarPhases.count)
+        let env = ProcessInfo.processInfo.environment
+        reference = SeasonalProfile(
+            channelCount: channelCount, dayCells: env["XCELLS"].flatMap(Int.init) ?? 48,
+            dayRate: env["XDAYLR"].flatMap(Double.init) ?? 0.1, weekRate: env["XWEEKLR"].flatMap(Double.init) ?? 0.002,
+            levelMemory: env["XLEVELMEM"].flatMap(Int.init) ?? 1000)
+        referenceResidual = [Double](repeating: 0, count: channelCount)
     }
 
     /// Takes one record's sensor values (`channel(c)` in the sensor's units) and normalises them
     /// into `target`, judged against the records before this one.
-    public mutating func read(_ channel: (Int) -> Double) {
+    public mutating func read(timestamp: Double?, _ channel: (Int) -> Double) {
         for c in 0..<channelCount {
             values[c] = channel(c)
             target[c] = Float(scaler.normalize(values[c], channel: c))
         }
+        reference.setTime(usesCalendar ? timestamp : nil)
     }
 
     /// Scores the record just read against `prediction`, the forecast made for it (nil when there
     /// was none, e.g. for the first record); returns the score, or nil without a forecast.
     public mutating func score(prediction: UnsafePointer<Float>?) -> Double? {
+        defer { for c in 0..<channelCount { reference.learn(Double(target[c]), channel: c) } }
         guard let prediction else { return nil }
-        for c in 0..<channelCount { residual[c] = Double(target[c]) - Double(prediction[c]) }
+        for c in 0..<channelCount {
+            residual[c] = Double(target[c]) - Double(prediction[c])
+            referenceResidual[c] = Double(target[c]) - reference.expected(c)
+        }
+        if debug { print("DBG", target[0], reference.expected(0), prediction[0], anomaly.reference.pointProbability, anomaly.reference.sustainedProbability) }
         return residual.withUnsafeBufferPointer { r in
-            values.withUnsafeBufferPointer { v in anomaly.update(residual: r, values: v) }
+            referenceResidual.withUnsafeBufferPointer { g in
+                values.withUnsafeBufferPointer { v in anomaly.update(residual: r, referenceResidual: g, values: v) }
+            }
         }
     }
 

@@ -202,12 +202,12 @@ public final class LearnSession {
         let fields: String
         switch options.task {
         case .forecast:
-            scoring!.read { record.values[mapping.inputIndices[$0]] }
+            let time = options.timestampColumn.map { record.values[$0] }
+            scoring!.read(timestamp: time) { record.values[mapping.inputIndices[$0]] }
+            forecastScore = scoring!.score(prediction: pendingInput != nil ? learner.prediction.pointer : nil)
             if pendingInput != nil {
-                forecastScore = scoring!.score(prediction: learner.prediction.pointer)
                 loss = scoring!.target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
             }
-            let time = options.timestampColumn.map { record.values[$0] }
             input.withUnsafeMutableBufferPointer { scoring!.nextInput(timestamp: time, into: $0.baseAddress!) }
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
             pendingInput = input

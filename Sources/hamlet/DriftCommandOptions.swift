@@ -28,6 +28,9 @@ struct DriftCommandOptions: ParsableArguments {
     @Option(help: "Forecast score: span of the short average that catches a sustained rise.")
     var scoreShortRun: Int = DriftOptions().forecast.shortRunSamples
 
+    @Option(help: "Forecast score: span of the long average that catches a moderate rise that lasts.")
+    var scoreLongRun: Int = DriftOptions().forecast.longRunSamples
+
     @Option(help: "Forecast score: where the surprise's tail starts, as a quantile of its own past.")
     var scoreTailQuantile: Double = DriftOptions().forecast.tailQuantile
 
@@ -71,6 +74,7 @@ struct DriftCommandOptions: ParsableArguments {
         options.forecast.warmUpSamples = scoreWarmUp
         options.forecast.refractorySamples = scoreRefractory
         options.forecast.shortRunSamples = scoreShortRun
+        options.forecast.longRunSamples = scoreLongRun
         options.forecast.tailQuantile = scoreTailQuantile
         options.forecast.rangeTolerance = scoreRangeTolerance
         options.forecast.residualMemorySamples = scoreResidualMemory

@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// How surprising one model's residuals are, point by point and on a short average, each judged
+/// against its own past (`TailEstimator`).
+///
+/// The point surprise is s = ln(1 + Σ z_c²/C) with z_c = r_c/(1.25·scale_c), scale_c each
+/// channel's mean absolute residual (updates clipped at 4 scales, so one outlier does not inflate
+/// it); the sustained surprise is the exponential average of s with span `shortRunSamples`.
+/// Allocates only in `init`; one thread at a time.
+public struct ResidualSurprise: Sendable {
+    public let channelCount: Int
+    public private(set) var pointProbability = 1.0
+    public private(set) var sustainedProbability = 1.0
+    /// The tail probability of the long average (span `longRunSamples`): a moderate rise that lasts.
+    public private(set) var lastingProbability = 1.0
+    /// The latest root-mean-square of z over the channels.
+    public private(set) var standardizedSize = 0.0
+    public private(set) var count = 0
+    private var scale: [Double]
+    private var point: TailEstimator
+    private var sustained: TailEstimator
+    private var shortRun = 0.0
+    private var longRun = 0.0
+    private var lasting: TailEstimator
+    private let longRunWeight: Double
+    private var surprise = 0.0
+    private let shortRunWeight: Double
+    private let scaleMemory: Int
+    /// Residuals are in the learner's units, where the input's typical deviation is 1; a model
+    /// that fits a noise-free stream exactly would otherwise make every rounding error a surprise.
+    public let minimumScale: Double
+
+    public init(channelCount: Int, configuration: ForecastScoreConfiguration) {
+        precondition(channelCount > 0)
+        self.channelCount = channelCount
+        scale = [Double](repeating: 0, count: channelCount)
+        point = TailEstimator(upperBound: 32, memorySamples: configuration.tailMemorySamples, quantile: configuration.tailQuantile)
+        sustained = TailEstimator(upperBound: 32, memorySamples: configuration.tailMemorySamples, quantile: configuration.tailQuantile)
+        lasting = TailEstimator(upperBound: 32, memorySamples: configuration.tailMemorySamples, quantile: configuration.tailQuantile)
+        shortRunWeight = 2 / Double(configuration.shortRunSamples + 1)
+        longRunWeight = 2 / Double(configuration.longRunSamples + 1)
+        scaleMemory = configuration.residualMemorySamples
+        minimumScale = configuration.minimumResidualScale
+    }
+
+    /// The smallest of the three tail probabilities.
+    public var smallestProbability: Double { min(pointProbability, min(sustainedProbability, lastingProbability)) }
+
+    /// Judges one step's residuals against the past; `learn` then folds them in.
+    public mutating func judge(_ residual: UnsafeBufferPointer<Double>) {
+        precondition(residual.count == channelCount)
+        var energy = 0.0
+        for c in 0..<channelCount where residual[c].isFinite {
+            let z = residual[c] / (1.25 * max(scale[c], minimumScale))
+            energy += z * z
+        }
+        let meanSquare = min(energy, 1e300) / Double(channelCount)
+        standardizedSize = meanSquare.squareRoot()
+        surprise = log1p(meanSquare)
+        shortRun = count == 0 ? surprise : shortRun + shortRunWeight * (surprise - shortRun)
+        longRun = count == 0 ? surprise : longRun + longRunWeight * (surprise - longRun)
+        lastingProbability = lasting.tailProbability(longRun)
+        pointProbability = point.tailProbability(surprise)
+        sustainedProbability = sustained.tailProbability(shortRun)
+    }
+
+    /// Folds the judged residuals into the scales and the tails.
+    public mutating func learn(_ residual: UnsafeBufferPointer<Double>) {
+        count += 1
+        let alpha = max(1 / Double(count), 1 / Double(scaleMemory))
+        for c in 0..<channelCount where residual[c].isFinite {
+            let size = abs(residual[c])
+            let limited = count > 20 ? min(size, 4 * scale[c]) : size
+            scale[c] += alpha * (limited - scale[c])
+        }
+        point.add(surprise)
+        sustained.add(shortRun)
+        lasting.add(longRun)
+    }
+}

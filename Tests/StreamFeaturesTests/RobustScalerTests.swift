@@ -1,0 +1,104 @@
+import Foundation
+import SeededRandom
+import StreamFeatures
+import Testing
+
+/// The sensor normaliser: judged against the past only, unmoved by one outlier, following a
+/// level change, and safe on a constant stream.
+@Suite struct RobustScalerTests {
+    private func add(_ scaler: inout RobustScaler, _ value: Double) {
+        [value].withUnsafeBufferPointer { scaler.add($0) }
+    }
+
+    @Test("on Gaussian noise the output has about zero median and unit spread")
+    func standardises() {
+        var scaler = RobustScaler(channelCount: 1)
+        var generator = SplitMix64(seed: 3)
+        var outputs: [Double] = []
+        for t in 0..<20_000 {
+            let x = 40 + 7 * generator.nextGaussian()
+            if t >= 5_000 { outputs.append(scaler.normalize(x, channel: 0)) }
+            add(&scaler, x)
+        }
+        let sorted = outputs.sorted()
+        let median = sorted[sorted.count / 2]
+        let meanAbsolute = outputs.map(abs).reduce(0, +) / Double(outputs.count)
+        #expect(abs(median) < 0.05, "median \(median)")
+        // Scaled by the mean absolute deviation, a Gaussian's |u| averages 1.
+        #expect(abs(meanAbsolute - 1) < 0.1, "mean |u| \(meanAbsolute)")
+    }
+
+    @Test("a value is normalised with the records before it, not with itself")
+    func causal() {
+        var scaler = RobustScaler(channelCount: 1)
+        for x in [1.0, 2, 3, 2, 1, 2, 3] { add(&scaler, x) }
+        let before = scaler.normalize(1000, channel: 0)
+        add(&scaler, 1000)
+        #expect(before == scaler.bound)
+        #expect(scaler.normalize(2, channel: 0) != before)
+    }
+
+    @Test("one huge outlier moves the location by at most clip scales over the memory")
+    func outlier() {
+        var scaler = RobustScaler(channelCount: 1, memorySamples: 100)
+        var generator = SplitMix64(seed: 5)
+        for _ in 0..<2_000 { add(&scaler, 10 + generator.nextGaussian()) }
+        let location = scaler.location(0)
+        let scale = scaler.scale(0)
+        add(&scaler, 1e9)
+        #expect(abs(scaler.location(0) - location) <= scaler.clip * scale / 100 + 1e-12)
+        #expect(scaler.scale(0) < 1.1 * scale)
+    }
+
+    @Test("after a level change the output returns near zero within a few memories")
+    func levelChange() {
+        var scaler = RobustScaler(channelCount: 1, memorySamples: 200)
+        var generator = SplitMix64(seed: 8)
+        for _ in 0..<2_000 { add(&scaler, generator.nextGaussian()) }
+        for _ in 0..<3_000 { add(&scaler, 30 + generator.nextGaussian()) }
+        #expect(abs(scaler.normalize(30, channel: 0)) < 0.5, "\(scaler.normalize(30, channel: 0))")
+    }
+
+    @Test("a constant stream normalises to zero and a change from it stays finite")
+    func constant() {
+        var scaler = RobustScaler(channelCount: 2)
+        for _ in 0..<500 { [45.0, 0].withUnsafeBufferPointer { scaler.add($0) } }
+        #expect(scaler.normalize(45, channel: 0) == 0)
+        #expect(scaler.normalize(46, channel: 0) == scaler.bound)
+        #expect(scaler.normalize(0, channel: 1) == 0)
+        #expect(scaler.normalize(1, channel: 1).isFinite)
+        #expect(scaler.normalize(.nan, channel: 0) == 0)
+    }
+}
+
+/// Time of day and week as phases on two circles.
+@Suite struct CalendarPhasesTests {
+    private func phases(_ seconds: Double) -> [Double] {
+        var out = [Double](repeating: .nan, count: CalendarPhases.count)
+        out.withUnsafeMutableBufferPointer { CalendarPhases.write(seconds: seconds, to: $0.baseAddress!) }
+        return out
+    }
+
+    @Test("Monday midnight is phase zero of both circles; noon is half a day")
+    func knownTimes() {
+        // 2014-04-07 00:00:00 (a Monday) = 1396828800 s.
+        let monday = phases(1_396_828_800)
+        #expect(abs(monday[0]) < 1e-9 && abs(monday[1] - 1) < 1e-9)
+        #expect(abs(monday[2]) < 1e-9 && abs(monday[3] - 1) < 1e-9)
+        let noon = phases(1_396_828_800 + 43_200)
+        #expect(abs(noon[0]) < 1e-9 && abs(noon[1] + 1) < 1e-9)
+        // Thursday noon is 3.5 days into the week.
+        let thursday = phases(1_396_828_800 + 3.5 * 86_400)
+        #expect(abs(thursday[3] - cos(2 * .pi * 3.5 / 7)) < 1e-9)
+    }
+
+    @Test("Sunday 23:59 lies next to Monday 00:00 on both circles")
+    func wraps() {
+        let late = phases(1_396_828_800 - 60)
+        let early = phases(1_396_828_800)
+        for k in 0..<CalendarPhases.count { #expect(abs(late[k] - early[k]) < 0.01) }
+    }
+
+    @Test("a missing time gives zeros")
+    func missing() { #expect(phases(.nan) == [0, 0, 0, 0]) }
+}
