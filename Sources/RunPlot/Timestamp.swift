@@ -22,7 +22,7 @@ public enum Timestamp {
         var seconds = Double(daysFromCivil(year: year, month: month, day: day) * 86_400)
         guard scalars.count > 10 else { return seconds }
         guard scalars[10] == 32 || scalars[10] == 84, let hour = digits(11, 2), scalars.count >= 16, scalars[13] == 58,
-            let minute = digits(14, 2)
+            let minute = digits(14, 2), hour < 24, minute < 60
         else { return nil }
         seconds += Double(hour * 3600 + minute * 60)
         var index = 16
