@@ -101,6 +101,7 @@ let package = Package(
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "MQTTTransport", "JSONText", "SeededRandom"]),
         .testTarget(
             name: "ServiceSupportTests", dependencies: ["ServiceSupport", "SafeTensors", "DurableFiles", "CAllocationCounter", "TestSupport"]),
+        .testTarget(name: "RunPlotTests", dependencies: ["RunPlot", "hamlet", "TestSupport"]),
         .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport", "SeededRandom"]),
     ],
     swiftLanguageModes: [.v6]
