@@ -35,7 +35,9 @@ public struct InputTable: Sendable {
             channelIndex = index
         }
         var values: [Double] = []
-        var times: [Double]? = timeIndex.flatMap { firstRow.count > $0 ? Timestamp.seconds(firstRow[$0]) : nil } == nil ? nil : []
+        // Times only when the first row's parses: a "time" column of plain numbers labels nothing.
+        let hasTimes = timeIndex.map { $0 < firstRow.count && Timestamp.seconds(firstRow[$0]) != nil } ?? false
+        var times: [Double]? = hasTimes ? [] : nil
         var row: Substring? = first
         while let line = row {
             defer { row = lines.next() }

@@ -20,8 +20,9 @@ struct PanelDrawing {
             "rect", ["class": "panel", "x": pixels(layout.plotLeft), "y": pixels(top), "width": pixels(layout.plotRight - layout.plotLeft),
                 "height": pixels(PlotLayout.panelHeight), "fill": "none", "stroke": Palette.frame])
         document.open("g", ["clip-path": "url(#panel-\(index))"])
-        for series in panel.series { drawLine(series, range: leftRange, into: &document) }
+        // The first series (the input) is drawn last, on top of the prediction that follows it closely.
         for series in panel.rightSeries { drawLine(series, range: rightRange, into: &document) }
+        for series in panel.series.reversed() { drawLine(series, range: leftRange, into: &document) }
         if let threshold = panel.threshold {
             let y = layout.y(threshold, panel: index, range: leftRange)
             document.element(
@@ -36,7 +37,7 @@ struct PanelDrawing {
     private func drawYAxis(into document: inout SVGDocument, range: ClosedRange<Double>, side: Side) {
         let edge = side == .left ? layout.plotLeft : layout.plotRight
         let direction = side == .left ? -1.0 : 1.0
-        for tick in NumberTicks.ticks(in: range, about: 4) {
+        for tick in NumberTicks.ticks(in: range, about: 5) {
             let y = layout.y(tick.value, panel: index, range: range)
             if side == .left {
                 document.element(

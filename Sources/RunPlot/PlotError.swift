@@ -9,6 +9,7 @@ public enum PlotError: Error, Equatable, CustomStringConvertible {
     case unknownChannel(name: String, columns: [String])
     case noNumericChannel(path: String, columns: [String])
     case noJoin(path: String)
+    case nothingToPlot
     case predictionChannelOutOfRange(index: Int, count: Int)
     case labelsNeedTimestamps
     case badLabels(path: String, reason: String)
@@ -31,6 +32,8 @@ public enum PlotError: Error, Equatable, CustomStringConvertible {
             "\(path) has no numeric column besides a timestamp (columns: \(columns.joined(separator: ", "))); name one with --channel"
         case .noJoin(let path):
             "no record's \"line\" is a data row of \(path); give the --input file the run was learned from"
+        case .nothingToPlot:
+            "nothing to draw: the records have no score, and no prediction (or --no-prediction left it out); give --input to plot the input"
         case .predictionChannelOutOfRange(let index, let count):
             "--prediction-channel \(index) is out of range: the records predict \(count) channels (0..<\(count))"
         case .labelsNeedTimestamps:

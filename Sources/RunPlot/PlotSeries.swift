@@ -15,6 +15,7 @@ public struct PlotSeries: Sendable {
 /// and an optional horizontal threshold.
 public struct PlotPanel: Sendable {
     public var title: String
+    /// In legend order; drawn in reverse, so the first is on top.
     public var series: [PlotSeries]
     /// Lines in other units (a prediction in normalised units) get their own scale instead of flattening the others.
     public var rightSeries: [PlotSeries] = []

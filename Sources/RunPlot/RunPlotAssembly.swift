@@ -4,7 +4,7 @@ extension RunPlot {
     public init(log: RunLog, input: InputTable?, labels: [LabelWindow], options: PlotOptions) throws(PlotError) {
         let records = log.records.sorted { $0.step < $1.step }
         var panels: [PlotPanel] = []
-        let prediction = options.showPrediction || input == nil ? try Self.prediction(records, input: input, options: options) : nil
+        let prediction = options.showPrediction ? try Self.prediction(records, input: input, options: options) : nil
         if let input {
             let values = records.compactMap { record in
                 record.position.flatMap(input.value(line:)).flatMap { $0.isFinite ? SeriesPoint(x: Double(record.step), y: $0) : nil }
@@ -15,8 +15,7 @@ extension RunPlot {
             if let prediction {
                 // A prediction in the input's units shares its scale; one in normalised units gets its own.
                 if Self.sharesScale(prediction.points, with: values) {
-                    // Drawn first, so the input it forecasts stays visible on top.
-                    panel.series.insert(prediction, at: 0)
+                    panel.series.append(prediction)
                 } else {
                     panel.rightSeries = [prediction]
                     panel.title += " (prediction on the right-hand scale)"
@@ -34,6 +33,7 @@ extension RunPlot {
                     title: "anomaly score (threshold \(threshold))", series: [PlotSeries(name: "score", color: Palette.score, points: scores)],
                     yRange: Self.scoreRange, threshold: threshold))
         }
+        if panels.isEmpty { throw .nothingToPlot }
         let timeline: [(step: Int, time: Double)]? = input.flatMap { input in
             guard input.times != nil else { return nil }
             return records.compactMap { record in

@@ -85,11 +85,11 @@ import Testing
         #expect(own.panels[0].series.map(\.name) == ["value"])
         #expect(own.panels[0].rightSeries.map(\.name) == ["prediction[0]"])
         let shared = try RunPlot(log: Self.run(records: 300, alerts: []), input: input, labels: [], options: PlotOptions())
-        #expect(shared.panels[0].series.map(\.name) == ["prediction[0]", "value"])
-        #expect(shared.panels[0].series[0].points.first?.x == 1, "a forecast is drawn at the record it forecasts")
+        #expect(shared.panels[0].series.map(\.name) == ["value", "prediction[0]"])
+        #expect(shared.panels[0].series[1].points.first?.x == 1, "a forecast is drawn at the record it forecasts")
     }
 
-    @Test("labels need times, a prediction index must exist, and the input must join the records")
+    @Test("labels need times, a prediction index must exist, the input must join the records, and something must be left to draw")
     func assemblyErrors() throws {
         let log = Self.run(records: 20, alerts: [])
         #expect(throws: PlotError.labelsNeedTimestamps) {
@@ -97,6 +97,11 @@ import Testing
         }
         #expect(throws: PlotError.predictionChannelOutOfRange(index: 3, count: 1)) {
             try RunPlot(log: log, input: nil, labels: [], options: PlotOptions(predictionChannel: 3))
+        }
+        var unscored = log
+        for index in unscored.records.indices { unscored.records[index].score = nil }
+        #expect(throws: PlotError.nothingToPlot) {
+            try RunPlot(log: unscored, input: nil, labels: [], options: PlotOptions(showPrediction: false))
         }
         var elsewhere = log
         for index in elsewhere.records.indices { elsewhere.records[index].position = 10_000 + index }
