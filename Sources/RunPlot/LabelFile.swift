@@ -35,20 +35,27 @@ public struct LabelFile: Sendable {
     public func windows(key: String?, inputPath: String?) throws(PlotError) -> [LabelWindow] {
         guard let wanted = key ?? inputPath.map(Self.lastTwoComponents) else { throw .labelsKeyUnknown }
         if let found = windows[wanted] { return found }
-        throw .labelsKeyNotFound(key: wanted, nearMatches: nearMatches(wanted))
+        throw .labelsKeyNotFound(key: wanted, nearMatches: nearMatches(wanted), example: windows.keys.min())
     }
 
     static func lastTwoComponents(_ path: String) -> String {
         path.split(separator: "/").suffix(2).joined(separator: "/")
     }
 
-    /// Keys with the same file name first, then those closest in edit distance; at most five.
+    /// Keys with the same file name; failing that, keys whose file name contains the wanted one's stem (or
+    /// the other way round) or is a few edits from it, closest first; at most five.
     func nearMatches(_ key: String) -> [String] {
-        let name = key.split(separator: "/").last.map(String.init) ?? key
-        let sameName = windows.keys.filter { $0.split(separator: "/").last.map(String.init) == name }.sorted()
+        func fileName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+        func stem(_ name: String) -> String { name.split(separator: ".").first.map(String.init) ?? name }
+        let name = fileName(key), wantedStem = stem(name)
+        let sameName = windows.keys.filter { fileName($0) == name }.sorted()
         if !sameName.isEmpty { return Array(sameName.prefix(5)) }
-        let scored = windows.keys.map { (key: $0, distance: EditDistance.between($0, key)) }
-        let close = scored.filter { $0.distance <= max(3, key.count / 3) }
-        return close.sorted { ($0.distance, $0.key) < ($1.distance, $1.key) }.prefix(5).map(\.key)
+        let close = windows.keys.filter { candidate in
+            let candidateStem = stem(fileName(candidate))
+            let contains = wantedStem.count >= 3 && (candidateStem.contains(wantedStem) || wantedStem.contains(candidateStem))
+            return contains || EditDistance.between(fileName(candidate), name) <= max(2, name.count / 4)
+        }
+        return close.map { (key: $0, distance: EditDistance.between($0, key)) }
+            .sorted { ($0.distance, $0.key) < ($1.distance, $1.key) }.prefix(5).map(\.key)
     }
 }

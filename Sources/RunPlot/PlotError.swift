@@ -13,7 +13,7 @@ public enum PlotError: Error, Equatable, CustomStringConvertible {
     case predictionChannelOutOfRange(index: Int, count: Int)
     case labelsNeedTimestamps
     case badLabels(path: String, reason: String)
-    case labelsKeyNotFound(key: String, nearMatches: [String])
+    case labelsKeyNotFound(key: String, nearMatches: [String], example: String?)
     case labelsKeyUnknown
     case cannotWrite(path: String, reason: String)
 
@@ -39,9 +39,11 @@ public enum PlotError: Error, Equatable, CustomStringConvertible {
         case .labelsNeedTimestamps:
             "--labels places windows by time, so it needs --input with a timestamp column"
         case .badLabels(let path, let reason): "\(path): \(reason); --labels takes NAB's {\"file\": [[start, end], …]} JSON"
-        case .labelsKeyNotFound(let key, let nearMatches):
+        case .labelsKeyNotFound(let key, let nearMatches, let example):
             "no key \"\(key)\" in --labels"
-                + (nearMatches.isEmpty ? "" : "; near matches: \(nearMatches.joined(separator: ", ")); pass one with --labels-key")
+                + (nearMatches.isEmpty
+                    ? example.map { "; pass the input's key with --labels-key (keys look like \"\($0)\")" } ?? " (it has no keys)"
+                    : "; near matches: \(nearMatches.joined(separator: ", ")); pass one with --labels-key")
         case .labelsKeyUnknown: "--labels needs --labels-key KEY, or --input whose last two path components are a key"
         case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
         }

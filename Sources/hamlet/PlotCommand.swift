@@ -47,7 +47,7 @@ struct PlotCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The anomaly-score threshold line (default: from the run's anomaly-score alerts, else 0.9999).", valueName: "x"))
     var threshold: Double?
 
-    @Option(help: "The title (default: the --input file name).")
+    @Option(help: "The title (default: the --input file name, else the JSON-lines file name).")
     var title: String?
 
     @Flag(help: "Leave the prediction out.")
@@ -76,7 +76,10 @@ struct PlotCommand: ParsableCommand {
         let windows = try labels.map { path throws(PlotError) in
             try LabelFile.read(path: path).windows(key: labelsKey, inputPath: input)
         } ?? []
-        let options = PlotOptions(title: title, showPrediction: !noPrediction, predictionChannel: predictionChannel, threshold: threshold)
+        // Without --input, the run's own file name is the best title there is.
+        let defaultTitle = input == nil && jsonLines != "-" ? URL(fileURLWithPath: jsonLines).lastPathComponent : nil
+        let options = PlotOptions(
+            title: title ?? defaultTitle, showPrediction: !noPrediction, predictionChannel: predictionChannel, threshold: threshold)
         let plot = try RunPlot(log: log, input: table, labels: windows, options: options)
         if windows.count > plot.windows.count {
             printError("hamlet plot: \(windows.count - plot.windows.count) of \(windows.count) labelled windows lie outside the run's times")

@@ -46,11 +46,18 @@ import Testing
         let windows = try labels.windows(key: nil, inputPath: "/work/shared/nab/data/realKnownCause/nyc_taxi.csv")
         #expect(windows.count == 1)
         #expect(windows.first?.end == Timestamp.seconds("2014-11-03 22:30:00"))
-        #expect(throws: PlotError.labelsKeyNotFound(key: "data/nyc_taxi.csv", nearMatches: ["realKnownCause/nyc_taxi.csv"])) {
+        let example = "artificialWithAnomaly/art_daily_jumpsup.csv"
+        #expect(throws: PlotError.labelsKeyNotFound(key: "data/nyc_taxi.csv", nearMatches: ["realKnownCause/nyc_taxi.csv"], example: example)) {
             try labels.windows(key: nil, inputPath: "/tmp/data/nyc_taxi.csv")
         }
-        #expect(throws: PlotError.labelsKeyNotFound(key: "artificialWithAnomaly/art_daily_jumpup.csv", nearMatches: ["artificialWithAnomaly/art_daily_jumpsup.csv"])) {
-            try labels.windows(key: "artificialWithAnomaly/art_daily_jumpup.csv", inputPath: nil)
+        #expect(throws: PlotError.labelsKeyNotFound(key: "tmp/taxi.csv", nearMatches: ["realKnownCause/nyc_taxi.csv"], example: example)) {
+            try labels.windows(key: nil, inputPath: "/tmp/taxi.csv")
+        }
+        #expect(throws: PlotError.labelsKeyNotFound(key: "art/art_daily_jumpup.csv", nearMatches: [example], example: example)) {
+            try labels.windows(key: "art/art_daily_jumpup.csv", inputPath: nil)
+        }
+        #expect(throws: PlotError.labelsKeyNotFound(key: "x/pump.csv", nearMatches: [], example: example)) {
+            try labels.windows(key: "x/pump.csv", inputPath: nil)
         }
         #expect(throws: PlotError.labelsKeyUnknown) { try labels.windows(key: nil, inputPath: nil) }
         let broken = try directory.write("broken.json", #"{"a.csv": [["2014-01-01", "soon"]]}"#)
