@@ -54,6 +54,8 @@ let package = Package(
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .target(name: "MQTTTransport", dependencies: ["CMosquitto"]),
         .target(name: "VectorStream"),
+        // `hamlet plot`: a run's JSON lines, its input CSV and NAB labels drawn as one SVG, with our own small SVG writer.
+        .target(name: "RunPlot"),
         // `hamlet run`'s configuration: YAML file, environment and control-plane overrides, validated.
         .target(
             name: "AgentSettings",
@@ -74,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "hamlet",
             dependencies: [
-                "HamletAgent", "AgentSettings", "AudioCapture", "ThreadScheduling",
+                "HamletAgent", "AgentSettings", "AudioCapture", "ThreadScheduling", "RunPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -99,6 +101,7 @@ let package = Package(
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "MQTTTransport", "JSONText", "SeededRandom"]),
         .testTarget(
             name: "ServiceSupportTests", dependencies: ["ServiceSupport", "SafeTensors", "DurableFiles", "CAllocationCounter", "TestSupport"]),
+        .testTarget(name: "RunPlotTests", dependencies: ["RunPlot", "hamlet", "TestSupport"]),
         .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport", "SeededRandom"]),
     ],
     swiftLanguageModes: [.v6]

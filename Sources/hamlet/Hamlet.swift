@@ -6,5 +6,5 @@ struct Hamlet: ParsableCommand {
         commandName: "hamlet",
         abstract: "An edge agent that learns online from sensor streams with Hamiltonian Learning.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, LearnCommand.self, EvaluateCommand.self, GenerateCommand.self])
+        subcommands: [RunCommand.self, LearnCommand.self, EvaluateCommand.self, GenerateCommand.self, PlotCommand.self])
 }

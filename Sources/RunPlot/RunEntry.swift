@@ -1,0 +1,40 @@
+/// One learning step from `hamlet learn`'s JSON lines.
+public struct RunRecord: Equatable, Sendable {
+    public var step: Int
+    /// The 1-based line (or frame, or tick) of the learner's input that this step read.
+    public var position: Int?
+    public var loss: Double?
+    public var score: Double?
+    public var prediction: [Double]
+
+    public init(step: Int, position: Int?, loss: Double?, score: Double?, prediction: [Double]) {
+        self.step = step
+        self.position = position
+        self.loss = loss
+        self.score = score
+        self.prediction = prediction
+    }
+}
+
+/// One drift alert from `hamlet learn`'s JSON lines.
+public struct RunAlert: Equatable, Sendable {
+    public var step: Int
+    public var position: Int?
+    public var detector: String
+    public var kind: String
+    public var threshold: Double?
+
+    public init(step: Int, position: Int?, detector: String, kind: String, threshold: Double?) {
+        self.step = step
+        self.position = position
+        self.detector = detector
+        self.kind = kind
+        self.threshold = threshold
+    }
+}
+
+/// What one JSON line of a run holds.
+public enum RunEntry: Equatable, Sendable {
+    case record(RunRecord)
+    case alert(RunAlert)
+}
