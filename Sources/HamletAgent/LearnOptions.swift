@@ -21,7 +21,10 @@ public struct LearnOptions: Sendable {
 /// What a finished `hamlet learn` run did.
 public struct LearnSummary: Sendable, Equatable {
     public var records = 0
+    /// Learning steps so far, counting those of the checkpoint the run started from.
     public var steps: Int64 = 0
+    /// Learning steps the learner had taken before this run (from `--init`'s checkpoint); filled in by the caller.
+    public var stepsAtStart: Int64 = 0
     public var skippedLines = 0
     public var nonFiniteLosses: Int64 = 0
     /// Mean loss over the last `LossWindow.size` scored steps.

@@ -14,6 +14,18 @@ struct LearnCommand: ParsableCommand {
             For forecast, "loss" scores the previous prediction against this record and "prediction" \
             forecasts the next record.
 
+            A column named timestamp (or else time) is read as each record's time, never as an input: \
+            epoch seconds or text like 2014-04-01 00:00:00 or 2014-04-01T00:00:00.5+02:00 (UTC unless a \
+            zone is given). --timestamp-column names another; --no-timestamp-column reads such a column \
+            as a number. Ignored columns, and with --inputs every column that is neither an input nor a \
+            target, are not parsed, so they may hold text. CSV fields are separated by ',', ';' or tab, \
+            whichever the header uses most (--delimiter sets it).
+
+            Exit status: 0 when learning went well; 64 for invalid options; 65 when the input or the \
+            options cannot be used (a malformed line without --skip-bad, a missing column…), when \
+            nothing was learned although there were input lines (every line skipped, say), or when \
+            learning diverged (predictions that were not finite); the summary is printed first.
+
             Examples:
               hamlet learn sensors.csv
               hamlet learn --wav machine.wav --checkpoint machine.safetensors
@@ -40,8 +52,17 @@ struct LearnCommand: ParsableCommand {
     @Option(help: "Comma-separated target columns (regress), or the one class-index column (classify).")
     var targets: String?
 
-    @Option(help: "Comma-separated columns to leave out, such as a timestamp.")
+    @Option(help: "Comma-separated columns to leave out; they are not parsed, so they may hold text such as ids.")
     var ignore: String?
+
+    @Option(help: "The column holding each record's time (default: one named timestamp or time, if any); never an input.")
+    var timestampColumn: String?
+
+    @Flag(help: "Do not read a timestamp or time column as the records' time: it is then an ordinary column.")
+    var noTimestampColumn = false
+
+    @Option(help: "The CSV field separator: one character such as ';', or tab (default: from the header line).")
+    var delimiter: CSVDelimiter?
 
     @Option(help: "Number of classes for classify (class indices 0..<K).")
     var classes: Int?
@@ -92,6 +113,10 @@ struct LearnCommand: ParsableCommand {
             throw ValidationError("classify needs --classes K (the number of classes)")
         }
         if let classes, classes < 2 { throw ValidationError("--classes must be at least 2") }
+        if timestampColumn != nil, noTimestampColumn {
+            throw ValidationError("give either --timestamp-column NAME or --no-timestamp-column, not both")
+        }
+        if delimiter != nil, format == .jsonLines { throw ValidationError("--delimiter is for CSV input, not JSON lines") }
         if audio.isAudio {
             if input != nil { throw ValidationError("give either an input file or --wav/--alsa, not both") }
             if task != .forecast { throw ValidationError("audio is learned by forecasting the next frame; --task must be forecast") }
@@ -131,23 +156,24 @@ struct LearnCommand: ParsableCommand {
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        let summary: LearnSummary
         do {
-            let summary = try LearnCommandRunner(command: self).run()
-            if !quiet {
-                printError(
-                    "hamlet learn: \(summary.steps) steps from \(summary.records) records; "
-                        + "mean loss of the last \(min(Int(summary.steps), 1000)) steps: \(summary.recentMeanLoss)"
-                        + (summary.driftAlerts > 0 ? "; \(summary.driftAlerts) drift alerts" : "")
-                        + (summary.skippedLines > 0 ? "; skipped \(summary.skippedLines) bad lines" : "")
-                        + (mqtt.hasLateTargets
-                            ? "; \(summary.joinedTargets) targets joined, \(summary.missedTargets) missed" : "")
-                        + (summary.nonFiniteLosses > 0
-                            ? "; \(summary.nonFiniteLosses) predictions were not finite, so learning diverged: "
-                                + "lower --beta, raise --eta, or scale the inputs to about unit size" : "")
-                        + (summary.checkpointsWritten > 0 ? "; checkpoint \(checkpoint ?? "")" : ""))
-            }
+            summary = try LearnCommandRunner(command: self).run()
         } catch let error as LearnError {
             printError("hamlet learn: \(error)")
+            throw ExitCode(65)
+        }
+        // Printed even with --quiet, which only silences the progress lines: it is the run's result.
+        printError(
+            "hamlet learn: \(summary.steps) steps from \(summary.records) records; "
+                + "mean loss of the last \(min(Int(summary.steps), 1000)) steps: \(summary.recentMeanLoss)"
+                + (summary.driftAlerts > 0 ? "; \(summary.driftAlerts) drift alerts" : "")
+                + (summary.skippedLines > 0 ? "; skipped \(summary.skippedLines) bad lines" : "")
+                + (mqtt.hasLateTargets ? "; \(summary.joinedTargets) targets joined, \(summary.missedTargets) missed" : "")
+                + (summary.nonFiniteLosses > 0 ? "; \(summary.nonFiniteLosses) predictions were not finite" : "")
+                + (summary.checkpointsWritten > 0 ? "; checkpoint \(checkpoint ?? "")" : ""))
+        if let failure = LearnRunFailure(summary, task: task, lateTargets: mqtt.hasLateTargets) {
+            printError("hamlet learn: \(failure)")
             throw ExitCode(65)
         }
     }

@@ -18,6 +18,7 @@ struct LearnCommandRunner {
 
     private func learn() throws -> LearnSummary {
         let reader: any RecordSource
+        var fileReader: VectorStreamReader?
         var sensorSource: MQTTSensorSource?
         var link: AgentMQTTLink?
         // Publishes `offline` and disconnects once the run is over, however it ends.
@@ -35,7 +36,10 @@ struct LearnCommandRunner {
             reader = try command.audio.reader(log: { printError("hamlet learn: \($0)") })
         } else {
             do {
-                reader = try VectorStreamReader(path: command.input == "-" ? nil : command.input, format: command.format)
+                let file = try VectorStreamReader(
+                    path: command.input == "-" ? nil : command.input, format: command.format, options: command.readerOptions())
+                fileReader = file
+                reader = file
             } catch {
                 throw LearnError.usage(error.description)
             }
@@ -56,8 +60,9 @@ struct LearnCommandRunner {
         guard !reader.columns.isEmpty else { throw LearnError.usage("the input is empty: there is nothing to learn from") }
         // Late targets are not columns: every column not ignored is an input, as for a forecast.
         let mapping = try ColumnMapping(
-            columns: reader.columns, task: lateTargets ? .forecast : command.task, inputs: list(command.inputs),
-            targets: list(command.targets) ?? [], ignored: list(command.ignore) ?? [])
+            columns: reader.columns, task: lateTargets ? .forecast : command.task, inputs: command.columnList(command.inputs),
+            targets: command.columnList(command.targets) ?? [], ignored: command.columnList(command.ignore) ?? [],
+            timestamp: fileReader?.timestampColumn)
 
         var model: ModelConfiguration
         var hamiltonian = HamiltonianConfiguration(gradientClip: 1)
@@ -127,7 +132,9 @@ struct LearnCommandRunner {
         let session = LearnSession(
             learner: learner, model: model, options: options, mapping: mapping, reader: reader, output: output,
             pendingInput: pending, log: { printError("hamlet learn: \($0)") })
+        let stepsAtStart = learner.stepCount
         var summary = try session.run(first: first, firstJoinKey: firstJoinKey, skippedBeforeFirst: skipped)
+        summary.stepsAtStart = stepsAtStart
         summary.missedTargets = sensorSource?.missedTargets ?? 0
         return summary
     }
@@ -145,13 +152,11 @@ struct LearnCommandRunner {
             } catch {
                 guard skipBad, error.isRecoverable else { throw LearnError.badRecord(line: error.line, error.message) }
                 skipped += 1
-                printError("hamlet learn: skipped \(error)")
+                // The same cap as LearnSession's, which goes on counting from here.
+                if skipped <= 10 { printError("hamlet learn: skipped \(error)") }
+                if skipped == 10 { printError("hamlet learn: further skipped lines are only counted") }
             }
         }
-    }
-
-    private func list(_ text: String?) -> [String]? {
-        text.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
     }
 
     private func wrap<T>(_ body: () throws(CheckpointError) -> T) throws -> T {
@@ -163,4 +168,3 @@ struct LearnCommandRunner {
     }
 }
 
-import Foundation
