@@ -216,7 +216,7 @@ public final class LearnSession {
     }
 
     /// One learning step from a late target: forward on the joined record's stored input (exact
-    /// for a stateless model), learn from the target, and write a `"joined":true` line.
+    /// for a stateless model), learn from the target, and write a `"type":"joined"` line.
     private func learn(_ joined: JoinedTarget) throws(LearnError) {
         precondition(options.lateTargets, "a joined target needs LearnOptions.lateTargets")
         summary.joinedTargets += 1

@@ -10,7 +10,8 @@ struct LearnCommand: ParsableCommand {
         abstract: "Learn online from vectors (CSV with a header or JSON lines, from a file or standard input) or from audio (--wav, --alsa).",
         discussion: """
             Each record is used once, as it arrives; memory does not grow with the stream. One JSON object \
-            per step goes to standard output (or --output): {"step", "line", "loss", "prediction"}. \
+            per step goes to standard output (or --output): {"type":"record", "step", "line", "loss", \
+            "score", "prediction"}, null where there is no value; drift alerts are {"type":"alert", …}. \
             For forecast, "loss" scores the previous prediction against this record and "prediction" \
             forecasts the next record.
 
@@ -24,7 +25,7 @@ struct LearnCommand: ParsableCommand {
             Exit status: 0 when learning went well; 64 for invalid options; 65 when the input or the \
             options cannot be used (a malformed line without --skip-bad, a missing column…), when \
             nothing was learned although there were input lines (every line skipped, say), or when \
-            learning diverged (predictions that were not finite); the summary is printed first.
+            learning diverged (predictions that were not finite), these two after the summary.
 
             Examples:
               hamlet learn sensors.csv
