@@ -39,7 +39,9 @@ public struct ColumnMapping: Sendable, Equatable {
             throw .usage("classify needs exactly one --targets column holding class indices 0, 1, …")
         default: break
         }
-        if let timestamp, let misuse = (inputs ?? []).contains(timestamp) ? "an input" : targets.contains(timestamp) ? "a target" : nil {
+        if let timestamp,
+            let misuse = (inputs ?? []).contains(timestamp) ? "an input" : targets.contains(timestamp) ? "a target" : nil
+        {
             throw .usage(
                 "column \"\(timestamp)\" holds the records' time, so it cannot be \(misuse); to use it as a number, "
                     + "give --no-timestamp-column (or name another column with --timestamp-column)")

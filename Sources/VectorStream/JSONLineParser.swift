@@ -51,7 +51,9 @@ struct JSONLineParser {
                 (values, problem) = try parseArray(&cursor, numbers: numbers)
                 if problem == nil && form == nil { newColumns = (.array, values.indices.map { "x\($0)" }) }
             case UInt8(ascii: "{"):
-                if form == nil { firstTimestampName = options.timestampColumn.resolved(in: Self.keys(of: cursor)) }
+                if form == nil {
+                    firstTimestampName = options.timestampColumn.resolved(in: Self.keys(of: cursor), parsed: options.parsedColumns)
+                }
                 var firstKeys: [String] = []
                 (values, problem) = try parseObject(&cursor, numbers: numbers, firstKeys: &firstKeys)
                 if problem == nil && form == nil { newColumns = (.object, firstKeys) }

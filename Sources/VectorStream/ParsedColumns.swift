@@ -6,6 +6,12 @@ public enum ParsedColumns: Sendable, Equatable {
     /// Only these; used when the wanted columns are known before the header is.
     case only(Set<String>)
 
+    /// True for a column named in `.allExcept`: one the caller asked to ignore, not merely left unlisted.
+    func isLeftOutByName(_ name: String) -> Bool {
+        if case .allExcept(let skipped) = self { return skipped.contains(name) }
+        return false
+    }
+
     func contains(_ name: String) -> Bool {
         switch self {
         case .all: return true

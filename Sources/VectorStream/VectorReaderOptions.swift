@@ -13,7 +13,7 @@ public struct VectorReaderOptions: Sendable, Equatable {
 
     /// How each of `columns` is read; nil when the named timestamp column is not among them.
     func plan(for columns: [String]) -> ColumnPlan? {
-        let timestamp = timestampColumn.resolved(in: columns)
+        let timestamp = timestampColumn.resolved(in: columns, parsed: parsedColumns)
         if case .named = timestampColumn, timestamp == nil { return nil }
         return ColumnPlan(
             roles: columns.map { name in

@@ -15,9 +15,9 @@ struct LearnCommand: ParsableCommand {
             For forecast, "loss" scores the previous prediction against this record and "prediction" \
             forecasts the next record.
 
-            A column named timestamp (or else time) is read as each record's time, never as an input: \
-            epoch seconds or text like 2014-04-01 00:00:00 or 2014-04-01T00:00:00.5+02:00 (UTC unless a \
-            zone is given). --timestamp-column names another; --no-timestamp-column reads such a column \
+            A column named timestamp (or else time), unless --ignore'd, is read as each record's time, \
+            never as an input: epoch seconds or text like 2014-04-01 00:00:00 or 2014-04-01T00:00:00.5+02:00 \
+            (UTC unless a zone is given). --timestamp-column names another; --no-timestamp-column reads such a column \
             as a number. Ignored columns, and with --inputs every column that is neither an input nor a \
             target, are not parsed, so they may hold text. CSV fields are separated by ',', ';' or tab, \
             whichever the header uses most (--delimiter sets it).
@@ -116,6 +116,9 @@ struct LearnCommand: ParsableCommand {
         if let classes, classes < 2 { throw ValidationError("--classes must be at least 2") }
         if timestampColumn != nil, noTimestampColumn {
             throw ValidationError("give either --timestamp-column NAME or --no-timestamp-column, not both")
+        }
+        if let timestampColumn, columnList(ignore)?.contains(timestampColumn) == true {
+            throw ValidationError("--timestamp-column \(timestampColumn) is also in --ignore; it cannot be both read and ignored")
         }
         if delimiter != nil, format == .jsonLines { throw ValidationError("--delimiter is for CSV input, not JSON lines") }
         if audio.isAudio {

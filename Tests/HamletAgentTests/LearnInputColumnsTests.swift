@@ -28,6 +28,21 @@ import Testing
         #expect(try Self.predictionWidths(result) == [1], "one input: value")
     }
 
+    @Test("--ignore timestamp leaves the timestamp column unread, whatever it holds")
+    func ignoredTimestamp() throws {
+        let directory = try TemporaryDirectory()
+        let text = Self.nabCSV(rows: 30) + "yesterday,20\n"
+        let input = try directory.write("nab.csv", text)
+        let ignored = try HamletProcess.run(["learn", input, "--ignore", "timestamp", "--quiet"])
+        #expect(ignored.status == 0, "\(ignored.standardError)")
+        #expect(ignored.lines.count == 31)
+        let read = try HamletProcess.run(["learn", input, "--quiet"])
+        #expect(read.status == 65)
+        #expect(read.standardError.contains(#"line 32: column "timestamp": "yesterday" is not a timestamp"#), "\(read.standardError)")
+        let both = try HamletProcess.run(["learn", input, "--ignore", "timestamp", "--timestamp-column", "timestamp"])
+        #expect(both.status == 64)
+    }
+
     @Test("--ignore and --inputs leave text columns unparsed")
     func textColumnsNotParsed() throws {
         let directory = try TemporaryDirectory()

@@ -30,7 +30,8 @@ import Testing
         #expect(!alerts.isEmpty, "the level shift should raise an alert")
         // The first line has no score yet (nor a loss): the keys are there, with null.
         for run in [forecast, classify, audio] {
-            let keys = try Set(run.lines.filter { $0.hasPrefix(#"{"type":"record","#) }.map { Set(try LearnCommandTests.json($0).keys) })
+            let records = run.lines.filter { $0.hasPrefix(#"{"type":"record","#) }
+            let keys = try Set(records.map { Set(try LearnCommandTests.json($0).keys) })
             #expect(keys.count == 1, "record lines with different keys: \(keys)")
             #expect(keys.first?.isSuperset(of: ["type", "step", "loss", "score", "prediction"]) == true)
         }

@@ -85,6 +85,19 @@ struct TimestampTests {
         #expect(none.records.first?.values == [1, 2])
     }
 
+    @Test("automatic: a column left out by name is not the timestamp, so its text is never read")
+    func automaticSkipsIgnored() throws {
+        let text = "timestamp,time,v\nyesterday,60,1\n"
+        let ignored = try read(
+            text, options: VectorReaderOptions(timestampColumn: .automatic, parsedColumns: .allExcept(["timestamp"])))
+        #expect(ignored.errors.isEmpty, "\(ignored.errors)")
+        #expect(ignored.timestampColumn == "time" && ignored.records.first?.timestamp == 60)
+        // Not listed in .only is not the same as ignored: the inputs are listed, the time is not.
+        let listed = try read(text, options: VectorReaderOptions(timestampColumn: .automatic, parsedColumns: .only(["v"])))
+        #expect(listed.timestampColumn == "timestamp")
+        #expect(listed.errors.first?.message.hasPrefix(#"column "timestamp": "yesterday" is not a timestamp"#) == true)
+    }
+
     @Test("a named timestamp column that the input lacks is fatal")
     func namedMissing() throws {
         let result = try read("a,b\n1,2\n", options: VectorReaderOptions(timestampColumn: .named("when")))
