@@ -64,12 +64,7 @@ export EXTRA="$*"
   file={}
   out="$RUNS/${file//\//__}.jsonl"
   # shellcheck disable=SC2086
-  "$PYTHON" -c "
-import csv, sys, datetime
-r = csv.reader(open(sys.argv[1])); w = csv.writer(open(sys.argv[2], \"w\")); w.writerow(next(r))
-for row in r: w.writerow([datetime.datetime.fromisoformat(row[0]).replace(tzinfo=datetime.timezone.utc).timestamp(), row[1]])
-" "$NAB/data/$file" "$out.csv"
-  "$HAMLET" learn "$out.csv" --timestamp-column timestamp --quiet --output "$out" $EXTRA 2>"$out.log" || {
+  "$HAMLET" learn "$NAB/data/$file" --quiet --output "$out" $EXTRA 2>"$out.log" || {
     echo "nab.sh: hamlet learn failed on $file:" >&2; cat "$out.log" >&2; exit 255; }
   "$PYTHON" "$ROOT/Scripts/nab_results.py" "$NAB/data/$file" "$out" "$RESULTS/$file"
 '

@@ -14,8 +14,6 @@ public struct LearnOptions: Sendable {
     public var lateTargets = false
     /// Drift detection on the loss, with a score per step and alert lines (nil: off).
     public var drift: DriftOptions? = DriftOptions()
-    /// The column holding each record's time in seconds, for the calendar inputs of a forecast.
-    public var timestampColumn: Int?
 
     public init() {}
 }
@@ -23,7 +21,10 @@ public struct LearnOptions: Sendable {
 /// What a finished `hamlet learn` run did.
 public struct LearnSummary: Sendable, Equatable {
     public var records = 0
+    /// Learning steps so far, counting those of the checkpoint the run started from.
     public var steps: Int64 = 0
+    /// Learning steps the learner had taken before this run (from `--init`'s checkpoint); filled in by the caller.
+    public var stepsAtStart: Int64 = 0
     public var skippedLines = 0
     public var nonFiniteLosses: Int64 = 0
     /// Mean loss over the last `LossWindow.size` scored steps.

@@ -202,13 +202,12 @@ public final class LearnSession {
         let fields: String
         switch options.task {
         case .forecast:
-            let time = options.timestampColumn.map { record.values[$0] }
-            scoring!.read(timestamp: time) { record.values[mapping.inputIndices[$0]] }
+            scoring!.read(timestamp: record.timestamp) { record.values[mapping.inputIndices[$0]] }
             forecastScore = scoring!.score(prediction: pendingInput != nil ? learner.prediction.pointer : nil)
             if pendingInput != nil {
                 loss = scoring!.target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
             }
-            input.withUnsafeMutableBufferPointer { scoring!.nextInput(timestamp: time, into: $0.baseAddress!) }
+            input.withUnsafeMutableBufferPointer { scoring!.nextInput(timestamp: record.timestamp, into: $0.baseAddress!) }
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
             pendingInput = input
             fields = forecastFields()
@@ -259,7 +258,7 @@ public final class LearnSession {
     }
 
     /// One learning step from a late target: forward on the joined record's stored input (exact
-    /// for a stateless model), learn from the target, and write a `"joined":true` line.
+    /// for a stateless model), learn from the target, and write a `"type":"joined"` line.
     private func learn(_ joined: JoinedTarget) throws(LearnError) {
         precondition(options.lateTargets, "a joined target needs LearnOptions.lateTargets")
         summary.joinedTargets += 1

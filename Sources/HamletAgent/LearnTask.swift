@@ -15,8 +15,11 @@ public struct ColumnMapping: Sendable, Equatable {
     public let inputNames: [String]
     public let targetNames: [String]
 
-    /// Inputs default to every column that is neither a target nor ignored.
-    public init(columns: [String], task: LearnTask, inputs: [String]?, targets: [String], ignored: [String]) throws(LearnError) {
+    /// Inputs default to every column that is neither a target, nor ignored, nor the `timestamp` column
+    /// (which holds the records' time and is never an input or a target).
+    public init(
+        columns: [String], task: LearnTask, inputs: [String]?, targets: [String], ignored: [String], timestamp: String? = nil
+    ) throws(LearnError) {
         func indices(_ names: [String], role: String) throws(LearnError) -> [Int] {
             var found: [Int] = []
             for name in names {
@@ -36,9 +39,16 @@ public struct ColumnMapping: Sendable, Equatable {
             throw .usage("classify needs exactly one --targets column holding class indices 0, 1, …")
         default: break
         }
+        if let timestamp,
+            let misuse = (inputs ?? []).contains(timestamp) ? "an input" : targets.contains(timestamp) ? "a target" : nil
+        {
+            throw .usage(
+                "column \"\(timestamp)\" holds the records' time, so it cannot be \(misuse); to use it as a number, "
+                    + "give --no-timestamp-column (or name another column with --timestamp-column)")
+        }
         targetIndices = try indices(targets, role: "target")
         _ = try indices(ignored, role: "ignored")
-        let inputNames = inputs ?? columns.filter { !targets.contains($0) && !ignored.contains($0) }
+        let inputNames = inputs ?? columns.filter { !targets.contains($0) && !ignored.contains($0) && $0 != timestamp }
         if let overlap = inputNames.first(where: { targets.contains($0) }) {
             throw .usage("column \"\(overlap)\" cannot be both an input and a target")
         }

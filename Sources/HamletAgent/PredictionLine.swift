@@ -2,27 +2,30 @@ import DriftDetection
 import Glibc
 import JSONText
 
-/// One JSON object per step: `{"step":…,"line":…,"loss":…,"prediction":…}` ("frame" for audio).
+/// The JSON lines of a run. The first key, `type`, tells them apart: `record` (one per reported step),
+/// `joined` (a late target's learning step) and `alert`. Lines of one type carry the same keys,
+/// with `null` where there is no value, so a consumer can read them as rows.
 enum PredictionLine {
-    /// With late targets, `key` (the record's join key) follows the position.
+    /// `{"type":"record","step":…,"line":…,"loss":…,"score":…,"prediction":…}` ("frame" for audio,
+    /// "tick" for MQTT); with late targets, `key` (the record's join key) follows the position.
     static func format(
         step: Int64, position: String, index: Int, key: Double? = nil, loss: Float, score: Double?, predictionFields: String
     ) -> String {
-        let scoreField = score.map { ",\"score\":\(number(Float($0)))" } ?? ""
         let keyField = key.map { ",\"key\":\(keyNumber($0))" } ?? ""
-        return "{\"step\":\(step),\"\(position)\":\(index)\(keyField),\"loss\":\(number(loss))\(scoreField),\(predictionFields)}"
+        return "{\"type\":\"record\",\"step\":\(step),\"\(position)\":\(index)\(keyField),\"loss\":\(number(loss)),"
+            + "\"score\":\(score.map { number(Float($0)) } ?? "null"),\(predictionFields)}"
     }
 
-    /// A late target's learning step: `{"step":…,"tick":<the joined record>,"key":…,"joined":true,
-    /// "loss":…,"prediction":…,"target":…}`; the prediction is the one re-run on the stored input.
+    /// A late target's learning step: `{"type":"joined","step":…,"tick":<the joined record>,"key":…,
+    /// "loss":…,"score":…,"prediction":…,"target":…}`; the prediction is the one re-run on the stored input.
     static func joined(
         step: Int64, position: String, index: Int, key: Double, loss: Float, score: Double?, predictionFields: String,
         target: [Float], classify: Bool
     ) -> String {
-        let scoreField = score.map { ",\"score\":\(number(Float($0)))" } ?? ""
         let targetField = classify ? "\(Int(target[0]))" : "[" + target.map(number).joined(separator: ",") + "]"
-        return "{\"step\":\(step),\"\(position)\":\(index),\"key\":\(keyNumber(key)),\"joined\":true,"
-            + "\"loss\":\(number(loss))\(scoreField),\(predictionFields),\"target\":\(targetField)}"
+        return "{\"type\":\"joined\",\"step\":\(step),\"\(position)\":\(index),\"key\":\(keyNumber(key)),"
+            + "\"loss\":\(number(loss)),\"score\":\(score.map { number(Float($0)) } ?? "null"),\(predictionFields),"
+            + "\"target\":\(targetField)}"
     }
 
     /// A join key: whole numbers (sequence numbers) without a fraction, timestamps in full.
@@ -30,10 +33,10 @@ enum PredictionLine {
         key.rounded() == key && abs(key) < 9e15 ? String(Int64(key)) : "\(key)"
     }
 
-    /// `{"alert":"drift","step":…,"detector":…,"kind":…,"statistic":…,"threshold":…,"reaction":…}`.
+    /// `{"type":"alert","alert":"drift","step":…,"detector":…,"kind":…,"statistic":…,"threshold":…,"reaction":…}`.
     static func alert(_ alert: DriftAlert, step: Int64, position: String, index: Int, reaction: String) -> String {
-        "{\"alert\":\"drift\",\"step\":\(step),\"\(position)\":\(index),\"detector\":\(JSONText.string(alert.detector)),"
-            + "\"kind\":\"\(alert.kind.rawValue)\",\"statistic\":\(number(Float(alert.statistic))),"
+        "{\"type\":\"alert\",\"alert\":\"drift\",\"step\":\(step),\"\(position)\":\(index),"
+            + "\"detector\":\(JSONText.string(alert.detector)),\"kind\":\"\(alert.kind.rawValue)\",\"statistic\":\(number(Float(alert.statistic))),"
             + "\"threshold\":\(number(Float(alert.threshold))),\"reaction\":\"\(reaction)\"}"
     }
 

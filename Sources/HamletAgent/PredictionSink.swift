@@ -2,9 +2,10 @@
 ///
 /// Called from the learning thread only; implementations may allocate (the lines are strings).
 public protocol PredictionSink: AnyObject {
-    /// One step's JSON object, `{"step":…,"loss":…,"prediction":…}`, without a newline.
+    /// One step's JSON object, `{"type":"record","step":…,"loss":…,"score":…,"prediction":…}` (or a
+    /// `"type":"joined"` late target's step), without a newline.
     func prediction(_ line: String) throws(LearnError)
-    /// One drift alert's JSON object, `{"alert":"drift",…}`, without a newline.
+    /// One drift alert's JSON object, `{"type":"alert","alert":"drift",…}`, without a newline.
     func alert(_ line: String) throws(LearnError)
     /// Makes everything sent so far visible (at the end of a run).
     func flush() throws(LearnError)

@@ -7,10 +7,20 @@ struct CSVLineParser {
     }
 
     private(set) var columns: [String] = []
+    /// How each column is read; set with the header.
+    private(set) var plan = ColumnPlan(roles: [], timestampName: nil)
+    private let options: VectorReaderOptions
+    private var delimiter: UInt8
     private var fields: [Field] = []  // reused across lines so splitting allocates nothing in steady state
+
+    init(options: VectorReaderOptions) {
+        self.options = options
+        delimiter = options.delimiter ?? UInt8(ascii: ",")
+    }
 
     /// Reads the column names; any problem is fatal because no record can be interpreted without them.
     mutating func readHeader(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws(VectorInputError) {
+        if options.delimiter == nil { delimiter = Self.likelyDelimiter(of: line) }
         if let problem = split(line) { throw VectorInputError(line: number, "header: " + problem, recoverable: false) }
         var names: [String] = []
         var firstPosition: [String: Int] = [:]
@@ -33,13 +43,34 @@ struct CSVLineParser {
             firstPosition[name] = position
             names.append(name)
         }
+        guard let plan = options.plan(for: names) else {
+            throw VectorInputError(line: number, options.missingTimestampMessage(columns: names), recoverable: false)
+        }
         columns = names
+        self.plan = plan
     }
 
-    /// The values of one data line, in column order.
+    /// The separator a header line most likely uses: whichever of `,` `;` and tab occurs most often outside
+    /// quotes (`,` on a tie, and when there is none: a one-column file).
+    static func likelyDelimiter(of line: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09]
+        var counts = [0, 0, 0]
+        var quoted = false
+        for byte in line {
+            if byte == UInt8(ascii: "\"") {
+                quoted.toggle()
+            } else if !quoted, let index = candidates.firstIndex(of: byte) {
+                counts[index] += 1
+            }
+        }
+        let best = counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) } ?? 0
+        return candidates[best]
+    }
+
+    /// One data line as a record: numbers in column order (NaN where not parsed) and the timestamp.
     mutating func parseRecord(
         _ line: UnsafeBufferPointer<UInt8>, number: Int, numbers: NumberParser
-    ) throws(VectorInputError) -> [Double] {
+    ) throws(VectorInputError) -> VectorRecord {
         if let problem = split(line) { throw VectorInputError(line: number, problem, recoverable: true) }
         guard fields.count == columns.count else {
             throw VectorInputError(
@@ -49,36 +80,51 @@ struct CSVLineParser {
         }
         var values: [Double] = []
         values.reserveCapacity(fields.count)
+        var timestamp: Double?
         for (position, field) in fields.enumerated() {
+            let role = plan.roles[position]
+            guard role != .unparsed else {
+                values.append(.nan)
+                continue
+            }
             guard field.end > field.start else {
                 throw VectorInputError(line: number, "column \"\(columns[position])\" is empty", recoverable: true)
             }
             let raw = UnsafeBufferPointer(rebasing: line[field.start..<field.end])
             let problem: String
-            switch numbers.parseLenient(raw) {
-            case .value(let value):
-                values.append(value)
-                continue
-            case .notANumber: problem = "is not a number"
-            case .notFinite: problem = "is not a finite number"
-            case .outOfRange: problem = "is out of range for a Double"
+            if role == .timestamp {
+                if let seconds = TimestampParser.parse(raw, numbers: numbers) {
+                    timestamp = seconds
+                    values.append(.nan)
+                    continue
+                }
+                problem = TimestampParser.expectation
+            } else {
+                switch numbers.parseLenient(raw) {
+                case .value(let value):
+                    values.append(value)
+                    continue
+                case .notANumber: problem = "is not a number"
+                case .notFinite: problem = "is not a finite number"
+                case .outOfRange: problem = "is out of range for a Double"
+                }
             }
             throw VectorInputError(
                 line: number, "column \"\(columns[position])\": \(quotedForMessage(raw)) \(problem)", recoverable: true)
         }
-        return values
+        return VectorRecord(line: number, values: values, timestamp: timestamp)
     }
 
-    /// Fills `fields` with the trimmed contents of each comma-separated field (inside the quotes for quoted
+    /// Fills `fields` with the trimmed contents of each delimited field (inside the quotes for quoted
     /// ones); returns a message when the quoting is malformed.
     private mutating func split(_ line: UnsafeBufferPointer<UInt8>) -> String? {
         fields.removeAll(keepingCapacity: true)
         let quote = UInt8(ascii: "\"")
-        let comma = UInt8(ascii: ",")
+        let delimiter = self.delimiter
         let n = line.count
         var i = 0
         while true {
-            while i < n && isBlankByte(line[i]) { i += 1 }
+            while i < n && isBlank(line[i]) { i += 1 }
             var field: Field
             if i < n && line[i] == quote {
                 i += 1
@@ -96,21 +142,26 @@ struct CSVLineParser {
                 }
                 field.end = i
                 i += 1
-                while i < n && isBlankByte(line[i]) { i += 1 }
-                guard i == n || line[i] == comma else {
+                while i < n && isBlank(line[i]) { i += 1 }
+                guard i == n || line[i] == delimiter else {
                     return "unexpected text after the closing quote in column \(fields.count + 1)"
                 }
             } else {
                 field = Field(start: i, end: i, quoted: false)
-                while i < n && line[i] != comma { i += 1 }
+                while i < n && line[i] != delimiter { i += 1 }
                 field.end = i
             }
             // Whitespace inside quotes is trimmed too: `" 1.5"` is meant as the number 1.5.
-            while field.start < field.end && isBlankByte(line[field.start]) { field.start += 1 }
-            while field.end > field.start && isBlankByte(line[field.end - 1]) { field.end -= 1 }
+            while field.start < field.end && isBlank(line[field.start]) { field.start += 1 }
+            while field.end > field.start && isBlank(line[field.end - 1]) { field.end -= 1 }
             fields.append(field)
             if i >= n { return nil }
-            i += 1  // the comma
+            i += 1  // the delimiter
         }
+    }
+
+    /// Blank bytes are trimmed around fields, except a tab that separates them.
+    private func isBlank(_ byte: UInt8) -> Bool {
+        isBlankByte(byte) && byte != delimiter
     }
 }

@@ -12,6 +12,9 @@ struct JSONLineParser {
         case notFinite(String)
         case outOfRange(String)
         case other(String)  // what was found instead, e.g. "a string"
+        case timestamp(Double)
+        case notTimestamp(String)  // the text found, for the message
+        case unparsed
     }
 
     /// Fixed by the first well-formed record: "x0", "x1", … for arrays, the keys in text order for objects.
@@ -21,46 +24,99 @@ struct JSONLineParser {
     private var indexOfColumn: [String: Int] = [:]
     private var seen: [Bool] = []
     private var key: [UInt8] = []
+    private var text: [UInt8] = []  // a timestamp string's bytes
+    /// How each column is read; set with the columns.
+    private(set) var plan = ColumnPlan(roles: [], timestampName: nil)
+    private let options: VectorReaderOptions
+    /// While no columns are known: the timestamp column the first record's keys imply.
+    private var firstTimestampName: String?
+    private var timestamp: Double?
 
-    /// The values of one non-blank line, in column order; a malformed line leaves the columns unchanged.
+    init(options: VectorReaderOptions) { self.options = options }
+
+    /// One non-blank line as a record, values in column order; a malformed line leaves the columns unchanged.
     mutating func parse(
         _ line: UnsafeBufferPointer<UInt8>, number: Int, numbers: NumberParser
-    ) throws(VectorInputError) -> [Double] {
+    ) throws(VectorInputError) -> VectorRecord {
         var cursor = JSONCursor(bytes: line)
+        timestamp = nil
+        var values: [Double] = []
+        var newColumns: (Form, [String])?
         do throws(JSONFailure) {
-            var newColumns: (Form, [String])?
-            let values: [Double]
             var problem: String?
             cursor.skipWhitespace()
             switch cursor.peek {
             case UInt8(ascii: "["):
+                if form == nil, case .named(let name) = options.timestampColumn { firstTimestampName = name }
                 (values, problem) = try parseArray(&cursor, numbers: numbers)
                 if problem == nil && form == nil { newColumns = (.array, values.indices.map { "x\($0)" }) }
             case UInt8(ascii: "{"):
+                if form == nil {
+                    firstTimestampName = options.timestampColumn.resolved(in: Self.keys(of: cursor), parsed: options.parsedColumns)
+                }
                 var firstKeys: [String] = []
                 (values, problem) = try parseObject(&cursor, numbers: numbers, firstKeys: &firstKeys)
                 if problem == nil && form == nil { newColumns = (.object, firstKeys) }
             default:
-                values = []
                 problem = "expected a JSON array or object, found \(try cursor.skipValue(depth: 0))"
             }
             cursor.skipWhitespace()
             guard cursor.atEnd else { throw cursor.syntaxError(expected: "the end of the line") }
             if let problem { throw JSONFailure(message: problem) }
-            if let (newForm, names) = newColumns {
-                form = newForm
-                columns = names
-                columnKeys = names.map { Array($0.utf8) }
-                indexOfColumn = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-                seen = Array(repeating: false, count: names.count)
-            }
-            return values
         } catch {
             throw VectorInputError(line: number, error.message, recoverable: true)
         }
+        if let (newForm, names) = newColumns {
+            guard let plan = options.plan(for: names) else {
+                throw VectorInputError(line: number, options.missingTimestampMessage(columns: names), recoverable: false)
+            }
+            self.plan = plan
+            form = newForm
+            columns = names
+            columnKeys = names.map { Array($0.utf8) }
+            indexOfColumn = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+            seen = Array(repeating: false, count: names.count)
+        }
+        return VectorRecord(line: number, values: values, timestamp: timestamp)
     }
 
-    private func parseArray(
+    /// The keys of the object at `cursor`, as far as it is well formed (the real parse reports any error).
+    private static func keys(of start: JSONCursor) -> [String] {
+        var cursor = start
+        var keys: [String] = []
+        var buffer: [UInt8] = []
+        cursor.index += 1
+        cursor.skipWhitespace()
+        do throws(JSONFailure) {
+            while cursor.peek == UInt8(ascii: "\"") {
+                try cursor.scanString(into: &buffer, keep: true)
+                keys.append(String(decoding: buffer, as: UTF8.self))
+                cursor.skipWhitespace()
+                guard cursor.peek == UInt8(ascii: ":") else { break }
+                cursor.index += 1
+                cursor.skipWhitespace()
+                _ = try cursor.skipValue(depth: 1)
+                cursor.skipWhitespace()
+                guard cursor.peek == UInt8(ascii: ",") else { break }
+                cursor.index += 1
+                cursor.skipWhitespace()
+            }
+        } catch {}
+        return keys
+    }
+
+    /// The role of the column at `position` named `name` (computed while the first record defines them).
+    private func role(at position: Int?, name: () -> String) -> ColumnRole {
+        if form != nil {
+            guard let position, position < plan.roles.count else { return .number }  // a shape problem anyway
+            return plan.roles[position]
+        }
+        let name = name()
+        if name == firstTimestampName { return .timestamp }
+        return options.parsedColumns.contains(name) ? .number : .unparsed
+    }
+
+    private mutating func parseArray(
         _ cursor: inout JSONCursor, numbers: NumberParser
     ) throws(JSONFailure) -> ([Double], String?) {
         cursor.index += 1
@@ -73,9 +129,14 @@ struct JSONLineParser {
         } else {
             while true {
                 let position = values.count
-                switch try scanValue(&cursor, numbers: numbers) {
+                switch try scanValue(&cursor, role: role(at: position) { "x\(position)" }, numbers: numbers) {
                 case .number(let value):
                     values.append(value)
+                case .unparsed:
+                    values.append(.nan)
+                case .timestamp(let seconds):
+                    timestamp = seconds
+                    values.append(.nan)
                 case let other:
                     values.append(0)
                     if valueProblem == nil { valueProblem = describe(other, label: "column \"x\(position)\"") }
@@ -111,7 +172,7 @@ struct JSONLineParser {
         cursor.index += 1
         cursor.skipWhitespace()
         let known = form == .object
-        var values: [Double] = known ? Array(repeating: 0, count: columns.count) : []
+        var values: [Double] = known ? Array(repeating: .nan, count: columns.count) : []
         if known { for index in seen.indices { seen[index] = false } }
         var firstKeyIndex: [String: Int] = [:]
         var duplicate: String?
@@ -128,7 +189,6 @@ struct JSONLineParser {
                 guard cursor.peek == UInt8(ascii: ":") else { throw cursor.syntaxError(expected: "':'") }
                 cursor.index += 1
                 cursor.skipWhitespace()
-                let value = try scanValue(&cursor, numbers: numbers)
                 var slot: Int?
                 switch form {
                 case .object:
@@ -156,9 +216,15 @@ struct JSONLineParser {
                 case .array:
                     break
                 }
-                switch value {
+                let role = role(at: slot) { String(decoding: key, as: UTF8.self) }
+                switch try scanValue(&cursor, role: role, numbers: numbers) {
                 case .number(let number):
                     if let slot { values[slot] = number }
+                case .unparsed:
+                    if let slot { values[slot] = .nan }
+                case .timestamp(let seconds):
+                    timestamp = seconds
+                    if let slot { values[slot] = .nan }
                 case let other:
                     if valueProblem == nil {
                         valueProblem = describe(other, label: "field \"\(String(decoding: key, as: UTF8.self))\"")
@@ -207,7 +273,35 @@ struct JSONLineParser {
         return indexOfColumn[String(decoding: key, as: UTF8.self)]
     }
 
-    private func scanValue(_ cursor: inout JSONCursor, numbers: NumberParser) throws(JSONFailure) -> Value {
+    private mutating func scanValue(
+        _ cursor: inout JSONCursor, role: ColumnRole, numbers: NumberParser
+    ) throws(JSONFailure) -> Value {
+        switch role {
+        case .number: return try scanNumber(&cursor, numbers: numbers)
+        case .unparsed:
+            _ = try cursor.skipValue(depth: 1)
+            return .unparsed
+        case .timestamp:
+            return try scanTimestamp(&cursor, numbers: numbers)
+        }
+    }
+
+    /// A string in a timestamp format, or a number of epoch seconds.
+    private mutating func scanTimestamp(_ cursor: inout JSONCursor, numbers: NumberParser) throws(JSONFailure) -> Value {
+        if cursor.peek == UInt8(ascii: "\"") {
+            try cursor.scanString(into: &text, keep: true)
+            let seconds = text.withUnsafeBufferPointer { TimestampParser.parse($0, numbers: numbers) }
+            if let seconds { return .timestamp(seconds) }
+            return .notTimestamp(text.withUnsafeBufferPointer { quotedForMessage($0) })
+        }
+        switch try scanNumber(&cursor, numbers: numbers) {
+        case .number(let seconds): return .timestamp(seconds)
+        case .other(let found): return .notTimestamp(found)
+        case let problem: return problem
+        }
+    }
+
+    private func scanNumber(_ cursor: inout JSONCursor, numbers: NumberParser) throws(JSONFailure) -> Value {
         // NaN and Infinity are not JSON, but Python's json module writes them; name the real problem.
         if let word = cursor.consumeNonFiniteLiteral() { return .notFinite(word) }
         switch cursor.peek ?? 0 {  // 0 never starts a value, so the end of the line lands in default
@@ -222,7 +316,8 @@ struct JSONLineParser {
 
     private func describe(_ value: Value, label: String) -> String {
         switch value {
-        case .number: preconditionFailure("a number is never a problem")
+        case .number, .timestamp, .unparsed: preconditionFailure("a value read as intended is never a problem")
+        case .notTimestamp(let found): return "\(label): \(found) \(TimestampParser.expectation)"
         case .notFinite(let token): return "\(label): \(token) is not a finite number"
         case .outOfRange(let token): return "\(label): \(token) is out of range for a Double"
         case .other(let found): return "\(label): expected a number, found \(found)"

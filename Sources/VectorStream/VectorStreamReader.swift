@@ -6,46 +6,46 @@ import Musl
 import Darwin
 #endif
 
-/// One input record: its physical line number and its values, aligned with the reader's `columns`.
-public struct VectorRecord: Sendable, Equatable {
-    public let line: Int
-    public let values: [Double]
-
-    public init(line: Int, values: [Double]) {
-        self.line = line
-        self.values = values
-    }
-}
-
 /// Streams numeric records from CSV-with-header or JSON-lines text on a file descriptor, a line at a time.
 ///
 /// Memory stays bounded by the longest allowed line whatever the input length, and a record is returned as
 /// soon as its newline arrives, so it suits endless pipes. Not thread-safe: use it from one thread at a time.
 ///
 /// Empty input (nothing but blank lines) yields no records and leaves `columns` empty; it is not an error.
-/// NaN and infinities are rejected in both formats, as are values that overflow Double.
+/// NaN and infinities are rejected in both formats, as are values that overflow Double. Columns left out by
+/// `VectorReaderOptions.parsedColumns` may hold anything and read as NaN; the timestamp column is read into
+/// `VectorRecord.timestamp` (and reads as NaN among the values).
 public final class VectorStreamReader {
     /// Column names: the CSV header, or from the first well-formed JSON record; empty until then.
     public private(set) var columns: [String] = []
     /// The input format: given, implied by the file extension, or sniffed from the first non-blank line
     /// ('{' or '[' means JSON lines); nil until known.
     public private(set) var format: VectorFormat?
+    /// The column read as each record's timestamp; nil without one, or until the columns are known.
+    public var timestampColumn: String? {
+        switch format {
+        case .csv: csv.plan.timestampName
+        case .jsonLines: json.plan.timestampName
+        case nil: nil
+        }
+    }
 
     private let lines: LineReader
     private let ownsDescriptor: Bool
     private let numbers = NumberParser()
-    private var csv = CSVLineParser()
-    private var json = JSONLineParser()
+    private var csv: CSVLineParser
+    private var json: JSONLineParser
     private var stickyError: VectorInputError?
 
     /// Opens `path`, or reads standard input when it is nil; `format` nil means detect it.
     /// Lines longer than `maxLineBytes` (> 0; the line ending not counted) are reported and skipped.
-    public convenience init(path: String?, format: VectorFormat? = nil, maxLineBytes: Int = 1 << 20)
-        throws(VectorInputError)
-    {
+    public convenience init(
+        path: String?, format: VectorFormat? = nil, options: VectorReaderOptions = VectorReaderOptions(),
+        maxLineBytes: Int = 1 << 20
+    ) throws(VectorInputError) {
         guard let path else {
             self.init(
-                descriptor: 0, ownsDescriptor: false, sourceName: "standard input", format: format,
+                descriptor: 0, ownsDescriptor: false, sourceName: "standard input", format: format, options: options,
                 maxLineBytes: maxLineBytes)
             return
         }
@@ -61,19 +61,26 @@ public final class VectorStreamReader {
         }
         self.init(
             descriptor: descriptor, ownsDescriptor: true, sourceName: path,
-            format: format ?? VectorFormat(fileExtensionOf: path), maxLineBytes: maxLineBytes)
+            format: format ?? VectorFormat(fileExtensionOf: path), options: options, maxLineBytes: maxLineBytes)
     }
 
     /// Reads an already open descriptor (a pipe, a socket, a file), which the caller keeps and closes.
-    public convenience init(fileDescriptor: Int32, format: VectorFormat? = nil, maxLineBytes: Int = 1 << 20) {
+    public convenience init(
+        fileDescriptor: Int32, format: VectorFormat? = nil, options: VectorReaderOptions = VectorReaderOptions(),
+        maxLineBytes: Int = 1 << 20
+    ) {
         self.init(
             descriptor: fileDescriptor, ownsDescriptor: false, sourceName: "file descriptor \(fileDescriptor)",
-            format: format, maxLineBytes: maxLineBytes)
+            format: format, options: options, maxLineBytes: maxLineBytes)
     }
 
-    private init(descriptor: Int32, ownsDescriptor: Bool, sourceName: String, format: VectorFormat?, maxLineBytes: Int)
-    {
+    private init(
+        descriptor: Int32, ownsDescriptor: Bool, sourceName: String, format: VectorFormat?, options: VectorReaderOptions,
+        maxLineBytes: Int
+    ) {
         lines = LineReader(fd: descriptor, sourceName: sourceName, maxLineBytes: maxLineBytes)
+        csv = CSVLineParser(options: options)
+        json = JSONLineParser(options: options)
         self.ownsDescriptor = ownsDescriptor
         self.format = format
     }
@@ -128,11 +135,11 @@ public final class VectorStreamReader {
                         columns = csv.columns
                         continue
                     }
-                    return VectorRecord(line: number, values: try csv.parseRecord(bytes, number: number, numbers: numbers))
+                    return try csv.parseRecord(bytes, number: number, numbers: numbers)
                 case .jsonLines:
-                    let values = try json.parse(bytes, number: number, numbers: numbers)
+                    let record = try json.parse(bytes, number: number, numbers: numbers)
                     if columns.isEmpty { columns = json.columns }
-                    return VectorRecord(line: number, values: values)
+                    return record
                 }
             }
         }

@@ -10,9 +10,22 @@ struct LearnCommand: ParsableCommand {
         abstract: "Learn online from vectors (CSV with a header or JSON lines, from a file or standard input) or from audio (--wav, --alsa).",
         discussion: """
             Each record is used once, as it arrives; memory does not grow with the stream. One JSON object \
-            per step goes to standard output (or --output): {"step", "line", "loss", "prediction"}. \
+            per step goes to standard output (or --output): {"type":"record", "step", "line", "loss", \
+            "score", "prediction"}, null where there is no value; drift alerts are {"type":"alert", …}. \
             For forecast, "loss" scores the previous prediction against this record and "prediction" \
             forecasts the next record.
+
+            A column named timestamp (or else time), unless --ignore'd, is read as each record's time, \
+            never as an input: epoch seconds or text like 2014-04-01 00:00:00 or 2014-04-01T00:00:00.5+02:00 \
+            (UTC unless a zone is given). --timestamp-column names another; --no-timestamp-column reads such a column \
+            as a number. Ignored columns, and with --inputs every column that is neither an input nor a \
+            target, are not parsed, so they may hold text. CSV fields are separated by ',', ';' or tab, \
+            whichever the header uses most (--delimiter sets it).
+
+            Exit status: 0 when learning went well; 64 for invalid options; 65 when the input or the \
+            options cannot be used (a malformed line without --skip-bad, a missing column…), when \
+            nothing was learned although there were input lines (every line skipped, say), or when \
+            learning diverged (predictions that were not finite), these two after the summary.
 
             Examples:
               hamlet learn sensors.csv
@@ -40,11 +53,17 @@ struct LearnCommand: ParsableCommand {
     @Option(help: "Comma-separated target columns (regress), or the one class-index column (classify).")
     var targets: String?
 
-    @Option(help: "Comma-separated columns to leave out, such as a timestamp.")
+    @Option(help: "Comma-separated columns to leave out; they are not parsed, so they may hold text such as ids.")
     var ignore: String?
 
-    @Option(help: "The column holding each record's time (seconds since 1970); a forecast then also sees the time of day and week.")
+    @Option(help: "The column holding each record's time (default: one named timestamp or time, if any); never an input.")
     var timestampColumn: String?
+
+    @Flag(help: "Do not read a timestamp or time column as the records' time: it is then an ordinary column.")
+    var noTimestampColumn = false
+
+    @Option(help: "The CSV field separator: one character such as ';', or tab (default: from the header line).")
+    var delimiter: CSVDelimiter?
 
     @Option(help: "Number of classes for classify (class indices 0..<K).")
     var classes: Int?
@@ -95,6 +114,13 @@ struct LearnCommand: ParsableCommand {
             throw ValidationError("classify needs --classes K (the number of classes)")
         }
         if let classes, classes < 2 { throw ValidationError("--classes must be at least 2") }
+        if timestampColumn != nil, noTimestampColumn {
+            throw ValidationError("give either --timestamp-column NAME or --no-timestamp-column, not both")
+        }
+        if let timestampColumn, columnList(ignore)?.contains(timestampColumn) == true {
+            throw ValidationError("--timestamp-column \(timestampColumn) is also in --ignore; it cannot be both read and ignored")
+        }
+        if delimiter != nil, format == .jsonLines { throw ValidationError("--delimiter is for CSV input, not JSON lines") }
         if audio.isAudio {
             if input != nil { throw ValidationError("give either an input file or --wav/--alsa, not both") }
             if task != .forecast { throw ValidationError("audio is learned by forecasting the next frame; --task must be forecast") }
@@ -134,23 +160,24 @@ struct LearnCommand: ParsableCommand {
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        let summary: LearnSummary
         do {
-            let summary = try LearnCommandRunner(command: self).run()
-            if !quiet {
-                printError(
-                    "hamlet learn: \(summary.steps) steps from \(summary.records) records; "
-                        + "mean loss of the last \(min(Int(summary.steps), 1000)) steps: \(summary.recentMeanLoss)"
-                        + (summary.driftAlerts > 0 ? "; \(summary.driftAlerts) drift alerts" : "")
-                        + (summary.skippedLines > 0 ? "; skipped \(summary.skippedLines) bad lines" : "")
-                        + (mqtt.hasLateTargets
-                            ? "; \(summary.joinedTargets) targets joined, \(summary.missedTargets) missed" : "")
-                        + (summary.nonFiniteLosses > 0
-                            ? "; \(summary.nonFiniteLosses) predictions were not finite, so learning diverged: "
-                                + "lower --beta, raise --eta, or scale the inputs to about unit size" : "")
-                        + (summary.checkpointsWritten > 0 ? "; checkpoint \(checkpoint ?? "")" : ""))
-            }
+            summary = try LearnCommandRunner(command: self).run()
         } catch let error as LearnError {
             printError("hamlet learn: \(error)")
+            throw ExitCode(65)
+        }
+        // Printed even with --quiet, which only silences the progress lines: it is the run's result.
+        printError(
+            "hamlet learn: \(summary.steps) steps from \(summary.records) records; "
+                + "mean loss of the last \(min(Int(summary.steps), 1000)) steps: \(summary.recentMeanLoss)"
+                + (summary.driftAlerts > 0 ? "; \(summary.driftAlerts) drift alerts" : "")
+                + (summary.skippedLines > 0 ? "; skipped \(summary.skippedLines) bad lines" : "")
+                + (mqtt.hasLateTargets ? "; \(summary.joinedTargets) targets joined, \(summary.missedTargets) missed" : "")
+                + (summary.nonFiniteLosses > 0 ? "; \(summary.nonFiniteLosses) predictions were not finite" : "")
+                + (summary.checkpointsWritten > 0 ? "; checkpoint \(checkpoint ?? "")" : ""))
+        if let failure = LearnRunFailure(summary, task: task, lateTargets: mqtt.hasLateTargets) {
+            printError("hamlet learn: \(failure)")
             throw ExitCode(65)
         }
     }

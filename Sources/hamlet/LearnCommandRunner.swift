@@ -18,6 +18,7 @@ struct LearnCommandRunner {
 
     private func learn() throws -> LearnSummary {
         let reader: any RecordSource
+        var fileReader: VectorStreamReader?
         var sensorSource: MQTTSensorSource?
         var link: AgentMQTTLink?
         // Publishes `offline` and disconnects once the run is over, however it ends.
@@ -35,7 +36,10 @@ struct LearnCommandRunner {
             reader = try command.audio.reader(log: { printError("hamlet learn: \($0)") })
         } else {
             do {
-                reader = try VectorStreamReader(path: command.input == "-" ? nil : command.input, format: command.format)
+                let file = try VectorStreamReader(
+                    path: command.input == "-" ? nil : command.input, format: command.format, options: command.readerOptions())
+                fileReader = file
+                reader = file
             } catch {
                 throw LearnError.usage(error.description)
             }
@@ -55,21 +59,14 @@ struct LearnCommandRunner {
         let (first, firstJoinKey) = try firstRecord(reader, skipBad: command.skipBad, skipped: &skipped)
         guard !reader.columns.isEmpty else { throw LearnError.usage("the input is empty: there is nothing to learn from") }
         // Late targets are not columns: every column not ignored is an input, as for a forecast.
-        var ignored = list(command.ignore) ?? []
-        if let name = command.timestampColumn {
-            guard let index = reader.columns.firstIndex(of: name) else {
-                throw LearnError.usage("--timestamp-column: no column named \"\(name)\"; the columns are \(reader.columns.joined(separator: ", "))")
-            }
-            if !ignored.contains(name) { ignored.append(name) }
-            options.timestampColumn = index
-        }
         let mapping = try ColumnMapping(
-            columns: reader.columns, task: lateTargets ? .forecast : command.task, inputs: list(command.inputs),
-            targets: list(command.targets) ?? [], ignored: ignored)
+            columns: reader.columns, task: lateTargets ? .forecast : command.task, inputs: command.columnList(command.inputs),
+            targets: command.columnList(command.targets) ?? [], ignored: command.columnList(command.ignore) ?? [],
+            timestamp: fileReader?.timestampColumn)
         // A forecast's inputs are its channels and, with a time, the calendar's phases.
         let modelInputCount =
             command.task == .forecast && !lateTargets
-            ? ForecastScoring.inputCount(channels: mapping.inputIndices.count, calendar: options.timestampColumn != nil)
+            ? ForecastScoring.inputCount(channels: mapping.inputIndices.count, calendar: fileReader?.timestampColumn != nil)
             : mapping.inputIndices.count
 
         var model: ModelConfiguration
@@ -140,7 +137,9 @@ struct LearnCommandRunner {
         let session = LearnSession(
             learner: learner, model: model, options: options, mapping: mapping, reader: reader, output: output,
             pendingInput: pending, log: { printError("hamlet learn: \($0)") })
+        let stepsAtStart = learner.stepCount
         var summary = try session.run(first: first, firstJoinKey: firstJoinKey, skippedBeforeFirst: skipped)
+        summary.stepsAtStart = stepsAtStart
         summary.missedTargets = sensorSource?.missedTargets ?? 0
         return summary
     }
@@ -158,13 +157,11 @@ struct LearnCommandRunner {
             } catch {
                 guard skipBad, error.isRecoverable else { throw LearnError.badRecord(line: error.line, error.message) }
                 skipped += 1
-                printError("hamlet learn: skipped \(error)")
+                // The same cap as LearnSession's, which goes on counting from here.
+                if skipped <= 10 { printError("hamlet learn: skipped \(error)") }
+                if skipped == 10 { printError("hamlet learn: further skipped lines are only counted") }
             }
         }
-    }
-
-    private func list(_ text: String?) -> [String]? {
-        text.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
     }
 
     private func wrap<T>(_ body: () throws(CheckpointError) -> T) throws -> T {
@@ -176,4 +173,3 @@ struct LearnCommandRunner {
     }
 }
 
-import Foundation

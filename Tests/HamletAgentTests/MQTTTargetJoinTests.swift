@@ -53,7 +53,7 @@ import Testing
     }
 
     static func joinedCount(_ messages: [MQTTMessage], prefix: String) -> Int {
-        messages.count { $0.topic == prefix + "/prediction" && $0.payloadText.contains("\"joined\":true") }
+        messages.count { $0.topic == prefix + "/prediction" && $0.payloadText.contains("\"type\":\"joined\"") }
     }
 
     static func publish(_ client: MQTTClient, _ topic: String, _ text: String) {
@@ -108,8 +108,8 @@ import Testing
         let lines = child.standardOutput.split(separator: "\n").map(String.init)
         #expect(try PayloadSchema.prediction.problems(in: lines) == nil)
         let objects = lines.compactMap { Self.json($0) }
-        let records = objects.filter { $0["joined"] == nil }
-        let joined = objects.filter { $0["joined"] as? Bool == true }
+        let records = objects.filter { $0["type"] as? String == "record" }
+        let joined = objects.filter { $0["type"] as? String == "joined" }
 
         // One step per sequence number, predicted with a null loss: tick n is seq n.
         #expect(records.count == count)
@@ -144,7 +144,7 @@ import Testing
         #expect(reasons.contains { $0.hasPrefix("target seq 100000 not joined: not found") }, "\(reasons)")
         #expect(reasons.count == duplicates + 2, "\(reasons)")
         let published = received.filter { $0.topic == prefix + "/prediction" }.map(\.payloadText)
-        #expect(published.count { $0.contains("\"joined\":true") } == joinedExpected)
+        #expect(published.count { $0.contains("\"type\":\"joined\"") } == joinedExpected)
         #expect(try PayloadSchema.prediction.problems(in: published) == nil)
         #expect(child.standardError.contains("\(joinedExpected) targets joined, \(duplicates + 2) missed"), "\(child.standardError)")
     }
@@ -186,8 +186,8 @@ import Testing
         let lines = child.standardOutput.split(separator: "\n").map(String.init)
         #expect(try PayloadSchema.prediction.problems(in: lines) == nil)
         let objects = lines.compactMap { Self.json($0) }
-        let records = objects.filter { $0["joined"] == nil }
-        let joined = objects.filter { $0["joined"] as? Bool == true }
+        let records = objects.filter { $0["type"] as? String == "record" }
+        let joined = objects.filter { $0["type"] as? String == "joined" }
         #expect(records.count == count)
         #expect(joined.count == count)
         for line in joined {
@@ -232,7 +232,7 @@ import Testing
         #expect(await child.wait(timeout: .seconds(15)) == 0, "stderr: \(child.standardError)")
         let published = received.filter { $0.topic == prefix + "/prediction" }.map(\.payloadText)
         #expect(try PayloadSchema.prediction.problems(in: published) == nil)
-        let joined = published.compactMap { Self.json($0) }.filter { $0["joined"] as? Bool == true }
+        let joined = published.compactMap { Self.json($0) }.filter { $0["type"] as? String == "joined" }
         #expect(joined.count == count)
         let correct = joined.suffix(100).count { ($0["prediction"] as? Int) == ($0["target"] as? Int) }
         #expect(correct >= 80, "accuracy of the last 100 joined predictions: \(correct)/100")

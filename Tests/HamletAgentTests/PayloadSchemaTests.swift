@@ -24,9 +24,19 @@ import Testing
         for run in [forecast, classify, audio] { #expect(run.status == 0, "\(run.standardError)") }
 
         let all = forecast.lines + classify.lines + audio.lines
-        let alerts = all.filter { $0.hasPrefix("{\"alert\"") }
-        let predictions = all.filter { !$0.hasPrefix("{\"alert\"") }
+        let alerts = all.filter { $0.hasPrefix(#"{"type":"alert","#) }
+        let predictions = all.filter { $0.hasPrefix(#"{"type":"record","#) }
+        #expect(alerts.count + predictions.count == all.count, "every line starts with its type")
         #expect(!alerts.isEmpty, "the level shift should raise an alert")
+        // The first line has no score yet (nor a loss): the keys are there, with null.
+        for run in [forecast, classify, audio] {
+            let records = run.lines.filter { $0.hasPrefix(#"{"type":"record","#) }
+            let keys = try Set(records.map { Set(try LearnCommandTests.json($0).keys) })
+            #expect(keys.count == 1, "record lines with different keys: \(keys)")
+            #expect(keys.first?.isSuperset(of: ["type", "step", "loss", "score", "prediction"]) == true)
+        }
+        let first = try LearnCommandTests.json(try #require(forecast.lines.first))
+        #expect(first["score"] is NSNull && first["loss"] is NSNull)
         #expect(try PayloadSchema.prediction.problems(in: predictions) == nil)
         #expect(try PayloadSchema.alert.problems(in: alerts) == nil)
     }
@@ -36,12 +46,25 @@ import Testing
         let broken = [
             #"{"step":1,"line":2,"loss":0.1,"prediction":"soon"}"#,
             #"{"step":-1,"line":2,"loss":0.1,"prediction":[1]}"#,
-            #"{"step":1,"loss":0.1,"prediction":[1]}"#,
+            #"{"type":"record","step":1,"loss":0.1,"score":null,"prediction":[1]}"#,
+            #"{"step":1,"line":2,"loss":0.1,"score":null,"prediction":[1]}"#,
+            #"{"type":"record","step":1,"line":2,"loss":0.1,"prediction":[1]}"#,
+            #"{"type":"record","step":1,"tick":2,"key":2,"loss":0.1,"score":null,"prediction":[1],"target":[1]}"#,
+            #"{"type":"joined","step":1,"tick":2,"key":2,"loss":0.1,"score":null,"prediction":[1]}"#,
+            #"{"type":"alert","step":1,"line":2,"loss":0.1,"score":null,"prediction":[1]}"#,
         ]
+        let valid = [
+            #"{"type":"record","step":1,"line":2,"loss":null,"score":null,"prediction":[1]}"#,
+            #"{"type":"joined","step":1,"tick":2,"key":2,"loss":0.1,"score":0.5,"prediction":[1],"target":[1],"time":1.5}"#,
+        ]
+        #expect(try PayloadSchema.prediction.problems(in: valid) == nil)
         for payload in broken {
             #expect(try PayloadSchema.prediction.problems(in: [payload]) != nil, "\(payload) passed")
         }
-        #expect(try PayloadSchema.alert.problems(in: [#"{"alert":"drift","step":1,"line":1,"detector":"x"}"#]) != nil)
+        #expect(try PayloadSchema.alert.problems(in: [#"{"type":"alert","alert":"drift","step":1,"line":1,"detector":"x"}"#]) != nil)
+        let alert = #""alert":"drift","step":1,"line":1,"detector":"cusum","kind":"increase","statistic":1,"threshold":1,"reaction":"none"}"#
+        #expect(try PayloadSchema.alert.problems(in: ["{" + alert]) != nil, "an alert without its type")
+        #expect(try PayloadSchema.alert.problems(in: [#"{"type":"alert","# + alert]) == nil)
         #expect(try PayloadSchema.errors.problems(in: [#"{"topic":"a"}"#]) != nil)
     }
 }
