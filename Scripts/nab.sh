@@ -41,6 +41,8 @@ fi
 [ -n "$work" ] || work=$(mktemp -d /tmp/hamlet-nab.XXXXXX)
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
+# NAB's labeller reads a label path containing "raw" as raw labels (nab/labeler.py), which breaks.
+case "$work" in *raw*) echo "nab.sh: the work folder's path must not contain \"raw\" (NAB reads such paths as raw labels): $work" >&2; exit 64 ;; esac
 
 if [ ! -x "$work/venv/bin/python" ]; then
   echo "nab.sh: making the scorer's Python environment in $work/venv" >&2

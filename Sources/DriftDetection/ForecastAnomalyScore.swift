@@ -27,7 +27,7 @@ public struct ForecastAnomalyScore: Sendable {
     public private(set) var count = 0
     private var low: [Double]
     private var high: [Double]
-    private var sinceAlert = Int.max / 2
+    private var sinceAlert = 1 << 40
 
     public init(channelCount: Int, configuration: ForecastScoreConfiguration = ForecastScoreConfiguration()) {
         precondition(channelCount > 0)
@@ -46,6 +46,26 @@ public struct ForecastAnomalyScore: Sendable {
         configuration.threshold = threshold
     }
 
+    /// Appends the running state to `state` (see `SavedState`).
+    public func save(to state: inout SavedState) {
+        state.append(count)
+        state.append(sinceAlert)
+        state.append(contentsOf: low)
+        state.append(contentsOf: high)
+        forecast.save(to: &state)
+        reference.save(to: &state)
+    }
+
+    /// Reads back what `save` wrote for the same settings.
+    public mutating func load(from reader: inout SavedStateReader) throws(SavedStateError) {
+        count = try reader.int()
+        sinceAlert = try reader.int()
+        low = try reader.doubles(channelCount)
+        high = try reader.doubles(channelCount)
+        try forecast.load(from: &reader)
+        try reference.load(from: &reader)
+    }
+
     /// Whether the latest score reached the threshold.
     public var isAlerting: Bool { count > configuration.warmUpSamples && score >= configuration.threshold }
 
@@ -53,7 +73,8 @@ public struct ForecastAnomalyScore: Sendable {
     /// units) and the raw values (in the sensor's units), then folds all three into the history.
     @discardableResult
     public mutating func update(
-        residual: UnsafeBufferPointer<Double>, referenceResidual: UnsafeBufferPointer<Double>, values: UnsafeBufferPointer<Double>
+        residual: UnsafeBufferPointer<Double>, referenceResidual: UnsafeBufferPointer<Double>, values: UnsafeBufferPointer<Double>,
+        referenceSettled: Bool = true
     ) -> Double {
         precondition(values.count == channelCount)
         count += 1
@@ -67,7 +88,8 @@ public struct ForecastAnomalyScore: Sendable {
             }
         }
         if count > configuration.warmUpSamples {
-            let p = min(1, 6 * min(forecast.smallestProbability, reference.smallestProbability))
+            let referenceP = referenceSettled ? reference.smallestProbability : 1
+            let p = min(1, 6 * min(forecast.smallestProbability, referenceP))
             rawScore = outOfRange ? 1 : min(max(-log10(p) / configuration.decades, 0), 1)
         } else {
             rawScore = 0
@@ -77,10 +99,10 @@ public struct ForecastAnomalyScore: Sendable {
             if sinceAlert < configuration.refractorySamples { score = min(score, configuration.threshold * 0.5) }
             sinceAlert =
                 rawScore >= configuration.threshold && sinceAlert >= configuration.refractorySamples
-                ? 0 : min(sinceAlert + 1, Int.max / 2)
+                ? 0 : min(sinceAlert + 1, 1 << 40)
         }
-        forecast.learn(residual)
-        reference.learn(referenceResidual)
+        forecast.learn(residual, intoTails: count > configuration.warmUpSamples / 2)
+        reference.learn(referenceResidual, intoTails: referenceSettled)
         learnRange(values)
         return score
     }

@@ -47,6 +47,28 @@ public struct ResidualSurprise: Sendable {
         minimumScale = configuration.minimumResidualScale
     }
 
+    /// Appends the running state to `state` (see `SavedState`).
+    public func save(to state: inout SavedState) {
+        state.append(count)
+        state.append(shortRun)
+        state.append(longRun)
+        state.append(contentsOf: scale)
+        point.save(to: &state)
+        sustained.save(to: &state)
+        lasting.save(to: &state)
+    }
+
+    /// Reads back what `save` wrote for the same settings.
+    public mutating func load(from reader: inout SavedStateReader) throws(SavedStateError) {
+        count = try reader.int()
+        shortRun = try reader.double()
+        longRun = try reader.double()
+        scale = try reader.doubles(channelCount)
+        try point.load(from: &reader)
+        try sustained.load(from: &reader)
+        try lasting.load(from: &reader)
+    }
+
     /// The smallest of the three tail probabilities.
     public var smallestProbability: Double { min(pointProbability, min(sustainedProbability, lastingProbability)) }
 
@@ -54,7 +76,8 @@ public struct ResidualSurprise: Sendable {
     public mutating func judge(_ residual: UnsafeBufferPointer<Double>) {
         precondition(residual.count == channelCount)
         var energy = 0.0
-        for c in 0..<channelCount where residual[c].isFinite {
+        // Before any residual has set a scale there is nothing to be surprised against.
+        for c in 0..<channelCount where residual[c].isFinite && count > 0 {
             let z = residual[c] / (1.25 * max(scale[c], minimumScale))
             energy += z * z
         }
@@ -68,8 +91,10 @@ public struct ResidualSurprise: Sendable {
         sustainedProbability = sustained.tailProbability(shortRun)
     }
 
-    /// Folds the judged residuals into the scales and the tails.
-    public mutating func learn(_ residual: UnsafeBufferPointer<Double>) {
+    /// Folds the judged residuals into the scales and, with `intoTails`, the tails (leave them out
+    /// while the model is still learning the stream's basics, so that its early errors do not
+    /// make later ones look ordinary).
+    public mutating func learn(_ residual: UnsafeBufferPointer<Double>, intoTails: Bool = true) {
         count += 1
         let alpha = max(1 / Double(count), 1 / Double(scaleMemory))
         for c in 0..<channelCount where residual[c].isFinite {
@@ -77,6 +102,7 @@ public struct ResidualSurprise: Sendable {
             let limited = count > 20 ? min(size, 4 * scale[c]) : size
             scale[c] += alpha * (limited - scale[c])
         }
+        guard intoTails else { return }
         point.add(surprise)
         sustained.add(shortRun)
         lasting.add(longRun)

@@ -1,37 +1,60 @@
-/// The slow reference next to the forecaster: what each channel usually reads at this time of day
-/// and week, or, without timestamps, its long-run level.
+/// The slow reference next to the forecaster: what each channel usually reads at this time of
+/// day, or, without timestamps, its long-run level.
 ///
-/// With a time, the expectation is day[cell] + week[weekday]: `dayCells` cells per day, read and
-/// updated with linear interpolation between the two nearest cells (so a profile with sharp edges
-/// stays sharp without being jagged), plus an offset per weekday; both learn from the error by
-/// the least-mean-squares rule (rates `dayRate` and `weekRate`). It adapts to a change only over
-/// many days, which is what keeps an abnormal state visible while it lasts. Without a time, it is
-/// an exponential average with memory `levelMemory` samples. Allocates only in `init`.
+/// With a time, the expectation is day[cell] over `dayCells` cells per day, read and learned with
+/// linear interpolation between the two nearest cells (so a profile with sharp edges stays sharp
+/// without being jagged). Each cell learns its values' mean while it is new and then forgets with
+/// rate `dayRate`, so it adapts to a change only over many days: that is what keeps an abnormal
+/// state visible while it lasts. Without a time it is an exponential average with memory
+/// `levelMemory` samples. In the sensor's own units. Allocates only in `init`.
 public struct SeasonalProfile: Sendable {
     public let channelCount: Int
     public let dayCells: Int
     public let dayRate: Double
-    public let weekRate: Double
     public let levelMemory: Int
     private var day: [Double]
-    private var week: [Double]
+    /// How much each cell has learned (the interpolation weights it received, summed).
+    private var weight: [Double]
     private var level: [Double]
     private var levelCount = 0
     private var cell = 0
     private var nextWeight = 0.0
-    private var weekday = 0
     private var timed = false
+    private var firstTime = Double.nan
+    /// Whether every part of the profile has been learned at least once: a whole day after the
+    /// first timed record, or `levelMemory`/10 records without times. Before that its residuals
+    /// say more about the profile being empty than about the stream.
+    public private(set) var isSettled = false
 
-    public init(channelCount: Int, dayCells: Int = 48, dayRate: Double = 0.1, weekRate: Double = 0.002, levelMemory: Int = 1000) {
-        precondition(channelCount > 0 && dayCells > 1 && dayRate > 0 && weekRate >= 0 && levelMemory > 1)
+    public init(channelCount: Int, dayCells: Int = 48, dayRate: Double = 0.1, levelMemory: Int = 1000) {
+        precondition(channelCount > 0 && dayCells > 1 && dayRate > 0 && dayRate <= 1 && levelMemory > 1)
         self.channelCount = channelCount
         self.dayCells = dayCells
         self.dayRate = dayRate
-        self.weekRate = weekRate
         self.levelMemory = levelMemory
         day = [Double](repeating: 0, count: channelCount * dayCells)
-        week = [Double](repeating: 0, count: channelCount * 7)
+        weight = [Double](repeating: 0, count: channelCount * dayCells)
         level = [Double](repeating: 0, count: channelCount)
+    }
+
+    /// Appends the learned profile to `state` (see `SavedState`).
+    public func save(to state: inout SavedState) {
+        state.append(contentsOf: day)
+        state.append(contentsOf: weight)
+        state.append(contentsOf: level)
+        state.append(levelCount)
+        state.append(firstTime)
+        state.append(isSettled)
+    }
+
+    /// Reads back what `save` wrote for the same settings.
+    public mutating func load(from reader: inout SavedStateReader) throws(SavedStateError) {
+        day = try reader.doubles(day.count)
+        weight = try reader.doubles(weight.count)
+        level = try reader.doubles(level.count)
+        levelCount = try reader.int()
+        firstTime = try reader.double()
+        isSettled = try reader.bool()
     }
 
     /// Sets the time of the next record (seconds since 1970 in local wall-clock time; nil or
@@ -42,23 +65,23 @@ public struct SeasonalProfile: Sendable {
             return
         }
         timed = true
+        if firstTime.isNaN { firstTime = seconds }
+        if seconds - firstTime >= 86_400 { isSettled = true }
         let days = seconds / 86_400
-        let whole = days.rounded(.down)
-        let position = (days - whole) * Double(dayCells)
-        let lower = min(Int(position), dayCells - 1)
-        cell = lower
-        nextWeight = position - Double(lower)
-        // 1970-01-01 was a Thursday; 0 is Monday.
-        let index = (Int(whole) + 3) % 7
-        weekday = index < 0 ? index + 7 : index
+        let position = (days - days.rounded(.down)) * Double(dayCells)
+        cell = min(Int(position), dayCells - 1)
+        nextWeight = position - Double(cell)
     }
 
     /// Channel `c`'s expectation at the time set last.
     public func expected(_ c: Int) -> Double {
         guard timed else { return level[c] }
-        let next = (cell + 1) % dayCells
         let base = c * dayCells
-        return (1 - nextWeight) * day[base + cell] + nextWeight * day[base + next] + week[c * 7 + weekday]
+        let lower = day[base + cell], upper = day[base + (cell + 1) % dayCells]
+        // A cell that has learned nothing yet stands in for its neighbour and vice versa.
+        if weight[base + (cell + 1) % dayCells] == 0 { return lower }
+        if weight[base + cell] == 0 { return upper }
+        return (1 - nextWeight) * lower + nextWeight * upper
     }
 
     /// Learns channel `c`'s value at the time set last.
@@ -66,14 +89,26 @@ public struct SeasonalProfile: Sendable {
         guard value.isFinite else { return }
         let error = value - expected(c)
         guard timed else {
-            if c == 0 { levelCount += 1 }
+            if c == 0 {
+                levelCount += 1
+                if levelCount >= levelMemory / 10 { isSettled = true }
+            }
             level[c] += max(1 / Double(levelCount), 1 / Double(levelMemory)) * error
             return
         }
-        let next = (cell + 1) % dayCells
         let base = c * dayCells
-        day[base + cell] += dayRate * (1 - nextWeight) * error
-        day[base + next] += dayRate * nextWeight * error
-        week[c * 7 + weekday] += weekRate * error
+        teach(base + cell, share: 1 - nextWeight, error: error, value: value)
+        teach(base + (cell + 1) % dayCells, share: nextWeight, error: error, value: value)
+    }
+
+    private mutating func teach(_ index: Int, share: Double, error: Double, value: Double) {
+        guard share > 0 else { return }
+        if weight[index] == 0 {
+            day[index] = value
+        } else {
+            // A running mean while the cell is new, then exponential forgetting.
+            day[index] += max(share / (weight[index] + share), dayRate * share) * error
+        }
+        weight[index] += share
     }
 }

@@ -43,6 +43,22 @@ public struct TailEstimator: Sendable {
 
     private func bin(of x: Double) -> Int { min(max(Int(x / binWidth), 0), binCount - 1) }
 
+    /// Appends the running state to `state` (see `SavedState`).
+    public func save(to state: inout SavedState) {
+        state.append(count)
+        state.append(total)
+        state.append(increment)
+        state.append(contentsOf: weights)
+    }
+
+    /// Reads back what `save` wrote for the same settings.
+    public mutating func load(from reader: inout SavedStateReader) throws(SavedStateError) {
+        count = try reader.int()
+        total = try reader.double()
+        increment = try reader.double()
+        weights = try reader.doubles(binCount)
+    }
+
     /// Folds in one value (≥ 0; a non-finite one is ignored).
     public mutating func add(_ x: Double) {
         guard x.isFinite else { return }
@@ -68,22 +84,22 @@ public struct TailEstimator: Sendable {
             above += weights[u]
             u -= 1
         }
-        let threshold = Double(u + 1) * binWidth
-        guard x > threshold else {
+        // The tail starts at the lower edge of the quantile's bin, so it always holds some weight.
+        let threshold = Double(u) * binWidth
+        guard x > threshold + binWidth else {
             var beyond = 0.0
             for k in bin(of: x)..<binCount { beyond += weights[k] }
             return max(beyond / total, Self.smallestProbability)
         }
         // Moments of the excesses over the threshold, bin centres standing for their values.
         var weight = 0.0, sum = 0.0, squares = 0.0
-        for k in (u + 1)..<binCount where weights[k] > 0 {
-            let y = (Double(k) + 0.5) * binWidth - threshold
+        for k in u..<binCount where weights[k] > 0 {
+            let y = (Double(k - u) + 0.5) * binWidth
             weight += weights[k]
             sum += weights[k] * y
             squares += weights[k] * y * y
         }
-        let share = max(weight, 1e-300) / total
-        guard weight > 0 else { return max(share * exp(-(x - threshold) / binWidth), Self.smallestProbability) }
+        let share = weight / total
         let mean = max(sum / weight, binWidth / 2)
         let variance = max(squares / weight - mean * mean, 1e-12)
         let ratio = mean * mean / variance

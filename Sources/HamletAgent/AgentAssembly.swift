@@ -60,12 +60,13 @@ public struct AgentAssembly {
         let learner = AgentLearner(
             model: model, hamiltonian: configuration.learning.hamiltonian, loss: .meanSquaredError, seed: configuration.learning.seed)
         let store = CheckpointStore(directory: state + "/checkpoints")
-        let pending = restore(into: learner, model: model, from: store)
+        let (pending, restoredFile) = restore(into: learner, model: model, from: store)
 
         var options = LearnOptions()
         options.task = .forecast
         options.progressInterval = 0
         options.drift = configuration.driftOptions
+        options.scoresForecast = configuration.source.kind != .recording && configuration.source.kind != .alsa
         var sinks: [any PredictionSink] = []
         if configuration.outputs.standardOutput { sinks.append(LineWriter()) }
         var mqttSink: MQTTPredictionSink?
@@ -79,6 +80,13 @@ public struct AgentAssembly {
         let session = LearnSession(
             learner: learner, model: model, options: options, mapping: mapping, reader: source, output: CombinedPredictionSink(sinks),
             pendingInput: pending, log: log)
+        if let restoredFile {
+            do {
+                try session.restoreScoring(from: restoredFile)
+            } catch {
+                log("the checkpoint's scoring state could not be restored (\(error)); the anomaly score starts afresh")
+            }
+        }
         // A pause accepted over the control plane outlives restarts, like every other accepted change.
         session.isPaused = configuration.learning.paused
         let service = AgentService(
@@ -126,7 +134,9 @@ public struct AgentAssembly {
     }
 
     /// Loads the newest readable checkpoint made for `model`; returns its pending input.
-    private func restore(into learner: AgentLearner, model: ModelConfiguration, from store: CheckpointStore) -> [Float]? {
+    private func restore(
+        into learner: AgentLearner, model: ModelConfiguration, from store: CheckpointStore
+    ) -> (pending: [Float]?, file: SafeTensorsFile?) {
         let found: (value: (SafeTensorsFile, LearnerCheckpoint.Description), path: String, warnings: [String])?
         do {
             found = try store.restoreNewest { path throws -> (SafeTensorsFile, LearnerCheckpoint.Description) in
@@ -136,24 +146,24 @@ public struct AgentAssembly {
         } catch {
             // Unreadable files are kept for a post-mortem until newer generations push them out.
             log("no checkpoint could be restored, starting afresh: \(error)")
-            return nil
+            return (nil, nil)
         }
-        guard let restored = found else { return nil }
+        guard let restored = found else { return (nil, nil) }
         for warning in restored.warnings { log(warning) }
         let (file, description) = restored.value
         guard description.model == model else {
             log(
                 "checkpoint \(restored.path) holds another model (\(description.model.summary)) than the configuration's "
                     + "(\(model.summary)); starting afresh, and the next checkpoint replaces it")
-            return nil
+            return (nil, nil)
         }
         do {
             let pending = try learner.restore(file)
             log("restored \(restored.path) at step \(learner.stepCount)")
-            return pending
+            return (pending, file)
         } catch {
             log("checkpoint \(restored.path) could not be restored (\(error)); starting afresh")
-            return nil
+            return (nil, nil)
         }
     }
 }

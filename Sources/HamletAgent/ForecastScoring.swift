@@ -1,5 +1,4 @@
 import DriftDetection
-import Foundation
 import StreamFeatures
 
 /// What the forecast task does around the learner: sensor values in their own units become the
@@ -22,7 +21,6 @@ public struct ForecastScoring {
     /// The slow reference: what is usual at this time of day and week (`SeasonalProfile`).
     private var reference: SeasonalProfile
     private var referenceResidual: [Double]
-    private let debug = ProcessInfo.processInfo.environment["XDEBUG"] != nil
 
     /// The learner's input width for `channelCount` sensor channels.
     public static func inputCount(channels: Int, calendar: Bool) -> Int { channels + (calendar ? CalendarPhases.count : 0) }
@@ -36,11 +34,7 @@ public struct ForecastScoring {
         values = [Double](repeating: 0, count: channelCount)
         residual = [Double](repeating: 0, count: channelCount)
         phases = [Double](repeating: 0, count: CalendarPhases.count)
-        let env = ProcessInfo.processInfo.environment
-        reference = SeasonalProfile(
-            channelCount: channelCount, dayCells: env["XCELLS"].flatMap(Int.init) ?? 48,
-            dayRate: env["XDAYLR"].flatMap(Double.init) ?? 0.1, weekRate: env["XWEEKLR"].flatMap(Double.init) ?? 0.002,
-            levelMemory: env["XLEVELMEM"].flatMap(Int.init) ?? 1000)
+        reference = SeasonalProfile(channelCount: channelCount)
         referenceResidual = [Double](repeating: 0, count: channelCount)
     }
 
@@ -57,16 +51,17 @@ public struct ForecastScoring {
     /// Scores the record just read against `prediction`, the forecast made for it (nil when there
     /// was none, e.g. for the first record); returns the score, or nil without a forecast.
     public mutating func score(prediction: UnsafePointer<Float>?) -> Double? {
-        defer { for c in 0..<channelCount { reference.learn(Double(target[c]), channel: c) } }
+        // The profile learns the sensor's own units: the normalisation's location moves, and a
+        // profile of normalised values would move with it.
+        defer { for c in 0..<channelCount { reference.learn(values[c], channel: c) } }
         guard let prediction else { return nil }
         for c in 0..<channelCount {
             residual[c] = Double(target[c]) - Double(prediction[c])
-            referenceResidual[c] = Double(target[c]) - reference.expected(c)
+            referenceResidual[c] = (values[c] - reference.expected(c)) / scaler.scale(c)
         }
-        if debug { print("DBG", target[0], reference.expected(0), prediction[0], anomaly.reference.pointProbability, anomaly.reference.sustainedProbability) }
         return residual.withUnsafeBufferPointer { r in
             referenceResidual.withUnsafeBufferPointer { g in
-                values.withUnsafeBufferPointer { v in anomaly.update(residual: r, referenceResidual: g, values: v) }
+                values.withUnsafeBufferPointer { v in anomaly.update(residual: r, referenceResidual: g, values: v, referenceSettled: reference.isSettled) }
             }
         }
     }
@@ -79,6 +74,32 @@ public struct ForecastScoring {
         guard usesCalendar else { return }
         phases.withUnsafeMutableBufferPointer { CalendarPhases.write(seconds: timestamp ?? .nan, to: $0.baseAddress!) }
         for k in 0..<CalendarPhases.count { input[channelCount + k] = Float(phases[k]) }
+    }
+
+    /// Everything the scoring has learned, for a checkpoint: the normalisation, then the
+    /// reference profile and the score's history.
+    public var savedState: SavedState {
+        var state = SavedState(values: scaler.savedValues)
+        reference.save(to: &state)
+        anomaly.save(to: &state)
+        return state
+    }
+
+    /// Takes back `savedState` of the same configuration.
+    public mutating func restore(_ state: SavedState) throws(SavedStateError) {
+        let scalerCount = scaler.savedValues.count
+        guard state.values.count >= scalerCount else { throw .truncated(needed: scalerCount, left: state.values.count) }
+        var rest = SavedStateReader(SavedState(values: Array(state.values[scalerCount...])))
+        var restoredScaler = scaler
+        _ = restoredScaler.restore(Array(state.values[..<scalerCount]))
+        var restoredReference = reference
+        var restoredAnomaly = anomaly
+        try restoredReference.load(from: &rest)
+        try restoredAnomaly.load(from: &rest)
+        try rest.finish()
+        scaler = restoredScaler
+        reference = restoredReference
+        anomaly = restoredAnomaly
     }
 
     /// A normalised forecast back in the sensor's units.

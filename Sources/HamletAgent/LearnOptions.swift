@@ -14,6 +14,10 @@ public struct LearnOptions: Sendable {
     public var lateTargets = false
     /// Drift detection on the loss, with a score per step and alert lines (nil: off).
     public var drift: DriftOptions? = DriftOptions()
+    /// A forecast of sensor values normalises them, adds the calendar when records carry a time, and
+    /// scores each record with `ForecastAnomalyScore`. Audio features come normalised already and
+    /// are scored by the loss-based detectors instead (off).
+    public var scoresForecast = true
 
     public init() {}
 }

@@ -70,7 +70,7 @@ public final class LearnSession {
         input = [Float](repeating: 0, count: learner.inputCount)
         target = [Float](repeating: 0, count: learner.outputCount)
         forecastBuffer = [Float](repeating: 0, count: learner.outputCount)
-        if options.task == .forecast {
+        if options.task == .forecast, options.scoresForecast {
             let channels = mapping.inputIndices.count
             scoring = ForecastScoring(
                 channelCount: channels, usesCalendar: learner.inputCount > channels,
@@ -128,7 +128,32 @@ public final class LearnSession {
     public func step(_ record: VectorRecord) throws(LearnError) { try process(record, joinKey: nil) }
 
     /// The learner's state as a checkpoint, to be written by the caller.
-    public func checkpointFile() -> SafeTensorsFile { learner.checkpoint(model: model, pendingInput: pendingInput) }
+    public func checkpointFile() -> SafeTensorsFile {
+        var file = learner.checkpoint(model: model, pendingInput: pendingInput)
+        if let scoring { file.tensors[Self.scoringTensor] = SafeTensor(scoring.savedState.values, shape: [scoring.savedState.values.count]) }
+        return file
+    }
+
+    /// The checkpoint tensor (F64, one dimension) that holds `ForecastScoring.savedState`.
+    public static let scoringTensor = "scoring/state"
+
+    /// Takes back the scoring state of a checkpoint written by `checkpointFile`; a checkpoint
+    /// without one (an older one) leaves the scoring to learn afresh, with a message.
+    public func restoreScoring(from file: SafeTensorsFile) throws(CheckpointError) {
+        guard scoring != nil else { return }
+        guard let tensor = file.tensors[Self.scoringTensor] else {
+            log("the checkpoint holds no \(Self.scoringTensor); the normalisation and the anomaly score start afresh")
+            return
+        }
+        guard tensor.dtype == .f64, tensor.shape.count == 1, let values = try? tensor.doubles() else {
+            throw .wrongDType(name: Self.scoringTensor, expected: "F64 [n]", found: "\(tensor.dtype.rawValue) \(tensor.shape)")
+        }
+        do {
+            try scoring!.restore(SavedState(values: values))
+        } catch {
+            throw .badMetadata(key: Self.scoringTensor, reason: "\(error); was it written with other score settings?")
+        }
+    }
 
     /// Takes new integrator settings from the next step; β counts as the base that pause and
     /// boost act on.
@@ -201,6 +226,11 @@ public final class LearnSession {
         var forecastScore: Double?
         let fields: String
         switch options.task {
+        case .forecast where scoring == nil:
+            if pendingInput != nil { loss = input.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) } }
+            input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
+            pendingInput = input
+            fields = predictionFields()
         case .forecast:
             scoring!.read(timestamp: record.timestamp) { record.values[mapping.inputIndices[$0]] }
             forecastScore = scoring!.score(prediction: pendingInput != nil ? learner.prediction.pointer : nil)
@@ -350,7 +380,7 @@ public final class LearnSession {
 
     private func writeCheckpoint(to path: String) throws(LearnError) {
         do {
-            try learner.checkpoint(model: model, pendingInput: pendingInput).write(to: path)
+            try checkpointFile().write(to: path)
             summary.checkpointsWritten += 1
         } catch {
             throw .checkpoint(.file(path: path, error))

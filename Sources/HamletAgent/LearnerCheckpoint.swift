@@ -71,7 +71,8 @@ public enum LearnerCheckpoint {
     public static func restore<M: LearnableModel>(
         _ file: SafeTensorsFile, into learner: HamiltonianLearner<M>
     ) throws(CheckpointError) -> [Float]? where M.Scalar == Float {
-        var expected = Set<String>(["step"])
+        // The session's scoring state is restored by the session (`LearnSession.restoreScoring`).
+        var expected = Set<String>(["step", LearnSession.scoringTensor])
         var theta = [Float](repeating: 0, count: learner.parameters.count)
         var omega = theta
         for tensor in learner.model.layout.tensors {

@@ -8,8 +8,8 @@
 ///
 /// `normalize` maps x to (x − m)/s with the values before x is folded in, so a record is judged
 /// against the past only, and bounds the result to ±`bound` so one wild value cannot throw the
-/// learner off. The scale has a floor of 10⁻³ of the typical magnitude (a constant stream does
-/// not divide by zero). Double arithmetic; allocates only in `init`; one thread at a time.
+/// learner off. The scale has a floor of 10⁻³ of the location's size (a constant stream does not
+/// divide by zero). Double arithmetic; allocates only in `init`; one thread at a time.
 public struct RobustScaler: Sendable {
     public let channelCount: Int
     public let memorySamples: Int
@@ -20,7 +20,6 @@ public struct RobustScaler: Sendable {
     public private(set) var count = 0
     private var location: [Double]
     private var scale: [Double]
-    private var magnitude: [Double]
 
     public init(channelCount: Int, memorySamples: Int = 1000, clip: Double = 4, bound: Double = 20, exactSamples: Int = 20) {
         precondition(channelCount > 0 && memorySamples > 1 && clip > 0 && bound > 0 && exactSamples > 0)
@@ -31,7 +30,6 @@ public struct RobustScaler: Sendable {
         self.exactSamples = exactSamples
         location = [Double](repeating: 0, count: channelCount)
         scale = [Double](repeating: 0, count: channelCount)
-        magnitude = [Double](repeating: 0, count: channelCount)
     }
 
     /// The current location of channel `c`.
@@ -39,7 +37,7 @@ public struct RobustScaler: Sendable {
 
     /// The current scale of channel `c`, never below its floor.
     public func scale(_ c: Int) -> Double {
-        let floor = 1e-3 * magnitude[c] + 1e-12
+        let floor = 1e-3 * abs(location[c]) + 1e-12
         return max(scale[c], floor)
     }
 
@@ -52,6 +50,18 @@ public struct RobustScaler: Sendable {
     /// A normalised value back in the channel's units.
     public func denormalize(_ u: Double, channel c: Int) -> Double { location[c] + u * scale(c) }
 
+    /// The running state as numbers, for checkpoints: the count, then each channel's location and scale.
+    public var savedValues: [Double] { [Double(count)] + location + scale }
+
+    /// Takes back `savedValues` of a scaler with as many channels; false (nothing changed) otherwise.
+    public mutating func restore(_ values: [Double]) -> Bool {
+        guard values.count == 1 + 2 * channelCount, let n = Int(exactly: values[0]), n >= 0 else { return false }
+        count = n
+        location = Array(values[1...channelCount])
+        scale = Array(values[(1 + channelCount)...])
+        return true
+    }
+
     /// Folds in one sample per channel; a non-finite value leaves its channel unchanged.
     public mutating func add(_ values: UnsafeBufferPointer<Double>) {
         precondition(values.count == channelCount)
@@ -61,7 +71,6 @@ public struct RobustScaler: Sendable {
         for c in 0..<channelCount {
             let x = values[c]
             guard x.isFinite else { continue }
-            magnitude[c] += alpha * (abs(x) - magnitude[c])
             if count == 1 {
                 location[c] = x
                 continue

@@ -16,7 +16,7 @@ struct DriftCommandOptions: ParsableArguments {
     @Option(help: "Steps after an alert during which the same detector stays quiet.")
     var driftCooldown: Int = 500
 
-    @Option(help: "Anomaly score (0…1) at or above which the anomaly-score detector alerts (default 0.5 for forecast, whose score is −log₁₀(p)/10; 0.9999 for the loss-based score of regress and classify).")
+    @Option(help: "Anomaly score (0…1) at or above which the anomaly-score detector alerts (default 0.3 for a forecast, whose score is −log₁₀(p)/10, so about one record in 10⁴ of an ordinary stream; 0.9999 for the loss-based score of regress, classify and audio).")
     var anomalyThreshold: Double?
 
     @Option(help: "Forecast score: steps before the first score (the score is 0 until then).")
@@ -30,6 +30,9 @@ struct DriftCommandOptions: ParsableArguments {
 
     @Option(help: "Forecast score: span of the long average that catches a moderate rise that lasts.")
     var scoreLongRun: Int = DriftOptions().forecast.longRunSamples
+
+    @Option(help: "Forecast score: memory in steps of the surprise's tail estimates.")
+    var scoreTailMemory: Int = DriftOptions().forecast.tailMemorySamples
 
     @Option(help: "Forecast score: where the surprise's tail starts, as a quantile of its own past.")
     var scoreTailQuantile: Double = DriftOptions().forecast.tailQuantile
@@ -75,6 +78,7 @@ struct DriftCommandOptions: ParsableArguments {
         options.forecast.refractorySamples = scoreRefractory
         options.forecast.shortRunSamples = scoreShortRun
         options.forecast.longRunSamples = scoreLongRun
+        options.forecast.tailMemorySamples = scoreTailMemory
         options.forecast.tailQuantile = scoreTailQuantile
         options.forecast.rangeTolerance = scoreRangeTolerance
         options.forecast.residualMemorySamples = scoreResidualMemory

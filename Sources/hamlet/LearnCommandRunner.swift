@@ -52,6 +52,7 @@ struct LearnCommandRunner {
         options.skipBad = command.skipBad
         options.progressInterval = command.quiet ? 0 : 2
         options.drift = try command.driftOptions.options()
+        options.scoresForecast = !command.audio.isAudio
         let lateTargets = command.mqtt.hasLateTargets
         options.lateTargets = lateTargets
 
@@ -138,6 +139,9 @@ struct LearnCommandRunner {
             learner: learner, model: model, options: options, mapping: mapping, reader: reader, output: output,
             pendingInput: pending, log: { printError("hamlet learn: \($0)") })
         let stepsAtStart = learner.stepCount
+        if let checkpoint {
+            try wrap { () throws(CheckpointError) in try session.restoreScoring(from: checkpoint) }
+        }
         var summary = try session.run(first: first, firstJoinKey: firstJoinKey, skippedBeforeFirst: skipped)
         summary.stepsAtStart = stepsAtStart
         summary.missedTargets = sensorSource?.missedTargets ?? 0

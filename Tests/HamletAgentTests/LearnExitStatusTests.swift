@@ -36,10 +36,11 @@ import Testing
         var text = "a,b\n"
         for t in 0..<20 { text += "\(t % 2 == 0 ? "" : "-")1e38,1e38\n" }
         let input = try directory.write("huge.csv", text)
-        let result = try HamletProcess.run(["learn", input, "--quiet"])
+        // A forecast normalises its inputs, which keeps these values finite; regression does not.
+        let result = try HamletProcess.run(["learn", input, "--quiet", "--task", "regress", "--targets", "b"])
         #expect(result.status == 65)
         #expect(result.lines.count == 20, "every step is still reported")
-        #expect(result.standardError.contains("19 steps from 20 records"), "\(result.standardError)")
+        #expect(result.standardError.contains("20 steps from 20 records"), "\(result.standardError)")
         #expect(result.standardError.contains("learning diverged"), "\(result.standardError)")
     }
 
