@@ -263,7 +263,9 @@ public final class LearnSession {
             score = forecastScore
             if let forecastScore {
                 latestScore = forecastScore
-                if scoring!.anomaly.isAlerting, !wasAlerting {
+                // Alerts, like the loss detectors', wait for the drift warm-up; the score does not.
+                let warmedUp = step > Int64(options.drift?.monitor.warmUpSamples ?? 0)
+                if scoring!.anomaly.isAlerting, !wasAlerting, warmedUp {
                     alerts.append(
                         DriftAlert(
                             detector: "anomaly-score", kind: .increase, statistic: forecastScore,
