@@ -11,7 +11,7 @@ import Testing
         return residuals.indices.map { t in
             let r = [residuals[t]]
             let v = [values?[t] ?? 0]
-            return r.withUnsafeBufferPointer { rp in v.withUnsafeBufferPointer { vp in score.update(residual: rp, values: vp) } }
+            return r.withUnsafeBufferPointer { rp in v.withUnsafeBufferPointer { vp in score.update(residual: rp, referenceResidual: rp, values: vp) } }
         }
     }
 
