@@ -43,7 +43,8 @@ let package = Package(
         .target(name: "SafeTensors", dependencies: ["JSONText", "DurableFiles"]),
         // kissfft's .pc file carries -D flags that SwiftPM drops with a warning; the module map links it.
         .systemLibrary(name: "CKissFFT", providers: [.apt(["libkissfft-dev"])]),
-        .target(name: "StreamFeatures", dependencies: ["CKissFFT"]),
+        // VectorStream: a sensor payload's time field is read with the same timestamp grammar as a file's time column.
+        .target(name: "StreamFeatures", dependencies: ["CKissFFT", "VectorStream"]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
