@@ -33,6 +33,7 @@ enum SettingsSchema {
         .number("source.mqtt.max_age_seconds", \C.source.mqtt.maxAgeSeconds, rule: ValueRules.positive()),
         .choice("source.mqtt.step", \C.source.mqtt.step),
         .number("source.mqtt.step_period_seconds", \C.source.mqtt.stepPeriodSeconds, rule: ValueRules.positive()),
+        .text("source.mqtt.time_field", \C.source.mqtt.timeField),
     ]
 
     static let audio: [Setting] = [

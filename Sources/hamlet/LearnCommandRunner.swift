@@ -66,7 +66,7 @@ struct LearnCommandRunner {
         // A forecast's inputs are its channels and, with a time, the calendar's phases.
         let modelInputCount =
             command.task == .forecast && !lateTargets
-            ? ForecastScoring.inputCount(channels: mapping.inputIndices.count, calendar: fileReader?.timestampColumn != nil)
+            ? ForecastScoring.inputCount(channels: mapping.inputIndices.count, calendar: reader.recordsHaveTime)
             : mapping.inputIndices.count
 
         var model: ModelConfiguration
