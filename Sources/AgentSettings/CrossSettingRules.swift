@@ -87,6 +87,10 @@ enum CrossSettingRules {
         }
 
         // drift
+        if !hasProblem(under: "drift.score") {
+            // The score's own rules, in case they know more than the table.
+            for message in c.drift.score.problems { report("drift.score", message) }
+        }
         if c.drift.enabled && c.drift.detectors.isEmpty {
             let names = AgentConfiguration.Drift.Detector.allCases.map(\.rawValue).joined(separator: ", ")
             report(

@@ -17,6 +17,7 @@ extension AgentConfiguration {
         options.adwin.delta = drift.adwin.delta
         options.pageHinkley.threshold = drift.pageHinkley.threshold
         options.anomaly.threshold = drift.anomaly.threshold
+        options.forecast = drift.score
         options.reaction = drift.reaction
         options.boostFactor = drift.boostFactor
         options.boostSteps = drift.boostSteps
