@@ -43,7 +43,8 @@ let package = Package(
         .target(name: "SafeTensors", dependencies: ["JSONText", "DurableFiles"]),
         // kissfft's .pc file carries -D flags that SwiftPM drops with a warning; the module map links it.
         .systemLibrary(name: "CKissFFT", providers: [.apt(["libkissfft-dev"])]),
-        .target(name: "StreamFeatures", dependencies: ["CKissFFT"]),
+        // VectorStream: a sensor payload's time field is read with the same timestamp grammar as a file's time column.
+        .target(name: "StreamFeatures", dependencies: ["CKissFFT", "VectorStream"]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
@@ -56,10 +57,13 @@ let package = Package(
         .target(name: "VectorStream"),
         // `hamlet plot`: a run's JSON lines, its input CSV and NAB labels drawn as one SVG, with our own small SVG writer.
         .target(name: "RunPlot"),
-        // `hamlet run`'s configuration: YAML file, environment and control-plane overrides, validated.
+        // `hamlet run`'s configuration: YAML file, environment and control-plane overrides, validated
+        // (DriftDetection: `drift.score` is the forecast score's own settings type, defaults and all).
         .target(
             name: "AgentSettings",
-            dependencies: ["HamiltonianLearning", "StreamFeatures", "JSONText", "DurableFiles", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "HamiltonianLearning", "StreamFeatures", "DriftDetection", "JSONText", "DurableFiles", .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // The MQTT control protocol: requests parsed and validated, replies routed (v5 or 3.1.1).
         .target(name: "ControlPlane", dependencies: ["MQTTTransport", "JSONText"]),
@@ -97,12 +101,14 @@ let package = Package(
             name: "DriftDetectionTests", dependencies: ["DriftDetection", "SeededRandom", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "StreamFeaturesTests", dependencies: ["StreamFeatures", "SeededRandom", "CAllocationCounter"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AgentSettingsTests", dependencies: ["AgentSettings", "DurableFiles"]),
+        .testTarget(name: "AgentSettingsTests", dependencies: ["AgentSettings", "DurableFiles", "DriftDetection"]),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "MQTTTransport", "JSONText", "SeededRandom"]),
         .testTarget(
             name: "ServiceSupportTests", dependencies: ["ServiceSupport", "SafeTensors", "DurableFiles", "CAllocationCounter", "TestSupport"]),
         .testTarget(name: "RunPlotTests", dependencies: ["RunPlot", "hamlet", "TestSupport"]),
-        .testTarget(name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport", "SeededRandom"]),
+        .testTarget(
+            name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport", "SeededRandom"],
+            resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,5 @@
+import DriftDetection
+
 extension AgentConfiguration {
     /// The `drift` section: detectors over the loss stream and the learner's reaction to an alert.
     public struct Drift: Sendable, Equatable {
@@ -36,6 +38,8 @@ extension AgentConfiguration {
         public var pageHinkley: PageHinkley
         /// `anomaly`
         public var anomaly: Anomaly
+        /// `score`: the forecast's anomaly score (over its residuals), which alerts in `hamlet run`.
+        public var score: ForecastScoreConfiguration
         /// `reaction`
         public var reaction: Reaction
         /// `boost_factor`: β multiplier of `boost-plasticity`.
@@ -46,7 +50,8 @@ extension AgentConfiguration {
         public init(
             enabled: Bool = true, detectors: [Detector] = [.cusum, .adwin, .anomalyScore], warmUpSteps: Int = 5000,
             cooldownSteps: Int = 500, cusum: CUSUM = CUSUM(), adwin: ADWIN = ADWIN(), pageHinkley: PageHinkley = PageHinkley(),
-            anomaly: Anomaly = Anomaly(), reaction: Reaction = .none, boostFactor: Double = 3, boostSteps: Int = 1000
+            anomaly: Anomaly = Anomaly(), score: ForecastScoreConfiguration = ForecastScoreConfiguration(), reaction: Reaction = .none,
+            boostFactor: Double = 3, boostSteps: Int = 1000
         ) {
             self.enabled = enabled
             self.detectors = detectors
@@ -56,6 +61,7 @@ extension AgentConfiguration {
             self.adwin = adwin
             self.pageHinkley = pageHinkley
             self.anomaly = anomaly
+            self.score = score
             self.reaction = reaction
             self.boostFactor = boostFactor
             self.boostSteps = boostSteps

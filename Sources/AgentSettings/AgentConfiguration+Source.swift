@@ -132,16 +132,20 @@ extension AgentConfiguration.Source {
         public var step: Stepping
         /// `step_period_seconds`: the period of `step: period`.
         public var stepPeriodSeconds: Double
+        /// `time_field`: the JSON field dating each sensor message (epoch seconds or a date and
+        /// time); `arrival` (or empty) = when the message arrived. A record's time is its newest message's.
+        public var timeField: String
 
         public init(
             sensors: [Sensor] = [], format: PayloadFormat = .json, maxAgeSeconds: Double = 10, step: Stepping = .message,
-            stepPeriodSeconds: Double = 1
+            stepPeriodSeconds: Double = 1, timeField: String = "arrival"
         ) {
             self.sensors = sensors
             self.format = format
             self.maxAgeSeconds = maxAgeSeconds
             self.step = step
             self.stepPeriodSeconds = stepPeriodSeconds
+            self.timeField = timeField
         }
     }
 }

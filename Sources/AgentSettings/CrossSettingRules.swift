@@ -38,6 +38,21 @@ enum CrossSettingRules {
             }
         }
 
+        let timeField = c.source.mqtt.timeField
+        if timeField != "arrival" && !timeField.isEmpty {
+            if c.source.mqtt.format != .json {
+                report(
+                    "source.mqtt.time_field", related: ["source.mqtt.format"],
+                    "needs source.mqtt.format: json (a \(c.source.mqtt.format.rawValue) payload has no fields); "
+                        + "use arrival to date messages by when they arrive")
+            }
+            if let index = c.source.mqtt.sensors.firstIndex(where: { $0.field == timeField }) {
+                report(
+                    "source.mqtt.time_field", related: ["source.mqtt.sensors[\(index)].field"],
+                    "names the field \(quoted(timeField)) that sensor \(index) reads as its value; a field is a value or the time")
+            }
+        }
+
         // audio
         if c.audio.mfccCount > c.audio.melBands && c.audio.melBands >= 1 {
             report("audio.mfcc", related: ["audio.mel_bands"], "must be at most audio.mel_bands (\(c.audio.melBands)), got \(c.audio.mfccCount)")
@@ -72,6 +87,10 @@ enum CrossSettingRules {
         }
 
         // drift
+        if !hasProblem(under: "drift.score") {
+            // The score's own rules, in case they know more than the table.
+            for message in c.drift.score.problems { report("drift.score", message) }
+        }
         if c.drift.enabled && c.drift.detectors.isEmpty {
             let names = AgentConfiguration.Drift.Detector.allCases.map(\.rawValue).joined(separator: ", ")
             report(

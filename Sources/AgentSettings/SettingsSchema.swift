@@ -33,6 +33,7 @@ enum SettingsSchema {
         .number("source.mqtt.max_age_seconds", \C.source.mqtt.maxAgeSeconds, rule: ValueRules.positive()),
         .choice("source.mqtt.step", \C.source.mqtt.step),
         .number("source.mqtt.step_period_seconds", \C.source.mqtt.stepPeriodSeconds, rule: ValueRules.positive()),
+        .text("source.mqtt.time_field", \C.source.mqtt.timeField),
     ]
 
     static let audio: [Setting] = [
@@ -92,9 +93,23 @@ enum SettingsSchema {
         .number("drift.adwin.delta", \C.drift.adwin.delta, rule: ValueRules.betweenZeroAndOne(inclusive: false, ", such as 0.002")),
         .number("drift.page_hinkley.threshold", \C.drift.pageHinkley.threshold, rule: ValueRules.positive()),
         .number("drift.anomaly.threshold", \C.drift.anomaly.threshold, rule: ValueRules.betweenZeroAndOne(inclusive: false, ", such as 0.9999")),
+    ] + score + [
         .choice("drift.reaction", \C.drift.reaction),
         .number("drift.boost_factor", \C.drift.boostFactor, rule: ValueRules.positive()),
         .integer("drift.boost_steps", \C.drift.boostSteps, rule: ValueRules.atLeast(0)),
+    ]
+
+    /// `drift.score`: the forecast score's settings (`ForecastScoreConfiguration`; ranges as its `problems`).
+    static let score: [Setting] = [
+        .integer("drift.score.warm_up_samples", \C.drift.score.warmUpSamples, rule: ValueRules.atLeast(1)),
+        .number("drift.score.threshold", \C.drift.score.threshold, rule: ValueRules.aboveZeroAtMostOne(", such as 0.5")),
+        .integer("drift.score.refractory_samples", \C.drift.score.refractorySamples, rule: ValueRules.atLeast(0, " (0 = off)")),
+        .number("drift.score.range_tolerance", \C.drift.score.rangeTolerance, rule: ValueRules.zeroOrPositive(" (0 = off)")),
+        .integer("drift.score.short_run_samples", \C.drift.score.shortRunSamples, rule: ValueRules.atLeast(1)),
+        .integer("drift.score.long_run_samples", \C.drift.score.longRunSamples, rule: ValueRules.atLeast(1)),
+        .number("drift.score.tail_quantile", \C.drift.score.tailQuantile, rule: ValueRules.betweenZeroAndOne(inclusive: false, ", such as 0.95")),
+        .integer("drift.score.residual_memory_samples", \C.drift.score.residualMemorySamples, rule: ValueRules.atLeast(2)),
+        .number("drift.score.minimum_residual_scale", \C.drift.score.minimumResidualScale, rule: ValueRules.positive()),
     ]
 
     static let mqtt: [Setting] = [

@@ -29,6 +29,11 @@ enum ValueRules {
         }
     }
 
+    /// (0, 1]: a score threshold, where 1 is the score's own maximum.
+    static func aboveZeroAtMostOne(_ meaning: String = "") -> @Sendable (Double) -> String? {
+        { value in value > 0 && value <= 1 ? nil : "must be a number above 0 and at most 1\(meaning), got \(formatNumber(value))" }
+    }
+
     /// Text that becomes one MQTT topic level or client id part: no `/`, `+`, `#` or NUL.
     static let topicLevel: @Sendable (String) -> String? = { value in
         value.contains(where: { "/+#\0".contains($0) })

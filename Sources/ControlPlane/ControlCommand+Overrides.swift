@@ -16,7 +16,11 @@ extension ControlCommand {
             case .cusum(let threshold): overrides[.cusumThreshold] = .number(threshold)
             case .adwin(let delta): overrides[.adwinDelta] = .number(delta)
             case .pageHinkley(let threshold): overrides[.pageHinkleyThreshold] = .number(threshold)
-            case .anomalyScore(let threshold): overrides[.anomalyThreshold] = .number(threshold)
+            case .anomalyScore(let threshold):
+                // As `hamlet learn --anomaly-threshold`: the loss's score and the forecast's own
+                // (`drift.score`, the one that alerts for a forecast, so for every `hamlet run`).
+                overrides[.anomalyThreshold] = .number(threshold)
+                overrides[.scoreThreshold] = .number(threshold)
             }
         case .setPredictionRate(let change):
             overrides[.predictionEvery] = change.every.map(ControlValue.integer)

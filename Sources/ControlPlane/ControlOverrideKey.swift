@@ -11,6 +11,7 @@ public enum ControlOverrideKey: String, Sendable, Hashable, CaseIterable {
     case adwinDelta = "drift.adwin.delta"
     case pageHinkleyThreshold = "drift.page_hinkley.threshold"
     case anomalyThreshold = "drift.anomaly.threshold"
+    case scoreThreshold = "drift.score.threshold"
     case predictionEvery = "outputs.prediction_every"
     case predictionMaxRateHz = "outputs.prediction_max_rate_hz"
 }

@@ -54,8 +54,10 @@ public struct AgentAssembly {
             link = nil
         }
         let source = try makeSource(link: link)
-        let inputCount = source.columns.count
-        let model = configuration.modelConfiguration(inputCount: inputCount)
+        // The forecast's inputs are its channels and, when records have a time, the calendar's phases.
+        let channels = source.columns.count
+        let model = configuration.modelConfiguration(
+            inputCount: ForecastScoring.inputCount(channels: channels, calendar: source.recordsHaveTime), outputCount: channels)
         if let problem = model.problems.first { throw .usage("model: \(problem)") }
         let learner = AgentLearner(
             model: model, hamiltonian: configuration.learning.hamiltonian, loss: .meanSquaredError, seed: configuration.learning.seed)

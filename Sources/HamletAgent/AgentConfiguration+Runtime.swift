@@ -17,24 +17,26 @@ extension AgentConfiguration {
         options.adwin.delta = drift.adwin.delta
         options.pageHinkley.threshold = drift.pageHinkley.threshold
         options.anomaly.threshold = drift.anomaly.threshold
+        options.forecast = drift.score
         options.reaction = drift.reaction
         options.boostFactor = drift.boostFactor
         options.boostSteps = drift.boostSteps
         return options
     }
 
-    /// The model for `inputCount` inputs that it also forecasts.
-    public func modelConfiguration(inputCount: Int) -> ModelConfiguration {
+    /// The model for `inputCount` inputs forecasting `outputCount` channels (the first inputs; the
+    /// rest, such as the calendar's phases, are known in advance and not forecast).
+    public func modelConfiguration(inputCount: Int, outputCount: Int) -> ModelConfiguration {
         switch model.kind {
         case .forecaster:
             return .forecaster(
                 ForecasterConfiguration(
                     inputCount: inputCount, stateCount: model.stateSize, hiddenCount: model.resolvedHiddenSize,
-                    outputCount: inputCount, activation: model.resolvedActivation, gradientMode: model.gradientMode))
+                    outputCount: outputCount, activation: model.resolvedActivation, gradientMode: model.gradientMode))
         case .mlp:
             return .mlp(
                 MLPConfiguration(
-                    inputCount: inputCount, hiddenCounts: model.hiddenLayers, outputCount: inputCount,
+                    inputCount: inputCount, hiddenCounts: model.hiddenLayers, outputCount: outputCount,
                     activation: model.resolvedActivation))
         }
     }
@@ -73,6 +75,7 @@ extension AgentConfiguration {
                 selector: sensor.field.map { .field($0) } ?? .single, format: format, maximumAgeSeconds: input.maxAgeSeconds)
         }
         return MQTTSensorConfiguration(
-            slots: slots, stepping: input.step == .message ? .perMessage : .periodic(seconds: input.stepPeriodSeconds))
+            slots: slots, stepping: input.step == .message ? .perMessage : .periodic(seconds: input.stepPeriodSeconds),
+            time: MQTTSensorConfiguration.RecordTime(setting: input.timeField))
     }
 }

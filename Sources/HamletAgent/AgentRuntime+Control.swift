@@ -67,7 +67,11 @@ extension AgentRuntime {
                 case .cusum: ["drift.cusum.threshold": .number(settings.drift.cusum.threshold)]
                 case .adwin: ["drift.adwin.delta": .number(settings.drift.adwin.delta)]
                 case .pageHinkley: ["drift.page_hinkley.threshold": .number(settings.drift.pageHinkley.threshold)]
-                case .anomalyScore: ["drift.anomaly.threshold": .number(settings.drift.anomaly.threshold)]
+                case .anomalyScore:
+                    [
+                        "drift.anomaly.threshold": .number(settings.drift.anomaly.threshold),
+                        "drift.score.threshold": .number(settings.drift.score.threshold),
+                    ]
                 }
             }
         case .setPredictionRate:

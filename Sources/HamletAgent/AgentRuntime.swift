@@ -1,5 +1,6 @@
 import AgentSettings
 import ControlPlane
+import DriftDetection
 import HamiltonianLearning
 import MQTTTransport
 
@@ -66,6 +67,7 @@ public final class AgentRuntime {
         if next.drift.enabled != configuration.drift.enabled || next.drift.detectors != configuration.drift.detectors {
             pending.append("drift.enabled/detectors")
         }
+        if Self.scoreExceptThreshold(next) != Self.scoreExceptThreshold(configuration) { pending.append("drift.score") }
         apply(next)
         log(
             "configuration reloaded"
@@ -98,6 +100,7 @@ public final class AgentRuntime {
             options.adwin = wanted.adwin
             options.pageHinkley = wanted.pageHinkley
             options.anomaly.threshold = wanted.anomaly.threshold
+            options.forecast.threshold = wanted.forecast.threshold
             service.session.reconfigureDrift(options)
         }
         service.predictionSink?.every = next.outputs.predictionEvery
@@ -113,6 +116,16 @@ public final class AgentRuntime {
         if case .forecaster(let running) = service.session.model { kept.model.gradientMode = running.gradientMode }
         kept.drift.enabled = configuration.drift.enabled
         kept.drift.detectors = configuration.drift.detectors
+        // The score's history was built with its settings: only its threshold changes on the fly.
+        kept.drift.score = Self.scoreExceptThreshold(configuration)
+        kept.drift.score.threshold = next.drift.score.threshold
         configuration = kept
+    }
+
+    /// `drift.score` with the threshold left out, for telling which score settings wait for a restart.
+    private static func scoreExceptThreshold(_ configuration: AgentConfiguration) -> ForecastScoreConfiguration {
+        var score = configuration.drift.score
+        score.threshold = ForecastScoreConfiguration().threshold
+        return score
     }
 }

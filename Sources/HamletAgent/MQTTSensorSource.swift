@@ -17,10 +17,15 @@ import VectorStream
 /// `nextEvent()`; a target that finds no step (too old, not found — including one that came
 /// before its step — or a duplicate) is counted in `missedTargets` and reported on the errors
 /// topic with the reason. Allocates per message (parsing, events). Call from one thread.
+///
+/// Every record has a time (`configuration.time`): the newest time among the messages that last
+/// set its slots, each dated by its payload's time field or, by default, by when it arrived.
 public final class MQTTSensorSource: RecordSource {
     public let configuration: MQTTSensorConfiguration
     public let columns: [String]
     public var positionName: String { "tick" }
+    /// A payload time field or the arrival time dates every record.
+    public var recordsHaveTime: Bool { true }
     /// Messages rejected as malformed or lacking a slot's value (sensor or target).
     public private(set) var rejectedMessages = 0
     /// Targets joined to their step so far.
@@ -51,6 +56,8 @@ public final class MQTTSensorSource: RecordSource {
     private var targetKeys: [Double]
     /// Sequence joining: the key of the last record; timestamp joining: the newest sensor timestamp.
     private var lastKey = -Double.infinity
+    /// Each sensor slot's latest message time (epoch seconds; -infinity before its first value).
+    private var slotTimes: [Double]
 
     /// Subscribes to the slots' (and targets') topics on `link`; connecting starts with the first
     /// `next()`. `shouldStop` is polled at least every `idleInterval` so a signal ends the run cleanly.
@@ -66,21 +73,25 @@ public final class MQTTSensorSource: RecordSource {
         columns = configuration.slots.map(\.name)
         targetClassCount = configuration.targets?.classCount
         sensorKeys = [Double](repeating: .nan, count: configuration.slots.count)
+        slotTimes = [Double](repeating: -.infinity, count: configuration.slots.count)
+        // The key and time fields are taken out of the values, so `--sensor topic` still reads one value.
+        let parser = SensorPayloadParser(
+            format: .json, timestampField: configuration.targets?.join.field, timeField: configuration.time.field)
         if let targets = configuration.targets {
-            // The key field is taken out of the values, so `--sensor topic` still reads one value.
-            let parser = SensorPayloadParser(format: .json, timestampField: targets.join.field)
             if case .timestamp = targets.join {
                 assembler = SensorVectorAssembler(slots: configuration.slots, parser: parser, valueClock: .payloadTimestamp)
             } else {
                 assembler = SensorVectorAssembler(slots: configuration.slots, parser: parser)
             }
-            targetAssembler = SensorVectorAssembler(slots: targets.slots, parser: parser)
+            // Targets are dated by their step, not by a time of their own.
+            targetAssembler = SensorVectorAssembler(
+                slots: targets.slots, parser: SensorPayloadParser(format: .json, timestampField: targets.join.field))
             joiner = TargetJoiner(
                 capacity: targets.windowSteps, predictionCount: 0, inputCount: configuration.slots.count,
                 tolerance: targets.join.tolerance)
             targetKeys = [Double](repeating: .nan, count: targets.slots.count)
         } else {
-            assembler = SensorVectorAssembler(slots: configuration.slots)
+            assembler = SensorVectorAssembler(slots: configuration.slots, parser: parser)
             targetAssembler = nil
             joiner = nil
             targetKeys = []
@@ -151,7 +162,8 @@ public final class MQTTSensorSource: RecordSource {
                 joiner.record(step: tick, key: lastKey, prediction: UnsafeBufferPointer(start: nil, count: 0), input: input)
             }
         }
-        return .record(VectorRecord(line: tick, values: vector.values.map { Double($0) }), joinKey: key)
+        return .record(
+            VectorRecord(line: tick, values: vector.values.map { Double($0) }, timestamp: slotTimes.max()), joinKey: key)
     }
 
     /// Routes one message: control, sensor values (maybe completing a record), target values
@@ -179,6 +191,10 @@ public final class MQTTSensorSource: RecordSource {
             return false
         case .accepted:
             break
+        }
+        let time = assembler.lastTime ?? AgentClock.epochSeconds()
+        for index in configuration.slots.indices where configuration.slots[index].topic.matches(message.topic) {
+            slotTimes[index] = time
         }
         guard let join = configuration.targets?.join else { return true }
         let key = assembler.lastTimestamp

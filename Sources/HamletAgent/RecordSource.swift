@@ -6,6 +6,9 @@ public protocol RecordSource: AnyObject {
     var columns: [String] { get }
     /// What a record's `line` counts, as it appears in the output ("line" or "frame").
     var positionName: String { get }
+    /// True when every record carries a time (`VectorRecord.timestamp`), known after the first
+    /// `next()` like `columns`: a forecast then also takes the calendar's phases as inputs.
+    var recordsHaveTime: Bool { get }
     /// The next record, nil at the end; after a recoverable error the next call goes on.
     func next() throws(VectorInputError) -> VectorRecord?
     /// The next record or joined late target, nil at the end. By default every event is a
@@ -14,6 +17,8 @@ public protocol RecordSource: AnyObject {
 }
 
 extension RecordSource {
+    /// Generated and audio records have no time of their own.
+    public var recordsHaveTime: Bool { false }
     public func nextEvent() throws(VectorInputError) -> RecordSourceEvent? { try next().map { .record($0, joinKey: nil) } }
 }
 
@@ -27,4 +32,5 @@ public enum RecordSourceEvent: Sendable, Equatable {
 
 extension VectorStreamReader: RecordSource {
     public var positionName: String { "line" }
+    public var recordsHaveTime: Bool { timestampColumn != nil }
 }

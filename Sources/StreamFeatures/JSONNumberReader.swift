@@ -1,27 +1,38 @@
+import VectorStream
+
 /// A strict JSON reader that accepts only a number, an array of numbers, or an object of numbers.
 ///
 /// Written by hand rather than with JSONSerialization so that booleans, NaN tokens and nesting are
 /// told apart exactly and every rejection names its field. Stops at the first problem.
 struct JSONNumberReader {
+    /// A time field as written: a number in the parser's unit, or a date already in epoch seconds.
+    enum Time: Equatable {
+        case number(Double)
+        case date(Double)
+    }
+
     let bytes: UnsafeRawBufferPointer
     let topic: String
     let maximumValues: Int
     let timestampField: String?
+    let timeField: String?
     private var at = 0
 
-    init(bytes: UnsafeRawBufferPointer, topic: String, maximumValues: Int, timestampField: String?) {
+    init(bytes: UnsafeRawBufferPointer, topic: String, maximumValues: Int, timestampField: String?, timeField: String? = nil) {
         self.bytes = bytes
         self.topic = topic
         self.maximumValues = maximumValues
         self.timestampField = timestampField
+        self.timeField = timeField
     }
 
-    /// The values, the field names (empty unless an object), and the raw timestamp number.
-    mutating func read() throws(SensorPayloadError) -> (values: [Float], names: [String], timestamp: Double?) {
+    /// The values, the field names (empty unless an object), the raw timestamp number and the time.
+    mutating func read() throws(SensorPayloadError) -> (values: [Float], names: [String], timestamp: Double?, time: Time?) {
         skipWhitespace()
         var values: [Float] = []
         var names: [String] = []
         var timestamp: Double?
+        var time: Time?
         guard at < bytes.count else { throw invalid("no value; expected a number, an array or an object") }
         switch bytes[at] {
         case UInt8(ascii: "["):
@@ -42,7 +53,8 @@ struct JSONNumberReader {
         case UInt8(ascii: "{"):
             at += 1
             skipWhitespace()
-            var sawTimestamp = false
+            // The timestamp and time fields met so far (they may be one field, or two).
+            var keyFieldsSeen: [String] = []
             if peek(UInt8(ascii: "}")) {
                 at += 1
             } else {
@@ -53,10 +65,15 @@ struct JSONNumberReader {
                     guard peek(UInt8(ascii: ":")) else { throw invalid("expected ':' after field name") }
                     at += 1
                     skipWhitespace()
-                    if name == timestampField {
-                        guard !sawTimestamp else { throw .duplicateField(topic: topic, name: name) }
-                        sawTimestamp = true
-                        timestamp = try timestampValue(field: name)
+                    if name == timestampField || name == timeField {
+                        guard !keyFieldsSeen.contains(name) else { throw .duplicateField(topic: topic, name: name) }
+                        keyFieldsSeen.append(name)
+                        if name == timestampField {
+                            timestamp = try timestampValue(field: name)
+                            if name == timeField { time = .number(timestamp!) }
+                        } else {
+                            time = try timeValue(field: name)
+                        }
                     } else {
                         guard !names.contains(name) else { throw .duplicateField(topic: topic, name: name) }
                         guard values.count < maximumValues else {
@@ -75,7 +92,7 @@ struct JSONNumberReader {
         }
         skipWhitespace()
         guard at == bytes.count else { throw invalid("unexpected \(character(at)) after the value") }
-        return (values, names, timestamp)
+        return (values, names, timestamp, time)
     }
 
     /// Consumes ',' (false: more follows) or the closing bracket (true: done).
@@ -113,6 +130,22 @@ struct JSONNumberReader {
         }
         guard value.isFinite else { throw .invalidTimestamp(topic: topic, field: field, found: "beyond the Double range") }
         return value
+    }
+
+    /// A time field: a number (epoch seconds in the parser's unit) or a string holding a date and
+    /// time, read with the same grammar as a file's time column.
+    private mutating func timeValue(field: String) throws(SensorPayloadError) -> Time {
+        guard peek(UInt8(ascii: "\"")) else {
+            do {
+                return .number(try timestampValue(field: field))
+            } catch {
+                guard case .invalidTimestamp(_, _, let found) = error else { throw error }
+                throw .invalidTime(topic: topic, field: field, found: found)
+            }
+        }
+        let text = try string()
+        guard let seconds = TimestampText.seconds(text) else { throw .invalidTime(topic: topic, field: field, found: quoted(text)) }
+        return .date(seconds)
     }
 
     /// Reads a number token, or throws naming what stands there instead.

@@ -23,12 +23,16 @@ public enum SensorPayloadError: Error, Sendable, Hashable, CustomStringConvertib
     case notSingleValue(topic: String, count: Int)
     /// The assembler dates values by payload timestamps, and this payload has none.
     case missingTimestamp(topic: String, field: String?)
+    /// The parser has a time field, and this payload lacks it.
+    case missingTime(topic: String, field: String)
+    /// The time field is neither epoch seconds nor a date and time.
+    case invalidTime(topic: String, field: String, found: String)
 
     /// The kind of rejection, for counters.
     public enum Reason: Int, Sendable, Hashable, CaseIterable {
         case empty, tooLarge, invalidUTF8, invalidJSON, wrongType, nonFinite, outOfRange, tooManyValues
         case duplicateField, invalidTimestamp, invalidCSV, float32Misaligned, missingValue, notSingleValue
-        case missingTimestamp
+        case missingTimestamp, missingTime, invalidTime
     }
 
     public var reason: Reason {
@@ -48,6 +52,8 @@ public enum SensorPayloadError: Error, Sendable, Hashable, CustomStringConvertib
         case .missingValue: .missingValue
         case .notSingleValue: .notSingleValue
         case .missingTimestamp: .missingTimestamp
+        case .missingTime: .missingTime
+        case .invalidTime: .invalidTime
         }
     }
 
@@ -57,7 +63,8 @@ public enum SensorPayloadError: Error, Sendable, Hashable, CustomStringConvertib
             .wrongType(let topic, _, _), .nonFinite(let topic, _, _), .outOfRange(let topic, _, _),
             .tooManyValues(let topic, _), .duplicateField(let topic, _), .invalidTimestamp(let topic, _, _),
             .csvNotANumber(let topic, _, _), .csvMultipleLines(let topic), .float32Misaligned(let topic, _),
-            .missingValue(let topic, _, _), .notSingleValue(let topic, _), .missingTimestamp(let topic, _):
+            .missingValue(let topic, _, _), .notSingleValue(let topic, _), .missingTimestamp(let topic, _),
+            .missingTime(let topic, _), .invalidTime(let topic, _, _):
             topic
         }
     }
@@ -101,6 +108,11 @@ public enum SensorPayloadError: Error, Sendable, Hashable, CustomStringConvertib
             "\(location) is missing; the payload has \(available)"
         case .notSingleValue(_, let count):
             "the payload has \(count) values; expected exactly one, or name a field or index in the slot"
+        case .invalidTime(_, let field, let found):
+            "time field \(quoted(field)) is \(found); expected seconds since the Unix epoch or a date and time such as "
+                + "\"2014-04-01 00:00:00\" or \"2014-04-01T00:00:00.5Z\" (UTC unless a zone is given)"
+        case .missingTime(_, let field):
+            "the payload has no time field \(quoted(field)); expected it in every message, since records are dated by it"
         case .missingTimestamp(_, let field):
             if let field {
                 "the payload has no timestamp field \(quoted(field)); expected one, since values are dated by it"

@@ -6,6 +6,10 @@ public struct SensorPayloadParser: Sendable, Hashable {
     public var format: SensorPayloadFormat
     /// The JSON object field holding the message time; it is not a value. Nil: no timestamp field.
     public var timestampField: String?
+    /// The JSON object field holding when the message's values were measured; it is not a value.
+    /// It may be the timestamp field too. Nil: none; with one, a JSON payload without it is rejected.
+    public var timeField: String?
+    /// The unit of numeric timestamp and time fields (a time written as a date is absolute).
     public var timestampUnit: SensorTimestampUnit
     /// Larger payloads are rejected before parsing (64 KiB by default).
     public var maximumPayloadBytes: Int
@@ -13,13 +17,14 @@ public struct SensorPayloadParser: Sendable, Hashable {
     public var maximumValues: Int
 
     public init(
-        format: SensorPayloadFormat = .json, timestampField: String? = nil, timestampUnit: SensorTimestampUnit = .seconds,
-        maximumPayloadBytes: Int = 65_536, maximumValues: Int = 1_024
+        format: SensorPayloadFormat = .json, timestampField: String? = nil, timeField: String? = nil,
+        timestampUnit: SensorTimestampUnit = .seconds, maximumPayloadBytes: Int = 65_536, maximumValues: Int = 1_024
     ) {
         precondition(maximumPayloadBytes >= 1, "SensorPayloadParser needs maximumPayloadBytes ≥ 1, got \(maximumPayloadBytes)")
         precondition(maximumValues >= 1, "SensorPayloadParser needs maximumValues ≥ 1, got \(maximumValues)")
         self.format = format
         self.timestampField = timestampField
+        self.timeField = timeField
         self.timestampUnit = timestampUnit
         self.maximumPayloadBytes = maximumPayloadBytes
         self.maximumValues = maximumValues
@@ -43,10 +48,18 @@ public struct SensorPayloadParser: Sendable, Hashable {
         case .json:
             try requireUTF8(payload, topic: topic)
             var reader = JSONNumberReader(
-                bytes: payload, topic: topic, maximumValues: maximumValues, timestampField: timestampField)
-            let (values, names, raw) = try reader.read()
-            let timestamp = raw.map { timestampUnit == .milliseconds ? $0 / 1_000 : $0 }
-            return SensorReading(values: values, fieldNames: names, timestamp: timestamp)
+                bytes: payload, topic: topic, maximumValues: maximumValues, timestampField: timestampField, timeField: timeField)
+            let read = try reader.read()
+            let seconds = { (raw: Double) in timestampUnit == .milliseconds ? raw / 1_000 : raw }
+            let time: Double?
+            switch read.time {
+            case .number(let raw): time = seconds(raw)
+            case .date(let absolute): time = absolute
+            case nil:
+                if let timeField { throw .missingTime(topic: topic, field: timeField) }
+                time = nil
+            }
+            return SensorReading(values: read.values, fieldNames: read.names, timestamp: read.timestamp.map(seconds), time: time)
         case .csv:
             try requireUTF8(payload, topic: topic)
             return SensorReading(values: try parseCSV(payload, topic: topic))

@@ -7,11 +7,14 @@ public struct SensorReading: Sendable, Equatable {
     public var fieldNames: [String]
     /// The payload's timestamp in seconds since the Unix epoch, if it had a timestamp field.
     public var timestamp: Double?
+    /// The payload's time field in seconds since the Unix epoch, if the parser has a time field.
+    public var time: Double?
 
-    public init(values: [Float], fieldNames: [String] = [], timestamp: Double? = nil) {
+    public init(values: [Float], fieldNames: [String] = [], timestamp: Double? = nil, time: Double? = nil) {
         self.values = values
         self.fieldNames = fieldNames
         self.timestamp = timestamp
+        self.time = time
     }
 
     /// The value of the named field, or nil if the payload had no such field.

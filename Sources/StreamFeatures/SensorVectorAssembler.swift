@@ -20,6 +20,8 @@ public final class SensorVectorAssembler {
     public private(set) var counters = SensorIngestCounters()
     /// The timestamp field of the last accepted message (raw seconds), nil when it had none.
     public private(set) var lastTimestamp: Double?
+    /// The time field of the last accepted message (epoch seconds), nil when the parser has none.
+    public private(set) var lastTime: Double?
     private var latest: [Float]
     /// -infinity until the slot's first value.
     private var updatedAt: [Double]
@@ -78,6 +80,7 @@ public final class SensorVectorAssembler {
                 updatedAt[update.slot] = update.time
             }
             lastTimestamp = readings.values.lazy.compactMap(\.timestamp).first
+            lastTime = readings.values.lazy.compactMap(\.time).first
             counters.accepted += 1
             return .accepted(slots: updates.count)
         } catch let error as SensorPayloadError {

@@ -67,7 +67,7 @@ struct LearnCommandRunner {
         // A forecast's inputs are its channels and, with a time, the calendar's phases.
         let modelInputCount =
             command.task == .forecast && !lateTargets
-            ? ForecastScoring.inputCount(channels: mapping.inputIndices.count, calendar: fileReader?.timestampColumn != nil)
+            ? ForecastScoring.inputCount(channels: mapping.inputIndices.count, calendar: reader.recordsHaveTime)
             : mapping.inputIndices.count
 
         var model: ModelConfiguration
@@ -97,9 +97,12 @@ struct LearnCommandRunner {
                         "the checkpoint's model takes \(model.inputCount) inputs but the audio features have "
                             + "\(mapping.inputIndices.count); match them with --mel-bands or --mfcc")
                 }
+                // A checkpoint from before records had a time (or from another source) is off by the phases.
+                let calendar = modelInputCount > mapping.inputIndices.count
+                    ? " plus \(modelInputCount - mapping.inputIndices.count) calendar phases of the records' time" : ""
                 throw LearnError.usage(
                     "the checkpoint's model takes \(model.inputCount) inputs but the input has \(mapping.inputIndices.count) "
-                        + "input columns (\(mapping.inputNames.joined(separator: ", "))); choose them with --inputs")
+                        + "input columns (\(mapping.inputNames.joined(separator: ", ")))\(calendar); choose them with --inputs")
             }
             if command.task != .classify || command.classes != nil, model.outputCount != outputCount {
                 throw LearnError.usage("the checkpoint's model has \(model.outputCount) outputs but this task needs \(outputCount)")

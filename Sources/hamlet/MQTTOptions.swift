@@ -25,6 +25,13 @@ struct MQTTOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Sensor payloads: json, csv or float32 (little-endian).", valueName: "format"))
     var sensorFormat: String = "json"
 
+    @Option(help: ArgumentHelp(
+        "The JSON field dating each sensor message: seconds since the epoch or a date and time such as "
+            + "\"2014-04-01 00:00:00\" (UTC unless a zone is given). Default arrival: when the message arrives. "
+            + "A record's time is its newest message's; a forecast takes the time of day and week as inputs.",
+        valueName: "name"))
+    var timeField: String?
+
     @Option(help: ArgumentHelp("A sensor value older than this many seconds counts as stale.", valueName: "seconds"))
     var maxAge: Double = 10
 
@@ -89,6 +96,7 @@ struct MQTTOptions: ParsableArguments {
         guard let mqttHost else {
             if !sensors.isEmpty { throw ValidationError("--sensor needs --mqtt-host HOST to say which broker to read from") }
             if hasLateTargets { throw ValidationError("--target needs --mqtt-host HOST: targets come on their own MQTT topic") }
+            if timeField != nil { throw ValidationError("--time-field needs --mqtt-host HOST; a file's time is its timestamp column") }
             if topicPrefix != nil || mqttClientId != nil {
                 throw ValidationError("--topic-prefix and --mqtt-client-id need --mqtt-host HOST")
             }
@@ -100,6 +108,12 @@ struct MQTTOptions: ParsableArguments {
             throw ValidationError("--mqtt-host needs at least one --sensor TOPIC[:FIELD] to learn from")
         }
         if format == nil { throw ValidationError("--sensor-format must be json, csv or float32, got \"\(sensorFormat)\"") }
+        if let field = recordTime.field {
+            if format != .json { throw ValidationError("--time-field \(field) reads a JSON field, so --sensor-format must be json") }
+            if let sensor = sensors.first(where: { $0.hasSuffix(":" + field) }) {
+                throw ValidationError("--time-field \(field) is the value field of --sensor \(sensor); a field is a value or the time")
+            }
+        }
         if !(maxAge > 0) || !maxAge.isFinite { throw ValidationError("--max-age must be a positive number of seconds") }
         if let stepPeriod, !(stepPeriod > 0) || !stepPeriod.isFinite {
             throw ValidationError("--step-period must be a positive number of seconds")
@@ -181,6 +195,9 @@ struct MQTTOptions: ParsableArguments {
         return SensorSlot(name: text, topic: filter, selector: selector, format: format ?? .json, maximumAgeSeconds: maxAge)
     }
 
+    /// Where records' times come from: `--time-field`, or when messages arrive.
+    private var recordTime: MQTTSensorConfiguration.RecordTime { MQTTSensorConfiguration.RecordTime(setting: timeField ?? "") }
+
     var clientID: String { mqttClientId ?? "hamlet-\(getpid())" }
 
     /// The source's settings; call after `validate()`. `classCount`: classify's K, when known.
@@ -198,7 +215,7 @@ struct MQTTOptions: ParsableArguments {
         }
         return MQTTSensorConfiguration(
             slots: try sensors.map { try slot($0) }, stepping: stepPeriod.map { .periodic(seconds: $0) } ?? .perMessage,
-            targets: targets)
+            targets: targets, time: recordTime)
     }
 
     /// The connection, with the outputs under the topic prefix; call after `validate()`.

@@ -196,6 +196,36 @@ struct BadFileTests {
             keyPaths: [
                 "learning.eta", "drift.detectors", "drift.boost_steps", "mqtt.session_expiry_seconds",
             ]),
+        BadFile(
+            name: "out-of-range forecast score settings",
+            yaml: """
+                drift:
+                  score:
+                    warm_up_samples: 0
+                    threshold: 1.5
+                    refractory_samples: -1
+                    range_tolerance: -0.1
+                    short_run_samples: 0
+                    long_run_samples: 0
+                    tail_quantile: 1
+                    residual_memory_samples: 1
+                    minimum_residual_scale: 0
+                """,
+            keyPaths: [
+                "drift.score.warm_up_samples", "drift.score.threshold", "drift.score.refractory_samples",
+                "drift.score.range_tolerance", "drift.score.short_run_samples", "drift.score.long_run_samples",
+                "drift.score.tail_quantile", "drift.score.residual_memory_samples", "drift.score.minimum_residual_scale",
+            ]),
+        BadFile(
+            name: "a time field that a csv payload cannot have, or that is a sensor's value",
+            yaml: """
+                source:
+                  mqtt:
+                    sensors: [{topic: a, field: t}]
+                    format: csv
+                    time_field: t
+                """,
+            keyPaths: ["source.mqtt.sensors[0].field", "source.mqtt.time_field"]),
     ]
 
     @Test("each bad file reports exactly its problems", arguments: files)

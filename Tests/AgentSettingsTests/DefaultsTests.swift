@@ -1,4 +1,5 @@
 import Foundation
+import DriftDetection
 import Testing
 
 @testable import AgentSettings
@@ -150,5 +151,27 @@ struct DefaultsTests {
         var mlp = defaults.model
         mlp.kind = .mlp
         #expect(mlp.resolvedActivation == .tanh)
+        #expect(defaults.drift.score == ForecastScoreConfiguration())
+        #expect(defaults.source.mqtt.timeField == "arrival")
+    }
+
+    @Test("drift.score sets the forecast score's settings and keeps the defaults of the rest")
+    func forecastScoreKeys() throws {
+        let loaded = try AgentConfigurationLoader.parse(
+            yaml: """
+                drift:
+                  score:
+                    threshold: 0.8
+                    warm_up_samples: 50
+                    tail_quantile: 0.9
+                    minimum_residual_scale: 0.1
+                """,
+            sourceName: "score.yaml")
+        var expected = ForecastScoreConfiguration()
+        expected.threshold = 0.8
+        expected.warmUpSamples = 50
+        expected.tailQuantile = 0.9
+        expected.minimumResidualScale = 0.1
+        #expect(loaded.drift.score == expected)
     }
 }

@@ -21,11 +21,18 @@ struct OverridesTests {
         (DetectorChange.cusum(threshold: 5), "drift.cusum.threshold", 5.0),
         (.adwin(delta: 0.002), "drift.adwin.delta", 0.002),
         (.pageHinkley(threshold: 50), "drift.page_hinkley.threshold", 50),
-        (.anomalyScore(threshold: 0.99), "drift.anomaly.threshold", 0.99),
     ])
     func detectorOverrides(change: DetectorChange, key: String, value: Double) throws {
         let overrides = ControlCommand.setDetector(change).overrides
         #expect(overrides == [try #require(ControlOverrideKey(rawValue: key)): .number(value)])
+    }
+
+    /// The loss's anomaly score and the forecast's own take the one threshold, as on the command line.
+    @Test func anomalyScoreOverridesBothScores() {
+        #expect(
+            ControlCommand.setDetector(.anomalyScore(threshold: 0.99)).overrides == [
+                .anomalyThreshold: .number(0.99), .scoreThreshold: .number(0.99),
+            ])
     }
 
     @Test func predictionRateOverrides() {
@@ -54,6 +61,7 @@ struct OverridesTests {
             ControlOverrideKey.allCases.map(\.rawValue) == [
                 "learning.beta", "learning.eta", "learning.phi", "learning.tau", "learning.paused", "model.gradient_mode",
                 "drift.cusum.threshold", "drift.adwin.delta", "drift.page_hinkley.threshold", "drift.anomaly.threshold",
+                "drift.score.threshold",
                 "outputs.prediction_every", "outputs.prediction_max_rate_hz",
             ])
     }

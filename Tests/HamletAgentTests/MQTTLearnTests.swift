@@ -79,6 +79,16 @@ import Testing
         #expect(status == "offline")
     }
 
+    @Test func checksTheTimeField() throws {
+        let withoutBroker = try HamletProcess.run(["learn", "--time-field", "time", "-"])
+        #expect(withoutBroker.status != 0 && withoutBroker.standardError.contains("--time-field needs --mqtt-host"))
+        let broker = ["learn", "--mqtt-host", "127.0.0.1", "--mqtt-port", "1"]
+        let valueField = try HamletProcess.run(broker + ["--sensor", "s/a:t", "--time-field", "t"])
+        #expect(valueField.status != 0 && valueField.standardError.contains("is the value field of --sensor s/a:t"), "\(valueField.standardError)")
+        let csv = try HamletProcess.run(broker + ["--sensor", "s/a", "--sensor-format", "csv", "--time-field", "t"])
+        #expect(csv.status != 0 && csv.standardError.contains("--sensor-format must be json"), "\(csv.standardError)")
+    }
+
     @Test func rejectsSensorWithoutBroker() throws {
         let result = try HamletProcess.run(["learn", "--sensor", "sensors/a"])
         #expect(result.status != 0)

@@ -67,6 +67,13 @@ import Testing
             #"{"command":"set-detector","detector":"cusum","threshold":12}"#, broker: broker, prefix: prefix, version: "5",
             directory: directory)
         #expect((((detector["effective"] as? [String: Any])?["drift"] as? [String: Any])?["cusum"] as? [String: Any])?["threshold"] as? Double == 12)
+        // The forecast's own score takes the anomaly-score threshold too: it is what alerts in hamlet run.
+        let score = try await controlRequest(
+            #"{"command":"set-detector","detector":"anomaly-score","threshold":0.7}"#, broker: broker, prefix: prefix, version: "5",
+            directory: directory)
+        let scoreDrift = (score["effective"] as? [String: Any])?["drift"] as? [String: Any]
+        #expect((scoreDrift?["score"] as? [String: Any])?["threshold"] as? Double == 0.7, "\(score)")
+        #expect((scoreDrift?["anomaly"] as? [String: Any])?["threshold"] as? Double == 0.7, "\(score)")
         let rate = try await controlRequest(
             #"{"command":"set-prediction-rate","every":3}"#, broker: broker, prefix: prefix, version: "5", directory: directory)
         #expect(rate["ok"] as? Bool == true, "\(rate)")
@@ -81,7 +88,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: checkpointPath))
 
         // Every reply seen so far is valid against the reply schema.
-        let replies = [set, config, bad, detector, rate, paused, status, checkpoint].map {
+        let replies = [set, config, bad, detector, score, rate, paused, status, checkpoint].map {
             String(decoding: try! JSONSerialization.data(withJSONObject: $0), as: UTF8.self)
         }
         #expect(try PayloadSchema.controlReply.problems(in: replies) == nil)
@@ -109,6 +116,7 @@ import Testing
         #expect((settings?["learning"] as? [String: Any])?["beta"] as? Double == 0.01)
         #expect((settings?["outputs"] as? [String: Any])?["prediction_every"] as? Int == 3)
         #expect(((settings?["drift"] as? [String: Any])?["cusum"] as? [String: Any])?["threshold"] as? Double == 12)
+        #expect(((settings?["drift"] as? [String: Any])?["score"] as? [String: Any])?["threshold"] as? Double == 0.7)
         #expect(agent.standardError.contains("restored"), "stderr: \(agent.standardError)")
         // The pause was accepted before the restart, so the restarted agent is still paused.
         let restarted = try await controlRequest(#"{"command":"get-status"}"#, broker: broker, prefix: prefix, version: "5", directory: directory)
