@@ -23,6 +23,8 @@ public struct ForecastAnomalyScore: Sendable {
     public private(set) var rawScore = 0.0
     public private(set) var forecast: ResidualSurprise
     public private(set) var reference: ResidualSurprise
+    /// The weekly reference's view (used when `update` gets its residuals).
+    public private(set) var weekly: ResidualSurprise
     public private(set) var outOfRange = false
     public private(set) var count = 0
     private var low: [Double]
@@ -36,6 +38,7 @@ public struct ForecastAnomalyScore: Sendable {
         self.channelCount = channelCount
         forecast = ResidualSurprise(channelCount: channelCount, configuration: configuration)
         reference = ResidualSurprise(channelCount: channelCount, configuration: configuration)
+        weekly = ResidualSurprise(channelCount: channelCount, configuration: configuration)
         low = [Double](repeating: .infinity, count: channelCount)
         high = [Double](repeating: -.infinity, count: channelCount)
     }
@@ -54,6 +57,7 @@ public struct ForecastAnomalyScore: Sendable {
         state.append(contentsOf: high)
         forecast.save(to: &state)
         reference.save(to: &state)
+        weekly.save(to: &state)
     }
 
     /// Reads back what `save` wrote for the same settings.
@@ -64,6 +68,7 @@ public struct ForecastAnomalyScore: Sendable {
         high = try reader.doubles(channelCount)
         try forecast.load(from: &reader)
         try reference.load(from: &reader)
+        try weekly.load(from: &reader)
     }
 
     /// Whether the latest score reached the threshold.
@@ -74,12 +79,13 @@ public struct ForecastAnomalyScore: Sendable {
     @discardableResult
     public mutating func update(
         residual: UnsafeBufferPointer<Double>, referenceResidual: UnsafeBufferPointer<Double>, values: UnsafeBufferPointer<Double>,
-        referenceSettled: Bool = true
+        referenceSettled: Bool = true, weeklyResidual: UnsafeBufferPointer<Double>? = nil, weeklySettled: Bool = false
     ) -> Double {
         precondition(values.count == channelCount)
         count += 1
         forecast.judge(residual)
         reference.judge(referenceResidual)
+        if let weeklyResidual { weekly.judge(weeklyResidual) }
         outOfRange = false
         if configuration.rangeTolerance > 0 {
             for c in 0..<channelCount where values[c].isFinite && high[c] > low[c] {
@@ -88,8 +94,12 @@ public struct ForecastAnomalyScore: Sendable {
             }
         }
         if count > configuration.warmUpSamples {
+            // Three tail probabilities per view; the smallest, times their number, bounds the
+            // chance that any of them is this small by accident.
             let referenceP = referenceSettled ? reference.smallestProbability : 1
-            let p = min(1, 6 * min(forecast.smallestProbability, referenceP))
+            let weeklyP = weeklyResidual != nil && weeklySettled ? weekly.smallestProbability : 1
+            let views = weeklyResidual != nil ? 3.0 : 2.0
+            let p = min(1, 3 * views * min(forecast.smallestProbability, min(referenceP, weeklyP)))
             rawScore = outOfRange ? 1 : min(max(-log10(p) / configuration.decades, 0), 1)
         } else {
             rawScore = 0
@@ -103,6 +113,7 @@ public struct ForecastAnomalyScore: Sendable {
         }
         forecast.learn(residual, intoTails: count > configuration.warmUpSamples / 2)
         reference.learn(referenceResidual, intoTails: referenceSettled)
+        if let weeklyResidual { weekly.learn(weeklyResidual, intoTails: weeklySettled) }
         learnRange(values)
         return score
     }

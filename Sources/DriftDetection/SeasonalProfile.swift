@@ -1,7 +1,7 @@
 /// The slow reference next to the forecaster: what each channel usually reads at this time of
-/// day, or, without timestamps, its long-run level.
+/// day (or of another period, such as the week), or, without timestamps, its long-run level.
 ///
-/// With a time, the expectation is day[cell] over `dayCells` cells per day, read and learned with
+/// With a time, the expectation is day[cell] over `dayCells` cells per period, read and learned with
 /// linear interpolation between the two nearest cells (so a profile with sharp edges stays sharp
 /// without being jagged). Each cell learns its values' mean while it is new and then forgets with
 /// rate `dayRate`, so it adapts to a change only over many days: that is what keeps an abnormal
@@ -12,6 +12,8 @@ public struct SeasonalProfile: Sendable {
     public let dayCells: Int
     public let dayRate: Double
     public let levelMemory: Int
+    /// The period in seconds: a day by default.
+    public let periodSeconds: Double
     private var day: [Double]
     /// How much each cell has learned (the interpolation weights it received, summed).
     private var weight: [Double]
@@ -21,13 +23,16 @@ public struct SeasonalProfile: Sendable {
     private var nextWeight = 0.0
     private var timed = false
     private var firstTime = Double.nan
-    /// Whether every part of the profile has been learned at least once: a whole day after the
+    /// Whether every part of the profile has been learned at least once: a whole period after the
     /// first timed record, or `levelMemory`/10 records without times. Before that its residuals
     /// say more about the profile being empty than about the stream.
     public private(set) var isSettled = false
 
-    public init(channelCount: Int, dayCells: Int = 48, dayRate: Double = 0.1, levelMemory: Int = 1000) {
-        precondition(channelCount > 0 && dayCells > 1 && dayRate > 0 && dayRate <= 1 && levelMemory > 1)
+    public init(
+        channelCount: Int, dayCells: Int = 48, dayRate: Double = 0.1, levelMemory: Int = 1000, periodSeconds: Double = 86_400
+    ) {
+        precondition(channelCount > 0 && dayCells > 1 && dayRate > 0 && dayRate <= 1 && levelMemory > 1 && periodSeconds > 0)
+        self.periodSeconds = periodSeconds
         self.channelCount = channelCount
         self.dayCells = dayCells
         self.dayRate = dayRate
@@ -66,8 +71,9 @@ public struct SeasonalProfile: Sendable {
         }
         timed = true
         if firstTime.isNaN { firstTime = seconds }
-        if seconds - firstTime >= 86_400 { isSettled = true }
-        let days = seconds / 86_400
+        if seconds - firstTime >= periodSeconds { isSettled = true }
+        // Weeks start on Monday: 1970-01-01 was a Thursday, three days after one.
+        let days = (seconds + (periodSeconds > 86_400 ? 3 * 86_400 : 0)) / periodSeconds
         let position = (days - days.rounded(.down)) * Double(dayCells)
         cell = min(Int(position), dayCells - 1)
         nextWeight = position - Double(cell)

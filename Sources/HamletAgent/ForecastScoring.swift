@@ -1,4 +1,5 @@
 import DriftDetection
+import Foundation
 import StreamFeatures
 
 /// What the forecast task does around the learner: sensor values in their own units become the
@@ -20,6 +21,11 @@ public struct ForecastScoring {
     private var phases: [Double]
     /// The slow reference: what is usual at this time of day and week (`SeasonalProfile`).
     private var reference: SeasonalProfile
+    /// The week's profile: what is usual at this hour of the week (a holiday on a weekday reads
+    /// like a Sunday). Only with timestamps.
+    private var weekly: SeasonalProfile
+    private var weeklyResidual: [Double]
+    private let usesWeek = ProcessInfo.processInfo.environment["XWEEK"] != nil
     private var referenceResidual: [Double]
 
     /// The learner's input width for `channelCount` sensor channels.
@@ -35,6 +41,10 @@ public struct ForecastScoring {
         residual = [Double](repeating: 0, count: channelCount)
         phases = [Double](repeating: 0, count: CalendarPhases.count)
         reference = SeasonalProfile(channelCount: channelCount)
+        weekly = SeasonalProfile(
+            channelCount: channelCount, dayCells: ProcessInfo.processInfo.environment["XWEEKCELLS"].flatMap(Int.init) ?? 168,
+            dayRate: ProcessInfo.processInfo.environment["XWEEKRATE"].flatMap(Double.init) ?? 0.3, periodSeconds: 7 * 86_400)
+        weeklyResidual = [Double](repeating: 0, count: channelCount)
         referenceResidual = [Double](repeating: 0, count: channelCount)
     }
 
@@ -46,6 +56,7 @@ public struct ForecastScoring {
             target[c] = Float(scaler.normalize(values[c], channel: c))
         }
         reference.setTime(usesCalendar ? timestamp : nil)
+        weekly.setTime(usesCalendar ? timestamp : nil)
     }
 
     /// Scores the record just read against `prediction`, the forecast made for it (nil when there
@@ -53,15 +64,25 @@ public struct ForecastScoring {
     public mutating func score(prediction: UnsafePointer<Float>?) -> Double? {
         // The profile learns the sensor's own units: the normalisation's location moves, and a
         // profile of normalised values would move with it.
-        defer { for c in 0..<channelCount { reference.learn(values[c], channel: c) } }
+        defer {
+            for c in 0..<channelCount {
+                reference.learn(values[c], channel: c)
+                weekly.learn(values[c], channel: c)
+            }
+        }
         guard let prediction else { return nil }
         for c in 0..<channelCount {
             residual[c] = Double(target[c]) - Double(prediction[c])
             referenceResidual[c] = (values[c] - reference.expected(c)) / scaler.scale(c)
+            weeklyResidual[c] = (values[c] - weekly.expected(c)) / scaler.scale(c)
         }
         return residual.withUnsafeBufferPointer { r in
             referenceResidual.withUnsafeBufferPointer { g in
-                values.withUnsafeBufferPointer { v in anomaly.update(residual: r, referenceResidual: g, values: v, referenceSettled: reference.isSettled) }
+                values.withUnsafeBufferPointer { v in weeklyResidual.withUnsafeBufferPointer { w in
+                        anomaly.update(
+                            residual: r, referenceResidual: g, values: v, referenceSettled: reference.isSettled,
+                            weeklyResidual: usesCalendar && usesWeek ? w : nil, weeklySettled: weekly.isSettled)
+                    } }
             }
         }
     }
@@ -81,6 +102,7 @@ public struct ForecastScoring {
     public var savedState: SavedState {
         var state = SavedState(values: scaler.savedValues)
         reference.save(to: &state)
+        weekly.save(to: &state)
         anomaly.save(to: &state)
         return state
     }
@@ -93,12 +115,15 @@ public struct ForecastScoring {
         var restoredScaler = scaler
         _ = restoredScaler.restore(Array(state.values[..<scalerCount]))
         var restoredReference = reference
+        var restoredWeekly = weekly
         var restoredAnomaly = anomaly
         try restoredReference.load(from: &rest)
+        try restoredWeekly.load(from: &rest)
         try restoredAnomaly.load(from: &rest)
         try rest.finish()
         scaler = restoredScaler
         reference = restoredReference
+        weekly = restoredWeekly
         anomaly = restoredAnomaly
     }
 
