@@ -6,14 +6,17 @@ import Musl
 
 /// An anomaly score in [0, 1] for a forecaster's residuals, calibrated on the stream itself.
 ///
-/// Three views of each step, each judged against its own past:
-/// - the forecaster's residuals (`ResidualSurprise`: one surprising record, or a sustained rise);
-/// - a slow reference's residuals (what is usual at this time of day and week, or in the long
-///   run), which keeps scoring while an abnormal state lasts that the forecaster has adapted to;
+/// Views of each step, each judged against its own past (`ResidualSurprise`: one surprising
+/// record, a sustained rise over 10 records, a moderate one over 100):
+/// - the forecaster's residuals;
+/// - a slow reference's residuals (what is usual at this time of day, or in the long run), which
+///   keeps scoring while an abnormal state lasts that the forecaster has adapted to;
+/// - with timestamps, the same for the hour of the week (a weekday that reads like a Sunday);
 /// - a value beyond the range seen so far by more than `rangeTolerance` of it.
-/// With p the smallest of the four tail probabilities times four, score = −log₁₀(p)/decades
-/// clamped to [0, 1], or 1 for an out-of-range value. A score for step t uses steps ≤ t only.
-/// Allocates only in `init`; one thread at a time.
+/// With p the smallest tail probability times their number (three per view), score =
+/// −log₁₀(p)/decades clamped to [0, 1], or 1 for an out-of-range value; after a score at the
+/// threshold it is held below it for `refractorySamples` steps. A score for step t uses steps ≤ t
+/// only. Allocates only in `init`; one thread at a time.
 public struct ForecastAnomalyScore: Sendable {
     public private(set) var configuration: ForecastScoreConfiguration
     public let channelCount: Int
@@ -74,8 +77,10 @@ public struct ForecastAnomalyScore: Sendable {
     /// Whether the latest score reached the threshold.
     public var isAlerting: Bool { count > configuration.warmUpSamples && score >= configuration.threshold }
 
-    /// Scores one step from the forecaster's and the reference's residuals (in the learner's
-    /// units) and the raw values (in the sensor's units), then folds all three into the history.
+    /// Scores one step from the forecaster's and the references' residuals (in the learner's
+    /// units; `weeklyResidual` nil without timestamps) and the raw values (in the sensor's units),
+    /// then folds them all into the history. A reference that has not `…Settled` yet is neither
+    /// judged nor learned into its tails.
     @discardableResult
     public mutating func update(
         residual: UnsafeBufferPointer<Double>, referenceResidual: UnsafeBufferPointer<Double>, values: UnsafeBufferPointer<Double>,

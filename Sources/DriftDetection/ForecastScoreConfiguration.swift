@@ -32,7 +32,7 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
     public init(
         warmUpSamples: Int = 200, residualMemorySamples: Int = 1000, minimumResidualScale: Double = 0.05, tailMemorySamples: Int = 5000, tailQuantile: Double = 0.95,
         shortRunSamples: Int = 10, longRunSamples: Int = 100, rangeTolerance: Double = 0.02, rangeMemorySamples: Int = 100_000, decades: Double = 10,
-        threshold: Double = 0.3, refractorySamples: Int = 30
+        threshold: Double = 0.25, refractorySamples: Int = 30
     ) {
         self.warmUpSamples = warmUpSamples
         self.residualMemorySamples = residualMemorySamples

@@ -1,5 +1,4 @@
 import DriftDetection
-import Foundation
 import StreamFeatures
 
 /// What the forecast task does around the learner: sensor values in their own units become the
@@ -25,7 +24,6 @@ public struct ForecastScoring {
     /// like a Sunday). Only with timestamps.
     private var weekly: SeasonalProfile
     private var weeklyResidual: [Double]
-    private let usesWeek = ProcessInfo.processInfo.environment["XWEEK"] != nil
     private var referenceResidual: [Double]
 
     /// The learner's input width for `channelCount` sensor channels.
@@ -41,9 +39,8 @@ public struct ForecastScoring {
         residual = [Double](repeating: 0, count: channelCount)
         phases = [Double](repeating: 0, count: CalendarPhases.count)
         reference = SeasonalProfile(channelCount: channelCount)
-        weekly = SeasonalProfile(
-            channelCount: channelCount, dayCells: ProcessInfo.processInfo.environment["XWEEKCELLS"].flatMap(Int.init) ?? 168,
-            dayRate: ProcessInfo.processInfo.environment["XWEEKRATE"].flatMap(Double.init) ?? 0.3, periodSeconds: 7 * 86_400)
+        // Three-hour cells: a week holds few visits of each, so they must learn fast.
+        weekly = SeasonalProfile(channelCount: channelCount, dayCells: 56, dayRate: 0.5, periodSeconds: 7 * 86_400)
         weeklyResidual = [Double](repeating: 0, count: channelCount)
         referenceResidual = [Double](repeating: 0, count: channelCount)
     }
@@ -81,7 +78,7 @@ public struct ForecastScoring {
                 values.withUnsafeBufferPointer { v in weeklyResidual.withUnsafeBufferPointer { w in
                         anomaly.update(
                             residual: r, referenceResidual: g, values: v, referenceSettled: reference.isSettled,
-                            weeklyResidual: usesCalendar && usesWeek ? w : nil, weeklySettled: weekly.isSettled)
+                            weeklyResidual: usesCalendar ? w : nil, weeklySettled: weekly.isSettled)
                     } }
             }
         }

@@ -10,13 +10,19 @@ struct DriftCommandOptions: ParsableArguments {
     @Option(help: "Comma-separated detectors: cusum, adwin, page-hinkley, anomaly-score.")
     var detectors: String = "cusum,adwin,anomaly-score"
 
-    @Option(help: "Learning steps before the detectors start (they learn the error's normal level after it).")
+    @Option(help: "Learning steps before any alert. The loss detectors and the loss-based score (audio, regress, classify) start learning the error's normal level after it, so that score stays at its start value until then; a forecast's score starts after --score-warm-up instead, and only its alerts wait.")
     var driftWarmUp: Int = 5000
+
+    @Option(help: "Samples after the warm-up from which CUSUM learns the error's reference mean and spread.")
+    var cusumReferenceSamples: Int = DriftOptions().cusum.referenceSamples
+
+    @Option(help: "Samples after the warm-up during which the loss-based score (audio, regress, classify) stays at its start value.")
+    var lossScoreWarmUp: Int = DriftOptions().anomaly.warmUpSamples
 
     @Option(help: "Steps after an alert during which the same detector stays quiet.")
     var driftCooldown: Int = 500
 
-    @Option(help: "Anomaly score (0…1) at or above which the anomaly-score detector alerts (default 0.3 for a forecast, whose score is −log₁₀(p)/10, so about one record in 10⁴ of an ordinary stream; 0.9999 for the loss-based score of regress, classify and audio).")
+    @Option(help: "Anomaly score (0…1) at or above which the anomaly-score detector alerts (default 0.25 for a forecast, whose score is −log₁₀(p)/10, so about one record in 10^3.5 of an ordinary stream; 0.9999 for the loss-based score of regress, classify and audio).")
     var anomalyThreshold: Double?
 
     @Option(help: "Forecast score: steps before the first score (the score is 0 until then).")
@@ -39,6 +45,9 @@ struct DriftCommandOptions: ParsableArguments {
 
     @Option(help: "Forecast score: a value beyond the range seen so far by this fraction of it scores 1 (0: off).")
     var scoreRangeTolerance: Double = DriftOptions().forecast.rangeTolerance
+
+    @Option(help: "Forecast score: memory in steps of the seen range (it shrinks back slowly so an old extreme fades).")
+    var scoreRangeMemory: Int = DriftOptions().forecast.rangeMemorySamples
 
     @Option(help: "Forecast score: memory in steps of the residual scale.")
     var scoreResidualMemory: Int = DriftOptions().forecast.residualMemorySamples
@@ -69,6 +78,8 @@ struct DriftCommandOptions: ParsableArguments {
         }
         options.reaction = reaction
         options.monitor.warmUpSamples = driftWarmUp
+        options.cusum.referenceSamples = cusumReferenceSamples
+        options.anomaly.warmUpSamples = lossScoreWarmUp
         options.monitor.cooldownSamples = driftCooldown
         if let anomalyThreshold {
             options.anomaly.threshold = anomalyThreshold
@@ -79,6 +90,7 @@ struct DriftCommandOptions: ParsableArguments {
         options.forecast.shortRunSamples = scoreShortRun
         options.forecast.longRunSamples = scoreLongRun
         options.forecast.tailMemorySamples = scoreTailMemory
+        options.forecast.rangeMemorySamples = scoreRangeMemory
         options.forecast.tailQuantile = scoreTailQuantile
         options.forecast.rangeTolerance = scoreRangeTolerance
         options.forecast.residualMemorySamples = scoreResidualMemory
