@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "MQTTTransport", dependencies: ["CMosquitto"]),
         .target(name: "VectorStream"),
         // `hamlet plot`: a run's JSON lines, its input CSV and NAB labels drawn as one SVG, with our own small SVG writer.
-        .target(name: "RunPlot"),
+        .target(name: "RunPlot", dependencies: ["VectorStream"]),
         // `hamlet run`'s configuration: YAML file, environment and control-plane overrides, validated
         // (DriftDetection: `drift.score` is the forecast score's own settings type, defaults and all).
         .target(

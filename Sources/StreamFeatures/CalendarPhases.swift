@@ -26,28 +26,4 @@ public enum CalendarPhases {
         destination[2] = sin(weekPhase)
         destination[3] = cos(weekPhase)
     }
-
-    /// The number of values `writeHarmonics` produces.
-    public static let harmonicCount = 10
-
-    /// The day's phase and its second and third harmonics, then the week's and its second: enough
-    /// for a small model to draw a daily profile with sharp edges and a weekday/weekend contrast.
-    public static func writeHarmonics(seconds: Double, to destination: UnsafeMutablePointer<Double>) {
-        guard seconds.isFinite else {
-            for k in 0..<harmonicCount { destination[k] = 0 }
-            return
-        }
-        let days = seconds / 86_400
-        let dayPhase = 2 * Double.pi * (days - days.rounded(.down))
-        let weeks = (days + 3) / 7
-        let weekPhase = 2 * Double.pi * (weeks - weeks.rounded(.down))
-        for k in 0..<3 {
-            destination[2 * k] = sin(Double(k + 1) * dayPhase)
-            destination[2 * k + 1] = cos(Double(k + 1) * dayPhase)
-        }
-        for k in 0..<2 {
-            destination[6 + 2 * k] = sin(Double(k + 1) * weekPhase)
-            destination[7 + 2 * k] = cos(Double(k + 1) * weekPhase)
-        }
-    }
 }

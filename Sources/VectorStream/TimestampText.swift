@@ -12,4 +12,9 @@ public enum TimestampText {
         let numbers = NumberParser()
         return text.withUTF8 { TimestampParser.parse($0, numbers: numbers) }
     }
+
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar (negative before it).
+    public static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        TimestampParser.daysFromCivil(year: year, month: month, day: day)
+    }
 }

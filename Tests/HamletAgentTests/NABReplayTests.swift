@@ -57,15 +57,6 @@ import Testing
         return predicted
     }
 
-    static func client(port: Int, id: String, subscribe filter: String) throws -> MQTTClient {
-        let client = try MQTTClient(
-            configuration: MQTTConfiguration(host: "127.0.0.1", port: port, clientID: id, messageDelivery: .queue(capacity: 100_000)))
-        try client.subscribe(filter, qos: .atLeastOnce)
-        client.start()
-        guard client.waitUntilConnected(timeout: .seconds(5)) else { throw TestFailure("\(id) could not connect") }
-        return client
-    }
-
     @Test(.timeLimit(.minutes(3)))
     func replayOverMQTTScoresExactlyLikeTheFile() async throws {
         let fixture = try #require(Bundle.module.path(forResource: "nyc_taxi_1500", ofType: "csv", inDirectory: "Fixtures/nab"))
@@ -88,7 +79,7 @@ import Testing
             stdout: directory.file("stdout.txt"), stderr: directory.file("stderr.txt"))
         defer { child.killAndReap() }
         try await broker.waitForSubscription(clientID: "hamlet-nab", filter: "nab/value", timeout: .seconds(15))
-        let client = try Self.client(port: broker.port, id: "nab-replay-test", subscribe: prefix + "/prediction")
+        let client = try MQTTTargetJoinTests.client(port: broker.port, id: "nab-replay-test", subscribe: prefix + "/prediction")
         defer { client.close() }
         let published = Self.publish(rows, to: client, predictions: prefix + "/prediction")
         try #require(published == rows.count, "\(published) of \(rows.count) predicted; stderr: \(child.standardError)")
@@ -142,7 +133,7 @@ import Testing
                 """, in: directory)
         defer { agent.child.killAndReap() }
         try await broker.waitForSubscription(clientID: "hamlet-nabrun", filter: "nab/value", timeout: .seconds(15))
-        let client = try Self.client(port: broker.port, id: "nab-run-test", subscribe: "hamlet/nabrun/prediction")
+        let client = try MQTTTargetJoinTests.client(port: broker.port, id: "nab-run-test", subscribe: "hamlet/nabrun/prediction")
         defer { client.close() }
         let published = Self.publish(rows, to: client, predictions: "hamlet/nabrun/prediction")
         #expect(published == rows.count, "stderr: \(agent.standardError)")

@@ -13,7 +13,9 @@ import Testing
         #expect(Timestamp.seconds("2014-10-30 15:30:00.5") == start + 0.5)
         #expect(Timestamp.seconds("1970-01-01") == 0)
         #expect(Timestamp.seconds("2014-13-01 00:00:00") == nil)
-        #expect(Timestamp.seconds("12345") == nil)
+        // The grammar of hamlet learn's time column: a plain number is epoch seconds.
+        #expect(Timestamp.seconds("12345") == 12345)
+        #expect(Timestamp.seconds("2014-10-30 noon") == nil)
         #expect(Timestamp.text(start, withTime: true) == "2014-10-30 15:30")
         #expect(Timestamp.text(Timestamp.seconds("2016-02-29 00:00:00")!, withTime: false) == "2016-02-29")
     }
