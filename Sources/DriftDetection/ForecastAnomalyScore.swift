@@ -83,8 +83,8 @@ public struct ForecastAnomalyScore: Sendable {
     /// judged nor learned into its tails.
     @discardableResult
     public mutating func update(
-        residual: UnsafeBufferPointer<Double>, referenceResidual: UnsafeBufferPointer<Double>, values: UnsafeBufferPointer<Double>,
-        referenceSettled: Bool = true, weeklyResidual: UnsafeBufferPointer<Double>? = nil, weeklySettled: Bool = false
+        residual: [Double], referenceResidual: [Double], values: [Double], referenceSettled: Bool = true,
+        weeklyResidual: [Double]? = nil, weeklySettled: Bool = false
     ) -> Double {
         precondition(values.count == channelCount)
         count += 1
@@ -123,7 +123,7 @@ public struct ForecastAnomalyScore: Sendable {
         return score
     }
 
-    private mutating func learnRange(_ values: UnsafeBufferPointer<Double>) {
+    private mutating func learnRange(_ values: [Double]) {
         let shrink = 1 / Double(configuration.rangeMemorySamples)
         for c in 0..<channelCount where values[c].isFinite {
             if high[c] >= low[c] {

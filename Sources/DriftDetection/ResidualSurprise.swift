@@ -4,21 +4,19 @@ import Glibc
 import Musl
 #endif
 
-/// How surprising one model's residuals are, point by point and on a short average, each judged
+/// How surprising one model's residuals are, point by point and on two averages, each judged
 /// against its own past (`TailEstimator`).
 ///
-/// The point surprise is s = ln(1 + Σ z_c²/C) with z_c = r_c/(1.25·scale_c), scale_c each
-/// channel's mean absolute residual (updates clipped at 4 scales, so one outlier does not inflate
-/// it); the sustained surprise is the exponential average of s with span `shortRunSamples`.
-/// Allocates only in `init`; one thread at a time.
+/// The point surprise is s = ln(1 + Σ z_c²/C) with z_c = r_c/(1.25·max(scale_c, minimumScale)),
+/// scale_c each channel's mean absolute residual (updates clipped at 4 scales, so one outlier does
+/// not inflate it); the sustained and the lasting surprise are exponential averages of s with
+/// spans `shortRunSamples` and `longRunSamples`. Allocates only in `init`; one thread at a time.
 public struct ResidualSurprise: Sendable {
     public let channelCount: Int
     public private(set) var pointProbability = 1.0
     public private(set) var sustainedProbability = 1.0
     /// The tail probability of the long average (span `longRunSamples`): a moderate rise that lasts.
     public private(set) var lastingProbability = 1.0
-    /// The latest root-mean-square of z over the channels.
-    public private(set) var standardizedSize = 0.0
     public private(set) var count = 0
     private var scale: [Double]
     private var point: TailEstimator
@@ -73,17 +71,17 @@ public struct ResidualSurprise: Sendable {
     public var smallestProbability: Double { min(pointProbability, min(sustainedProbability, lastingProbability)) }
 
     /// Judges one step's residuals against the past; `learn` then folds them in.
-    public mutating func judge(_ residual: UnsafeBufferPointer<Double>) {
+    public mutating func judge(_ residual: [Double]) {
         precondition(residual.count == channelCount)
         var energy = 0.0
         // Before any residual has set a scale there is nothing to be surprised against.
-        for c in 0..<channelCount where residual[c].isFinite && count > 0 {
-            let z = residual[c] / (1.25 * max(scale[c], minimumScale))
-            energy += z * z
+        if count > 0 {
+            for c in 0..<channelCount where residual[c].isFinite {
+                let z = residual[c] / (1.25 * max(scale[c], minimumScale))
+                energy += z * z
+            }
         }
-        let meanSquare = min(energy, 1e300) / Double(channelCount)
-        standardizedSize = meanSquare.squareRoot()
-        surprise = log1p(meanSquare)
+        surprise = log1p(min(energy, 1e300) / Double(channelCount))
         shortRun = count == 0 ? surprise : shortRun + shortRunWeight * (surprise - shortRun)
         longRun = count == 0 ? surprise : longRun + longRunWeight * (surprise - longRun)
         lastingProbability = lasting.tailProbability(longRun)
@@ -94,7 +92,7 @@ public struct ResidualSurprise: Sendable {
     /// Folds the judged residuals into the scales and, with `intoTails`, the tails (leave them out
     /// while the model is still learning the stream's basics, so that its early errors do not
     /// make later ones look ordinary).
-    public mutating func learn(_ residual: UnsafeBufferPointer<Double>, intoTails: Bool = true) {
+    public mutating func learn(_ residual: [Double], intoTails: Bool = true) {
         count += 1
         let alpha = max(1 / Double(count), 1 / Double(scaleMemory))
         for c in 0..<channelCount where residual[c].isFinite {

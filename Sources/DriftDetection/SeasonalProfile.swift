@@ -1,20 +1,20 @@
 /// The slow reference next to the forecaster: what each channel usually reads at this time of
 /// day (or of another period, such as the week), or, without timestamps, its long-run level.
 ///
-/// With a time, the expectation is day[cell] over `dayCells` cells per period, read and learned with
+/// With a time, the expectation is mean[cell] over `cellCount` cells per period, read and learned with
 /// linear interpolation between the two nearest cells (so a profile with sharp edges stays sharp
 /// without being jagged). Each cell learns its values' mean while it is new and then forgets with
-/// rate `dayRate`, so it adapts to a change only over many days: that is what keeps an abnormal
+/// rate `rate`, so it adapts to a change only over many days: that is what keeps an abnormal
 /// state visible while it lasts. Without a time it is an exponential average with memory
 /// `levelMemory` samples. In the sensor's own units. Allocates only in `init`.
 public struct SeasonalProfile: Sendable {
     public let channelCount: Int
-    public let dayCells: Int
-    public let dayRate: Double
+    public let cellCount: Int
+    public let rate: Double
     public let levelMemory: Int
     /// The period in seconds: a day by default.
     public let periodSeconds: Double
-    private var day: [Double]
+    private var mean: [Double]
     /// How much each cell has learned (the interpolation weights it received, summed).
     private var weight: [Double]
     private var level: [Double]
@@ -29,22 +29,22 @@ public struct SeasonalProfile: Sendable {
     public private(set) var isSettled = false
 
     public init(
-        channelCount: Int, dayCells: Int = 48, dayRate: Double = 0.1, levelMemory: Int = 1000, periodSeconds: Double = 86_400
+        channelCount: Int, cellCount: Int = 48, rate: Double = 0.1, levelMemory: Int = 1000, periodSeconds: Double = 86_400
     ) {
-        precondition(channelCount > 0 && dayCells > 1 && dayRate > 0 && dayRate <= 1 && levelMemory > 1 && periodSeconds > 0)
+        precondition(channelCount > 0 && cellCount > 1 && rate > 0 && rate <= 1 && levelMemory > 1 && periodSeconds > 0)
         self.periodSeconds = periodSeconds
         self.channelCount = channelCount
-        self.dayCells = dayCells
-        self.dayRate = dayRate
+        self.cellCount = cellCount
+        self.rate = rate
         self.levelMemory = levelMemory
-        day = [Double](repeating: 0, count: channelCount * dayCells)
-        weight = [Double](repeating: 0, count: channelCount * dayCells)
+        mean = [Double](repeating: 0, count: channelCount * cellCount)
+        weight = [Double](repeating: 0, count: channelCount * cellCount)
         level = [Double](repeating: 0, count: channelCount)
     }
 
     /// Appends the learned profile to `state` (see `SavedState`).
     public func save(to state: inout SavedState) {
-        state.append(contentsOf: day)
+        state.append(contentsOf: mean)
         state.append(contentsOf: weight)
         state.append(contentsOf: level)
         state.append(levelCount)
@@ -54,7 +54,7 @@ public struct SeasonalProfile: Sendable {
 
     /// Reads back what `save` wrote for the same settings.
     public mutating func load(from reader: inout SavedStateReader) throws(SavedStateError) {
-        day = try reader.doubles(day.count)
+        mean = try reader.doubles(mean.count)
         weight = try reader.doubles(weight.count)
         level = try reader.doubles(level.count)
         levelCount = try reader.int()
@@ -72,20 +72,20 @@ public struct SeasonalProfile: Sendable {
         timed = true
         if firstTime.isNaN { firstTime = seconds }
         if seconds - firstTime >= periodSeconds { isSettled = true }
-        // Weeks start on Monday: 1970-01-01 was a Thursday, three days after one.
-        let days = (seconds + (periodSeconds > 86_400 ? 3 * 86_400 : 0)) / periodSeconds
-        let position = (days - days.rounded(.down)) * Double(dayCells)
-        cell = min(Int(position), dayCells - 1)
+        // Cells count from 1970-01-01 00:00; which cell is first does not change what is learned.
+        let periods = seconds / periodSeconds
+        let position = (periods - periods.rounded(.down)) * Double(cellCount)
+        cell = min(Int(position), cellCount - 1)
         nextWeight = position - Double(cell)
     }
 
     /// Channel `c`'s expectation at the time set last.
     public func expected(_ c: Int) -> Double {
         guard timed else { return level[c] }
-        let base = c * dayCells
-        let lower = day[base + cell], upper = day[base + (cell + 1) % dayCells]
+        let base = c * cellCount
+        let lower = mean[base + cell], upper = mean[base + (cell + 1) % cellCount]
         // A cell that has learned nothing yet stands in for its neighbour and vice versa.
-        if weight[base + (cell + 1) % dayCells] == 0 { return lower }
+        if weight[base + (cell + 1) % cellCount] == 0 { return lower }
         if weight[base + cell] == 0 { return upper }
         return (1 - nextWeight) * lower + nextWeight * upper
     }
@@ -102,18 +102,18 @@ public struct SeasonalProfile: Sendable {
             level[c] += max(1 / Double(levelCount), 1 / Double(levelMemory)) * error
             return
         }
-        let base = c * dayCells
+        let base = c * cellCount
         teach(base + cell, share: 1 - nextWeight, error: error, value: value)
-        teach(base + (cell + 1) % dayCells, share: nextWeight, error: error, value: value)
+        teach(base + (cell + 1) % cellCount, share: nextWeight, error: error, value: value)
     }
 
     private mutating func teach(_ index: Int, share: Double, error: Double, value: Double) {
         guard share > 0 else { return }
         if weight[index] == 0 {
-            day[index] = value
+            mean[index] = value
         } else {
             // A running mean while the cell is new, then exponential forgetting.
-            day[index] += max(share / (weight[index] + share), dayRate * share) * error
+            mean[index] += max(share / (weight[index] + share), rate * share) * error
         }
         weight[index] += share
     }

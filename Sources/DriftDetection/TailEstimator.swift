@@ -8,9 +8,10 @@ import Musl
 /// al., KDD 2017) with bounded memory.
 ///
 /// A histogram with exponential forgetting (memory `memorySamples`) holds the stream's recent
-/// distribution. Below its `quantile`-th quantile u the tail probability is read off the
-/// histogram; above u it is (1 − quantile) times the survival function of a generalized Pareto
-/// distribution fitted to the excesses over u by the method of moments (shape ξ clamped to
+/// distribution. Up to the bin of its `quantile`-th quantile u the tail probability is read off
+/// the histogram; beyond it, it is the weight from u's bin up (at least 1 − quantile) times the
+/// survival function of a generalized Pareto distribution fitted to the excesses over that bin's
+/// lower edge by the method of moments (shape ξ clamped to
 /// [0, 0.45]: an exponential tail or a heavier one, never a finite end point that a new record
 /// could pass with probability zero). So the same probability means the same rarity on a quiet
 /// stream and on a spiky one. Values beyond `upperBound` count in the top bin but are judged by

@@ -18,7 +18,8 @@ public struct ForecastScoring {
     private var values: [Double]
     private var residual: [Double]
     private var phases: [Double]
-    /// The slow reference: what is usual at this time of day and week (`SeasonalProfile`).
+    /// The slow reference: what is usual at this time of day (`SeasonalProfile`), or the long-run
+    /// level without timestamps.
     private var reference: SeasonalProfile
     /// The week's profile: what is usual at this hour of the week (a holiday on a weekday reads
     /// like a Sunday). Only with timestamps.
@@ -40,7 +41,7 @@ public struct ForecastScoring {
         phases = [Double](repeating: 0, count: CalendarPhases.count)
         reference = SeasonalProfile(channelCount: channelCount)
         // Three-hour cells: a week holds few visits of each, so they must learn fast.
-        weekly = SeasonalProfile(channelCount: channelCount, dayCells: 56, dayRate: 0.5, periodSeconds: 7 * 86_400)
+        weekly = SeasonalProfile(channelCount: channelCount, cellCount: 56, rate: 0.5, periodSeconds: 7 * 86_400)
         weeklyResidual = [Double](repeating: 0, count: channelCount)
         referenceResidual = [Double](repeating: 0, count: channelCount)
     }
@@ -73,29 +74,23 @@ public struct ForecastScoring {
             referenceResidual[c] = (values[c] - reference.expected(c)) / scaler.scale(c)
             weeklyResidual[c] = (values[c] - weekly.expected(c)) / scaler.scale(c)
         }
-        return residual.withUnsafeBufferPointer { r in
-            referenceResidual.withUnsafeBufferPointer { g in
-                values.withUnsafeBufferPointer { v in weeklyResidual.withUnsafeBufferPointer { w in
-                        anomaly.update(
-                            residual: r, referenceResidual: g, values: v, referenceSettled: reference.isSettled,
-                            weeklyResidual: usesCalendar ? w : nil, weeklySettled: weekly.isSettled)
-                    } }
-            }
-        }
+        return anomaly.update(
+            residual: residual, referenceResidual: referenceResidual, values: values, referenceSettled: reference.isSettled,
+            weeklyResidual: usesCalendar ? weeklyResidual : nil, weeklySettled: weekly.isSettled)
     }
 
     /// Folds the record into the normalisation and writes the learner's next input: the record's
     /// normalised values, then the phases of `timestamp` (seconds) when the calendar is used.
     public mutating func nextInput(timestamp: Double?, into input: UnsafeMutablePointer<Float>) {
-        values.withUnsafeBufferPointer { scaler.add($0) }
+        scaler.add(values)
         for c in 0..<channelCount { input[c] = target[c] }
         guard usesCalendar else { return }
         phases.withUnsafeMutableBufferPointer { CalendarPhases.write(seconds: timestamp ?? .nan, to: $0.baseAddress!) }
         for k in 0..<CalendarPhases.count { input[channelCount + k] = Float(phases[k]) }
     }
 
-    /// Everything the scoring has learned, for a checkpoint: the normalisation, then the
-    /// reference profile and the score's history.
+    /// Everything the scoring has learned, for a checkpoint: the normalisation, then the two
+    /// profiles and the score's history.
     public var savedState: SavedState {
         var state = SavedState(values: scaler.savedValues)
         reference.save(to: &state)
@@ -110,7 +105,7 @@ public struct ForecastScoring {
         guard state.values.count >= scalerCount else { throw .truncated(needed: scalerCount, left: state.values.count) }
         var rest = SavedStateReader(SavedState(values: Array(state.values[scalerCount...])))
         var restoredScaler = scaler
-        _ = restoredScaler.restore(Array(state.values[..<scalerCount]))
+        guard restoredScaler.restore(Array(state.values[..<scalerCount])) else { throw .badCount(state.values[0]) }
         var restoredReference = reference
         var restoredWeekly = weekly
         var restoredAnomaly = anomaly

@@ -75,8 +75,7 @@ public final class LearnSession {
             scoring = ForecastScoring(
                 channelCount: channels, usesCalendar: learner.inputCount > channels,
                 score: options.drift?.forecast ?? ForecastScoreConfiguration())
-            // The forecast's own score alerts; the loss-based one would repeat it.
-            drift = options.drift.map { var o = $0; o.detectors.removeAll { $0 == .anomalyScore }; return DriftStage(o) }
+            drift = options.drift.map { DriftStage(Self.lossDetectors(of: $0)) }
         } else {
             drift = options.drift.map { DriftStage($0) }
         }
@@ -130,7 +129,7 @@ public final class LearnSession {
     /// The learner's state as a checkpoint, to be written by the caller.
     public func checkpointFile() -> SafeTensorsFile {
         var file = learner.checkpoint(model: model, pendingInput: pendingInput)
-        if let scoring { file.tensors[Self.scoringTensor] = SafeTensor(scoring.savedState.values, shape: [scoring.savedState.values.count]) }
+        if let values = scoring?.savedState.values { file.tensors[Self.scoringTensor] = SafeTensor(values, shape: [values.count]) }
         return file
     }
 
@@ -191,13 +190,19 @@ public final class LearnSession {
     /// New detector settings from the next step (see `DriftStage.reconfigure`). Needs drift on.
     public func reconfigureDrift(_ options: DriftOptions) {
         if scoring != nil {
-            var loss = options
-            loss.detectors.removeAll { $0 == .anomalyScore }
-            drift?.reconfigure(loss)
+            drift?.reconfigure(Self.lossDetectors(of: options))
             scoring!.setThreshold(options.forecast.threshold)
         } else {
             drift?.reconfigure(options)
         }
+    }
+
+    /// A forecast's detectors on the loss: its own score is the anomaly-score detector, and the
+    /// loss-based one would repeat it.
+    private static func lossDetectors(of options: DriftOptions) -> DriftOptions {
+        var loss = options
+        loss.detectors.removeAll { $0 == .anomalyScore }
+        return loss
     }
 
     private func applyPlasticity() {

@@ -4,16 +4,20 @@ public struct PlotOptions: Sendable {
     public var showPrediction = true
     /// The prediction index to draw; nil takes the input channel's learned index.
     public var predictionChannel: Int?
-    /// nil takes the anomaly-score alerts' threshold, else `defaultThreshold`.
+    /// nil takes the anomaly-score alerts' threshold, else `fallbackThreshold`.
     public var threshold: Double?
+    /// The threshold line of a run without anomaly-score alerts: the caller passes the agent's default.
+    public var fallbackThreshold: Double
     public var maxPointsPerSeries = 4000
 
-    public static let defaultThreshold = 0.9999
-
-    public init(title: String? = nil, showPrediction: Bool = true, predictionChannel: Int? = nil, threshold: Double? = nil) {
+    public init(
+        title: String? = nil, showPrediction: Bool = true, predictionChannel: Int? = nil, threshold: Double? = nil,
+        fallbackThreshold: Double = 0.5
+    ) {
         self.title = title
         self.showPrediction = showPrediction
         self.predictionChannel = predictionChannel
         self.threshold = threshold
+        self.fallbackThreshold = fallbackThreshold
     }
 }

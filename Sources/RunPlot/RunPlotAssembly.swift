@@ -27,7 +27,7 @@ extension RunPlot {
         }
         let scores = records.compactMap { record in record.score.map { SeriesPoint(x: Double(record.step), y: $0) } }
         if !scores.isEmpty {
-            let threshold = options.threshold ?? log.scoreThreshold ?? PlotOptions.defaultThreshold
+            let threshold = options.threshold ?? log.scoreThreshold ?? options.fallbackThreshold
             panels.append(
                 PlotPanel(
                     title: "anomaly score (threshold \(threshold))", series: [PlotSeries(name: "score", color: Palette.score, points: scores)],

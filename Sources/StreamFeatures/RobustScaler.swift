@@ -63,7 +63,7 @@ public struct RobustScaler: Sendable {
     }
 
     /// Folds in one sample per channel; a non-finite value leaves its channel unchanged.
-    public mutating func add(_ values: UnsafeBufferPointer<Double>) {
+    public mutating func add(_ values: [Double]) {
         precondition(values.count == channelCount)
         count += 1
         let alpha = max(1 / Double(count), 1 / Double(memorySamples))

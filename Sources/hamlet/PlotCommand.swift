@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HamletAgent
 import RunPlot
 
 struct PlotCommand: ParsableCommand {
@@ -44,7 +45,7 @@ struct PlotCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The --labels key (default: the last two components of the --input path).", valueName: "key"))
     var labelsKey: String?
 
-    @Option(help: ArgumentHelp("The anomaly-score threshold line (default: from the run's anomaly-score alerts, else 0.9999).", valueName: "x"))
+    @Option(help: ArgumentHelp("The anomaly-score threshold line (default: from the run's anomaly-score alerts, else the forecast score's default threshold).", valueName: "x"))
     var threshold: Double?
 
     @Option(help: "The title (default: the --input file name, else the JSON-lines file name).")
@@ -79,7 +80,8 @@ struct PlotCommand: ParsableCommand {
         // Without --input, the run's own file name is the best title there is.
         let defaultTitle = input == nil && jsonLines != "-" ? URL(fileURLWithPath: jsonLines).lastPathComponent : nil
         let options = PlotOptions(
-            title: title ?? defaultTitle, showPrediction: !noPrediction, predictionChannel: predictionChannel, threshold: threshold)
+            title: title ?? defaultTitle, showPrediction: !noPrediction, predictionChannel: predictionChannel, threshold: threshold,
+            fallbackThreshold: DriftOptions().forecast.threshold)
         let plot = try RunPlot(log: log, input: table, labels: windows, options: options)
         if windows.count > plot.windows.count {
             printError("hamlet plot: \(windows.count - plot.windows.count) of \(windows.count) labelled windows lie outside the run's times")

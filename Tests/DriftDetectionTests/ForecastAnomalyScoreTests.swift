@@ -1,3 +1,4 @@
+import CAllocationCounter
 import DriftDetection
 import Foundation
 import Testing
@@ -9,13 +10,8 @@ import Testing
     private func scores(_ residuals: [Double], values: [Double]? = nil, _ configuration: ForecastScoreConfiguration) -> [Double] {
         var score = ForecastAnomalyScore(channelCount: 1, configuration: configuration)
         return residuals.indices.map { t in
-            let r = [residuals[t]]
-            let v = [values?[t] ?? 0]
             // The reference fits exactly here, so only the forecaster's residuals and the range speak.
-            let g = [0.0]
-            return r.withUnsafeBufferPointer { rp in
-                g.withUnsafeBufferPointer { gp in v.withUnsafeBufferPointer { vp in score.update(residual: rp, referenceResidual: gp, values: vp) } }
-            }
+            return score.update(residual: [residuals[t]], referenceResidual: [0], values: [values?[t] ?? 0])
         }
     }
 
@@ -56,6 +52,31 @@ import Testing
         let fat = rate(scores(heavy, configuration))
         #expect(fat < 5e-3, "heavy-tailed residuals alarm at \(fat)")
         #expect(light < 5e-3, "Gaussian residuals alarm at \(light)")
+    }
+
+    @Test("update allocates nothing, with both references and the range in use")
+    func allocationFree() {
+        var score = ForecastAnomalyScore(channelCount: 2)
+        let noise = gaussianNoise(count: 6_000, seed: 17)
+        var residual = [0.0, 0.0], reference = [0.0, 0.0], weekly = [0.0, 0.0], values = [0.0, 0.0]
+        var jumpSeen = -1
+        func step(_ t: Int) {
+            for c in 0..<2 {
+                residual[c] = noise[(t + c) % noise.count]
+                reference[c] = 0.5 * residual[c]
+                weekly[c] = 0.25 * residual[c]
+                values[c] = residual[c] + (t > 5_000 ? 100 : 0)
+            }
+            score.update(residual: residual, referenceResidual: reference, values: values, weeklyResidual: weekly, weeklySettled: t > 1_000)
+            if score.outOfRange { jumpSeen = t }
+        }
+        for t in 0..<3_000 { step(t) }
+        hamlet_allocation_counting_begin()
+        for t in 3_000..<6_000 { step(t) }
+        let allocations = hamlet_allocation_counting_end()
+        #expect(allocations == 0)
+        // The counted stretch did real work: the jump by 100 at 5,001 went beyond the seen range.
+        #expect(jumpSeen == 5_001, "out of range at \(jumpSeen)")
     }
 
     @Test("one large residual after a calm stretch scores above the threshold at once")

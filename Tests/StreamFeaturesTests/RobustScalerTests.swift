@@ -7,7 +7,7 @@ import Testing
 /// level change, and safe on a constant stream.
 @Suite struct RobustScalerTests {
     private func add(_ scaler: inout RobustScaler, _ value: Double) {
-        [value].withUnsafeBufferPointer { scaler.add($0) }
+        scaler.add([value])
     }
 
     @Test("on Gaussian noise the output has about zero median and unit spread")
@@ -62,7 +62,7 @@ import Testing
     @Test("a constant stream normalises to zero and a change from it stays finite")
     func constant() {
         var scaler = RobustScaler(channelCount: 2)
-        for _ in 0..<500 { [45.0, 0].withUnsafeBufferPointer { scaler.add($0) } }
+        for _ in 0..<500 { scaler.add([45.0, 0]) }
         #expect(scaler.normalize(45, channel: 0) == 0)
         #expect(scaler.normalize(46, channel: 0) == scaler.bound)
         #expect(scaler.normalize(0, channel: 1) == 0)
