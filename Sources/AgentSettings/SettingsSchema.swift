@@ -108,6 +108,7 @@ enum SettingsSchema {
         .integer("drift.score.short_run_samples", \C.drift.score.shortRunSamples, rule: ValueRules.atLeast(1)),
         .integer("drift.score.long_run_samples", \C.drift.score.longRunSamples, rule: ValueRules.atLeast(1)),
         .number("drift.score.tail_quantile", \C.drift.score.tailQuantile, rule: ValueRules.betweenZeroAndOne(inclusive: false, ", such as 0.95")),
+        .integer("drift.score.tail_samples", \C.drift.score.minimumTailSamples, rule: ValueRules.atLeast(0)),
         .integer("drift.score.residual_memory_samples", \C.drift.score.residualMemorySamples, rule: ValueRules.atLeast(2)),
         .number("drift.score.minimum_residual_scale", \C.drift.score.minimumResidualScale, rule: ValueRules.positive()),
     ]

@@ -11,6 +11,10 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
     public var tailMemorySamples: Int
     /// Where the tail starts, as a quantile of the surprise's own distribution.
     public var tailQuantile: Double
+    /// Samples a view's tails must hold before it is judged: a tail fitted to a few dozen values
+    /// makes the next ordinary one look rare (a weekly reference that has just settled would
+    /// otherwise alert on a clean stream).
+    public var minimumTailSamples: Int
     /// Span of the short average of the surprise that catches a sustained rise.
     public var shortRunSamples: Int
     /// Span of the long average of the surprise that catches a moderate rise that lasts.
@@ -30,7 +34,7 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
     public var refractorySamples: Int
 
     public init(
-        warmUpSamples: Int = 200, residualMemorySamples: Int = 1000, minimumResidualScale: Double = 0.05, tailMemorySamples: Int = 5000, tailQuantile: Double = 0.95,
+        warmUpSamples: Int = 200, residualMemorySamples: Int = 1000, minimumResidualScale: Double = 0.05, tailMemorySamples: Int = 5000, tailQuantile: Double = 0.95, minimumTailSamples: Int = 300,
         shortRunSamples: Int = 10, longRunSamples: Int = 100, rangeTolerance: Double = 0.02, rangeMemorySamples: Int = 100_000, decades: Double = 10,
         threshold: Double = 0.25, refractorySamples: Int = 30
     ) {
@@ -39,6 +43,7 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
         self.minimumResidualScale = minimumResidualScale
         self.tailMemorySamples = tailMemorySamples
         self.tailQuantile = tailQuantile
+        self.minimumTailSamples = minimumTailSamples
         self.shortRunSamples = shortRunSamples
         self.longRunSamples = longRunSamples
         self.rangeTolerance = rangeTolerance
@@ -58,6 +63,7 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
         }
         if tailMemorySamples < 2 { found.append("tailMemorySamples must be at least 2, got \(tailMemorySamples)") }
         if !(tailQuantile > 0 && tailQuantile < 1) { found.append("tailQuantile must lie in (0, 1), got \(tailQuantile)") }
+        if minimumTailSamples < 0 { found.append("minimumTailSamples must be 0 or more, got \(minimumTailSamples)") }
         if shortRunSamples < 1 { found.append("shortRunSamples must be at least 1, got \(shortRunSamples)") }
         if longRunSamples < 1 { found.append("longRunSamples must be at least 1, got \(longRunSamples)") }
         if !(rangeTolerance >= 0 && rangeTolerance.isFinite) { found.append("rangeTolerance must be 0 or more, got \(rangeTolerance)") }

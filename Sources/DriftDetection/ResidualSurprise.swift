@@ -31,6 +31,8 @@ public struct ResidualSurprise: Sendable {
     /// Residuals are in the learner's units, where the input's typical deviation is 1; a model
     /// that fits a noise-free stream exactly would otherwise make every rounding error a surprise.
     public let minimumScale: Double
+    /// Until the tails hold this many samples every probability is 1.
+    public let minimumTailSamples: Int
 
     public init(channelCount: Int, configuration: ForecastScoreConfiguration) {
         precondition(channelCount > 0)
@@ -43,6 +45,7 @@ public struct ResidualSurprise: Sendable {
         longRunWeight = 2 / Double(configuration.longRunSamples + 1)
         scaleMemory = configuration.residualMemorySamples
         minimumScale = configuration.minimumResidualScale
+        minimumTailSamples = configuration.minimumTailSamples
     }
 
     /// Appends the running state to `state` (see `SavedState`).
@@ -84,6 +87,10 @@ public struct ResidualSurprise: Sendable {
         surprise = log1p(min(energy, 1e300) / Double(channelCount))
         shortRun = count == 0 ? surprise : shortRun + shortRunWeight * (surprise - shortRun)
         longRun = count == 0 ? surprise : longRun + longRunWeight * (surprise - longRun)
+        guard point.count >= minimumTailSamples else {
+            (pointProbability, sustainedProbability, lastingProbability) = (1, 1, 1)
+            return
+        }
         lastingProbability = lasting.tailProbability(longRun)
         pointProbability = point.tailProbability(surprise)
         sustainedProbability = sustained.tailProbability(shortRun)

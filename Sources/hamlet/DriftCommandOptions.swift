@@ -43,6 +43,9 @@ struct DriftCommandOptions: ParsableArguments {
     @Option(help: "Forecast score: where the surprise's tail starts, as a quantile of its own past.")
     var scoreTailQuantile: Double = DriftOptions().forecast.tailQuantile
 
+    @Option(help: "Forecast score: samples a view's tails must hold before the view is judged.")
+    var scoreTailSamples: Int = DriftOptions().forecast.minimumTailSamples
+
     @Option(help: "Forecast score: a value beyond the range seen so far by this fraction of it scores 1 (0: off).")
     var scoreRangeTolerance: Double = DriftOptions().forecast.rangeTolerance
 
@@ -92,6 +95,7 @@ struct DriftCommandOptions: ParsableArguments {
         options.forecast.tailMemorySamples = scoreTailMemory
         options.forecast.rangeMemorySamples = scoreRangeMemory
         options.forecast.tailQuantile = scoreTailQuantile
+        options.forecast.minimumTailSamples = scoreTailSamples
         options.forecast.rangeTolerance = scoreRangeTolerance
         options.forecast.residualMemorySamples = scoreResidualMemory
         options.boostFactor = boostFactor

@@ -208,13 +208,15 @@ struct BadFileTests {
                     short_run_samples: 0
                     long_run_samples: 0
                     tail_quantile: 1
+                    tail_samples: -1
                     residual_memory_samples: 1
                     minimum_residual_scale: 0
                 """,
             keyPaths: [
                 "drift.score.warm_up_samples", "drift.score.threshold", "drift.score.refractory_samples",
                 "drift.score.range_tolerance", "drift.score.short_run_samples", "drift.score.long_run_samples",
-                "drift.score.tail_quantile", "drift.score.residual_memory_samples", "drift.score.minimum_residual_scale",
+                "drift.score.tail_quantile", "drift.score.tail_samples", "drift.score.residual_memory_samples",
+                "drift.score.minimum_residual_scale",
             ]),
         BadFile(
             name: "a time field that a csv payload cannot have, or that is a sensor's value",

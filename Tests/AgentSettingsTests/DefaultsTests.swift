@@ -164,6 +164,7 @@ struct DefaultsTests {
                     threshold: 0.8
                     warm_up_samples: 50
                     tail_quantile: 0.9
+                    tail_samples: 120
                     minimum_residual_scale: 0.1
                 """,
             sourceName: "score.yaml")
@@ -171,6 +172,7 @@ struct DefaultsTests {
         expected.threshold = 0.8
         expected.warmUpSamples = 50
         expected.tailQuantile = 0.9
+        expected.minimumTailSamples = 120
         expected.minimumResidualScale = 0.1
         #expect(loaded.drift.score == expected)
     }

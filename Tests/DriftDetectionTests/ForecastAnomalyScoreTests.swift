@@ -109,6 +109,22 @@ import Testing
         #expect(held[2150] < threshold)
         #expect(held[2000] == free[2000])
     }
+
+    @Test("a view is judged only once its tails hold minimumTailSamples values")
+    func youngTailsAreNotJudged() {
+        let configuration = ForecastScoreConfiguration(minimumTailSamples: 300)
+        let calm = gaussianNoise(count: 300, seed: 6, sd: 0.1)
+        var view = ResidualSurprise(channelCount: 1, configuration: configuration)
+        for r in calm.dropLast() {
+            view.judge([r])
+            view.learn([r])
+        }
+        view.judge([3])
+        #expect(view.smallestProbability == 1, "299 values in the tails are too few to judge by")
+        view.learn([calm[calm.count - 1]])
+        view.judge([3])
+        #expect(view.smallestProbability < 1e-3, "\(view.smallestProbability)")
+    }
 }
 
 /// Peaks over threshold with bounded memory: the tail probability matches a known distribution's.
