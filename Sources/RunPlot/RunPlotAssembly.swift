@@ -16,6 +16,8 @@ extension RunPlot {
                 // A prediction in the input's units shares its scale; one in normalised units gets its own.
                 if Self.sharesScale(prediction.points, with: values) {
                     panel.series.append(prediction)
+                    // The few wild forecasts run off the panel instead of flattening the input.
+                    panel.yRange = NumberTicks.padded(values.map(\.y) + Self.centralValues(prediction.points))
                 } else {
                     panel.rightSeries = [prediction]
                     panel.title += " (prediction on the right-hand scale)"
@@ -70,10 +72,21 @@ extension RunPlot {
 
     /// True when the prediction's range lies within the input's range widened by half its span.
     static func sharesScale(_ prediction: [SeriesPoint], with input: [SeriesPoint]) -> Bool {
-        let inputRange = NumberTicks.padded(input.map(\.y)), predictionRange = NumberTicks.padded(prediction.map(\.y))
-        let slack = (inputRange.upperBound - inputRange.lowerBound) / 2
-        return predictionRange.lowerBound >= inputRange.lowerBound - slack && predictionRange.upperBound <= inputRange.upperBound + slack
-            && predictionRange.upperBound - predictionRange.lowerBound >= (inputRange.upperBound - inputRange.lowerBound) / 10
+        // Judged on the middle 96 % of each and the prediction's median, so a forecaster that swings
+        // wide for a while (catching up after a jump) stays on the input's scale, while normalised
+        // predictions (centred on 0, spread about 1) of a sensor reading 15–25 get their own.
+        let inputValues = centralValues(input), predictionValues = centralValues(prediction)
+        guard let low = inputValues.first, let high = inputValues.last, !predictionValues.isEmpty else { return false }
+        let median = predictionValues[predictionValues.count / 2]
+        let inputSpan = max(high - low, 1e-12), predictionSpan = predictionValues.last! - predictionValues.first!
+        return median >= low - inputSpan / 10 && median <= high + inputSpan / 10
+            && predictionSpan >= inputSpan / 10 && predictionSpan <= inputSpan * 10
+    }
+
+    static func centralValues(_ points: [SeriesPoint]) -> [Double] {
+        let sorted = points.map(\.y).sorted()
+        let cut = sorted.count / 50
+        return Array(sorted[cut..<(sorted.count - cut)])
     }
 
     private static func fileName(_ path: String) -> String {

@@ -87,6 +87,11 @@ import Testing
         let shared = try RunPlot(log: Self.run(records: 300, alerts: []), input: input, labels: [], options: PlotOptions())
         #expect(shared.panels[0].series.map(\.name) == ["value", "prediction[0]"])
         #expect(shared.panels[0].series[1].points.first?.x == 1, "a forecast is drawn at the record it forecasts")
+        var overshooting = Self.run(records: 300, alerts: [])
+        for index in stride(from: 100, to: 104, by: 1) { overshooting.records[index].prediction = [index % 2 == 0 ? 1e4 : -1e4] }
+        let wild = try RunPlot(log: overshooting, input: input, labels: [], options: PlotOptions())
+        #expect(wild.panels[0].series.map(\.name) == ["value", "prediction[0]"], "four wild forecasts in 300 keep the input's scale")
+        #expect(wild.panels[0].yRange.map { $0.upperBound < 1e3 && $0.lowerBound > -1e3 } == true, "\(String(describing: wild.panels[0].yRange))")
     }
 
     @Test("labels need times, a prediction index must exist, the input must join the records, and something must be left to draw")
