@@ -59,6 +59,48 @@ import Testing
         #expect(abs(scaler.normalize(30, channel: 0)) < 0.5, "\(scaler.normalize(30, channel: 0))")
     }
 
+    @Test("a step of 30 scales is followed after shiftRunSamples records; a shorter burst is not")
+    func levelShiftRun() {
+        var scaler = RobustScaler(channelCount: 1, shiftRunSamples: 30)
+        var generator = SplitMix64(seed: 9)
+        for _ in 0..<2_000 { add(&scaler, 10 + generator.nextGaussian()) }
+        let location = scaler.location(0)
+        for _ in 0..<29 { add(&scaler, 40 + generator.nextGaussian()) }
+        #expect(scaler.normalize(40, channel: 0) > 10, "29 records are a burst, not yet a new level")
+        for _ in 0..<5 { add(&scaler, 10 + generator.nextGaussian()) }
+        for _ in 0..<29 { add(&scaler, 40 + generator.nextGaussian()) }
+        #expect(scaler.normalize(40, channel: 0) > 10, "the run starts again after records inside the clip")
+        add(&scaler, 40 + generator.nextGaussian())
+        #expect(abs(scaler.normalize(40, channel: 0)) < 0.5, "\(scaler.normalize(40, channel: 0))")
+        var unshifted = RobustScaler(channelCount: 1, shiftRunSamples: 0)
+        for _ in 0..<2_000 { unshifted.add([10 + generator.nextGaussian()]) }
+        for _ in 0..<100 { unshifted.add([40 + generator.nextGaussian()]) }
+        #expect(unshifted.normalize(40, channel: 0) > 10, "without the run rule the location creeps")
+        #expect(abs(location - 10) < 0.2)
+    }
+
+    @Test("the saved state round-trips, runs included, and an older state without runs is read")
+    func savedState() {
+        var scaler = RobustScaler(channelCount: 2)
+        for t in 0..<500 { scaler.add([Double(t % 7), 100 + Double(t % 3)]) }
+        for _ in 0..<10 { scaler.add([50, 100]) }
+        var copy = RobustScaler(channelCount: 2)
+        let restored = copy.restore(scaler.savedValues)
+        #expect(restored)
+        for _ in 0..<25 {
+            scaler.add([50, 100])
+            copy.add([50, 100])
+        }
+        #expect(copy.savedValues == scaler.savedValues)
+        #expect(abs(copy.normalize(50, channel: 0)) < 1, "the run begun before the save completes after it")
+        var older = RobustScaler(channelCount: 2)
+        let readOlder = older.restore(Array(scaler.savedValues.prefix(5)))
+        #expect(readOlder)
+        #expect(older.location(1) == scaler.location(1))
+        let readWrong = older.restore([1, 2, 3])
+        #expect(!readWrong)
+    }
+
     @Test("a constant stream normalises to zero and a change from it stays finite")
     func constant() {
         var scaler = RobustScaler(channelCount: 2)
