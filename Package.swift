@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // YAML for `hamlet run --config` (issue 6): a maintained parser with line and column in its errors.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // One logger with levels for every target (issue 13); our handler adds journald's priorities.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // SplitMix64, the one seedable generator behind initial weights, synthetic streams and test data.
@@ -50,10 +52,10 @@ let package = Package(
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
         // The agent's threads as a SCHED_BATCH job.
         .target(name: "ThreadScheduling"),
-        .target(name: "AudioCapture", dependencies: ["CALSA", "CSndFile", "CSampleRate", "SeededRandom"]),
+        .target(name: "AudioCapture", dependencies: ["CALSA", "CSndFile", "CSampleRate", "SeededRandom", .product(name: "Logging", package: "swift-log")]),
         .target(name: "DriftDetection", dependencies: ["SeededRandom"]),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
-        .target(name: "MQTTTransport", dependencies: ["CMosquitto"]),
+        .target(name: "MQTTTransport", dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")]),
         .target(name: "VectorStream"),
         // `hamlet plot`: a run's JSON lines, its input CSV and NAB labels drawn as one SVG, with our own small SVG writer.
         .target(name: "RunPlot", dependencies: ["VectorStream"]),
@@ -68,20 +70,21 @@ let package = Package(
         // The MQTT control protocol: requests parsed and validated, replies routed (v5 or 3.1.1).
         .target(name: "ControlPlane", dependencies: ["MQTTTransport", "JSONText"]),
         // systemd notify, two-generation checkpoints, metrics text; no third-party dependencies.
-        .target(name: "ServiceSupport", dependencies: ["JSONText", "DurableFiles"]),
+        .target(name: "ServiceSupport", dependencies: ["JSONText", "DurableFiles", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "HamletAgent",
             dependencies: [
                 "HamiltonianLearning", "SafeTensors", "VectorStream", "AudioCapture", "StreamFeatures", "DriftDetection",
                 "MQTTTransport", "AgentSettings", "ControlPlane", "ServiceSupport", "JSONText", "ThreadScheduling",
-                .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "RealModule", package: "swift-numerics"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "hamlet",
             dependencies: [
-                "HamletAgent", "AgentSettings", "AudioCapture", "ThreadScheduling", "RunPlot",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "HamletAgent", "AgentSettings", "AudioCapture", "ThreadScheduling", "RunPlot", "ServiceSupport", "MQTTTransport",
+                "DriftDetection", "HamiltonianLearning", "SafeTensors", "StreamFeatures", "VectorStream",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -92,9 +95,9 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream", "SeededRandom"]),
-        .testTarget(name: "AudioCaptureTests", dependencies: ["AudioCapture"]),
+        .testTarget(name: "AudioCaptureTests", dependencies: ["AudioCapture", "TestSupport"]),
         // Test support shared by the test targets: child processes with an empty signal mask, a real mosquitto.
-        .target(name: "TestSupport", dependencies: ["MQTTTransport"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["MQTTTransport", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(name: "MQTTTransportTests", dependencies: ["MQTTTransport", "TestSupport"]),
         .testTarget(name: "ThreadSchedulingTests", dependencies: ["ThreadScheduling"]),
         .testTarget(
@@ -104,7 +107,8 @@ let package = Package(
         .testTarget(name: "AgentSettingsTests", dependencies: ["AgentSettings", "DurableFiles", "DriftDetection"]),
         .testTarget(name: "ControlPlaneTests", dependencies: ["ControlPlane", "MQTTTransport", "JSONText", "SeededRandom"]),
         .testTarget(
-            name: "ServiceSupportTests", dependencies: ["ServiceSupport", "SafeTensors", "DurableFiles", "CAllocationCounter", "TestSupport"]),
+            name: "ServiceSupportTests",
+            dependencies: ["ServiceSupport", "SafeTensors", "DurableFiles", "CAllocationCounter", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RunPlotTests", dependencies: ["RunPlot", "hamlet", "TestSupport"]),
         .testTarget(
             name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport", "SeededRandom"],

@@ -33,6 +33,8 @@ let package = Package(
     ],
     dependencies: [
         .package(path: ".."),
+        // The agent's types take a swift-log Logger; the MQTT benchmark prints the agent's lines.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Replaces malloc & co. in the benchmark executable (Linux/glibc) to count allocations.
@@ -52,7 +54,10 @@ let package = Package(
         .executableTarget(name: "HamletDriftBench", dependencies: [driftDetection]),
         .executableTarget(
             name: "HamletMQTTBench",
-            dependencies: [hamletAgent, mqttTransport, streamFeatures, hamiltonianLearning, threadScheduling]
+            dependencies: [
+                hamletAgent, mqttTransport, streamFeatures, hamiltonianLearning, threadScheduling,
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "HamletQuality",

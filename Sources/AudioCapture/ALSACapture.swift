@@ -5,6 +5,7 @@ import Musl
 #endif
 import CALSA
 import Synchronization
+import Logging
 
 /// ALSA capture on its own thread, delivering whole mono Float periods through a preallocated
 /// single-producer/single-consumer ring.
@@ -34,17 +35,17 @@ public final class ALSACapture: AudioPeriodSource {
     /// Validates `configuration`; nothing is opened before `start()`.
     /// - Parameters:
     ///   - faultInjection: test seam; wraps the real PCM to inject errors (see `PCMFaultInjection`).
-    ///   - log: receives open/reopen/overrun events from the capture thread.
+    ///   - logger: receives open/reopen/overrun events from the capture thread.
     public init(
         configuration: ALSACaptureConfiguration,
         faultInjection: PCMFaultInjection? = nil,
-        log: @escaping AudioLog = { _, _ in }
+        logger: Logger = Logger(label: "audio", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(AudioConfigurationError) {
         try configuration.validate()
         self.configuration = configuration
         var opener: any CapturePCMOpener = ALSAPCMOpener()
         if let faultInjection { opener = FaultInjectingPCMOpener(plan: faultInjection, base: opener) }
-        engine = CaptureEngine(configuration: configuration, opener: opener, log: log)
+        engine = CaptureEngine(configuration: configuration, opener: opener, logger: logger)
     }
 
     deinit { stop() }

@@ -5,6 +5,7 @@ import Musl
 #endif
 import Dispatch
 import Synchronization
+import Logging
 
 /// The capture state machine; `run()` is the body of the dedicated capture thread.
 ///
@@ -16,7 +17,7 @@ final class CaptureEngine: @unchecked Sendable {
     let configuration: ALSACaptureConfiguration
     let ring: PeriodRing
     private let opener: any CapturePCMOpener
-    private let log: AudioLog
+    private let logger: Logger
     private let stopRequested = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
 
@@ -35,10 +36,10 @@ final class CaptureEngine: @unchecked Sendable {
     /// The timeout of `snd_pcm_wait`, hence the longest a stop request waits in the read loop.
     let waitTimeoutMilliseconds: Int32
 
-    init(configuration: ALSACaptureConfiguration, opener: any CapturePCMOpener, log: @escaping AudioLog) {
+    init(configuration: ALSACaptureConfiguration, opener: any CapturePCMOpener, logger: Logger) {
         self.configuration = configuration
         self.opener = opener
-        self.log = log
+        self.logger = logger
         ring = PeriodRing(periodFrames: configuration.periodFrames, capacity: configuration.ringPeriods)
         let periodMs = (configuration.periodFrames * 1000 + configuration.sampleRateHz - 1) / configuration.sampleRateHz
         waitTimeoutMilliseconds = Int32(max(1, min(periodMs, 1000)))
@@ -185,4 +186,8 @@ final class CaptureEngine: @unchecked Sendable {
         while f.hasSuffix("0") { f.removeLast() }
         return "\(whole).\(f)"
     }
+}
+
+extension CaptureEngine {
+    private func log(_ level: Logger.Level, _ text: String) { logger.log(level: level, "\(text)") }
 }

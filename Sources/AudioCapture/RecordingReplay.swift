@@ -1,6 +1,7 @@
 import CSampleRate
 import CSndFile
 import Synchronization
+import Logging
 
 /// Replays a recording (WAV in PCM 16/24/32-bit or float, any channel count, or anything else
 /// libsndfile reads) as mono Float periods, through the same `AudioPeriodSource` interface as
@@ -49,7 +50,7 @@ public final class RecordingReplay: AudioPeriodSource, @unchecked Sendable {
     private let framesRead = Atomic<UInt64>(0)
     private let framesDelivered = Atomic<UInt64>(0)
     private let failureBox = Mutex<RecordingError?>(nil)
-    private let log: AudioLog
+    private let logger: Logger
 
     /// libsndfile reports why `sf_open` failed only through process-global state
     /// (`sf_error(NULL)`/`sf_strerror(NULL)`), which any other thread's `sf_open` resets; opens
@@ -60,12 +61,12 @@ public final class RecordingReplay: AudioPeriodSource, @unchecked Sendable {
     /// Opens `path` and prepares decoding (and resampling); throws a `RecordingError` naming
     /// the file and libsndfile's reason if it cannot be replayed.
     public init(
-        path: String, configuration: RecordingReplayConfiguration = .init(), log: @escaping AudioLog = { _, _ in }
+        path: String, configuration: RecordingReplayConfiguration = .init(), logger: Logger = Logger(label: "audio", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(RecordingError) {
         do { try configuration.validate() } catch { throw .invalidConfiguration(error) }
         self.path = path
         self.configuration = configuration
-        self.log = log
+        self.logger = logger
 
         var info = SF_INFO()
         let opened: Result<OpaquePointer, SndFileError> = Self.sndfileOpenLock.withLock { _ in
@@ -293,4 +294,8 @@ public final class RecordingReplay: AudioPeriodSource, @unchecked Sendable {
         }
         return produced
     }
+}
+
+extension RecordingReplay {
+    private func log(_ level: Logger.Level, _ text: String) { logger.log(level: level, "\(text)") }
 }

@@ -5,6 +5,7 @@ import Glibc
 import HamiltonianLearning
 import SafeTensors
 import ServiceSupport
+import Logging
 
 /// Builds `hamlet run`'s pipeline from a validated configuration: the source, the learner
 /// (restored from the newest readable checkpoint in the state directory when its model is the
@@ -14,17 +15,17 @@ public struct AgentAssembly {
     public let environment: [String: String]
     public let shouldStop: @Sendable () -> Bool
     public let reloadRequested: @Sendable () -> Bool
-    public let log: @Sendable (String) -> Void
+    public let logger: Logger
 
     public init(
         configuration: AgentConfiguration, environment: [String: String], shouldStop: @escaping @Sendable () -> Bool,
-        reloadRequested: @escaping @Sendable () -> Bool, log: @escaping @Sendable (String) -> Void
+        reloadRequested: @escaping @Sendable () -> Bool, logger: Logger
     ) {
         self.configuration = configuration
         self.environment = environment
         self.shouldStop = shouldStop
         self.reloadRequested = reloadRequested
-        self.log = log
+        self.logger = logger
     }
 
     /// The agent's id: configured, or the host name.
@@ -48,7 +49,7 @@ public struct AgentAssembly {
         let link: AgentMQTTLink?
         if configuration.mqtt.enabled {
             let mqtt = configuration.mqttConfiguration(agentID: id, environment: environment)
-            link = try AgentMQTTLink(configuration: mqtt, topics: configuration.topics(agentID: id), log: log)
+            link = try AgentMQTTLink(configuration: mqtt, topics: configuration.topics(agentID: id), logger: logger)
             try link!.subscribe(link!.topics.control, qos: .atLeastOnce)
         } else {
             link = nil
@@ -81,23 +82,23 @@ public struct AgentAssembly {
         let mapping = try ColumnMapping(columns: source.columns, task: .forecast, inputs: nil, targets: [], ignored: [])
         let session = LearnSession(
             learner: learner, model: model, options: options, mapping: mapping, reader: source, output: CombinedPredictionSink(sinks),
-            pendingInput: pending, log: log)
+            pendingInput: pending, logger: logger)
         if let restoredFile {
             do {
                 try session.restoreScoring(from: restoredFile)
             } catch {
-                log("the checkpoint's scoring state could not be restored (\(error)); the anomaly score starts afresh")
+                logger.warning("the checkpoint's scoring state could not be restored (\(error)); the anomaly score starts afresh")
             }
         }
         // A pause accepted over the control plane outlives restarts, like every other accepted change.
         session.isPaused = configuration.learning.paused
         let service = AgentService(
             session: session, source: source, link: link, predictionSink: mqttSink, schedule: Self.schedule(configuration),
-            checkpoints: store, notifier: SystemdNotifier(environment: environment, log: log), agentID: id,
-            shouldStop: shouldStop, reloadRequested: reloadRequested, log: log)
+            checkpoints: store, notifier: SystemdNotifier(environment: environment, logger: logger), agentID: id,
+            shouldStop: shouldStop, reloadRequested: reloadRequested, logger: logger)
         return AgentRuntime(
             service: service, configuration: configuration, base: base, configurationPath: configurationPath,
-            environment: environment, overridesPath: overridesPath, log: log)
+            environment: environment, overridesPath: overridesPath, logger: logger)
     }
 
     static func schedule(_ configuration: AgentConfiguration) -> AgentService.Schedule {
@@ -118,7 +119,7 @@ public struct AgentAssembly {
         case .recording:
             return try AudioFeatureReader.open(
                 .recording(path: source.recording.path, realTime: source.recording.realtime), sampleRateHz: audio.sampleRateHz,
-                periodFrames: audio.periodFrames, features: audio.features, shouldStop: shouldStop, log: log)
+                periodFrames: audio.periodFrames, features: audio.features, shouldStop: shouldStop, logger: logger)
         case .alsa:
             let format = ALSASampleFormat(rawValue: source.alsa.sampleFormat.rawValue)!
             return try AudioFeatureReader.open(
@@ -126,7 +127,7 @@ public struct AgentAssembly {
                     device: source.alsa.device, channels: source.alsa.channels, format: format,
                     ringPeriods: max(2, Int((source.alsa.bufferSeconds * Double(audio.sampleRateHz) / Double(audio.periodFrames)).rounded(.up)))),
                 sampleRateHz: audio.sampleRateHz,
-                periodFrames: audio.periodFrames, features: audio.features, shouldStop: shouldStop, log: log)
+                periodFrames: audio.periodFrames, features: audio.features, shouldStop: shouldStop, logger: logger)
         case .mqtt:
             guard let link else {
                 throw .usage("source.kind is mqtt but mqtt.enabled is false; enable MQTT to read sensors from a broker")
@@ -147,24 +148,23 @@ public struct AgentAssembly {
             }
         } catch {
             // Unreadable files are kept for a post-mortem until newer generations push them out.
-            log("no checkpoint could be restored, starting afresh: \(error)")
+            logger.warning("no checkpoint could be restored, starting afresh: \(error)")
             return (nil, nil)
         }
         guard let restored = found else { return (nil, nil) }
-        for warning in restored.warnings { log(warning) }
+        for warning in restored.warnings { logger.warning("\(warning)") }
         let (file, description) = restored.value
         guard description.model == model else {
-            log(
-                "checkpoint \(restored.path) holds another model (\(description.model.summary)) than the configuration's "
-                    + "(\(model.summary)); starting afresh, and the next checkpoint replaces it")
+            let other = "checkpoint \(restored.path) holds another model (\(description.model.summary)) than the configuration's "
+            logger.warning("\(other)(\(model.summary)); starting afresh, and the next checkpoint replaces it")
             return (nil, nil)
         }
         do {
             let pending = try learner.restore(file)
-            log("restored \(restored.path) at step \(learner.stepCount)")
+            logger.info("restored \(restored.path) at step \(learner.stepCount)")
             return (pending, file)
         } catch {
-            log("checkpoint \(restored.path) could not be restored (\(error)); starting afresh")
+            logger.warning("checkpoint \(restored.path) could not be restored (\(error)); starting afresh")
             return (nil, nil)
         }
     }

@@ -1,5 +1,6 @@
 import JSONText
 import MQTTTransport
+import Logging
 
 /// The agent's one MQTT connection: sensor and control messages in, outputs out.
 ///
@@ -13,12 +14,12 @@ public final class AgentMQTTLink {
 
     /// Checks the settings and prepares the client; connecting starts with `start()`.
     /// `configuration`'s status topic and message delivery are set here.
-    public init(configuration: MQTTConfiguration, topics: AgentTopics, log: @escaping @Sendable (String) -> Void) throws(LearnError) {
+    public init(configuration: MQTTConfiguration, topics: AgentTopics, logger: Logger) throws(LearnError) {
         var settings = configuration
         settings.status = MQTTStatusConfiguration(topic: topics.status)
         settings.messageDelivery = .queue(capacity: 4096)
         do {
-            client = try MQTTClient(configuration: settings, log: { level, message in log("MQTT \(level): \(message)") })
+            client = try MQTTClient(configuration: settings, logger: logger)
         } catch {
             throw .usage("\(error)")
         }

@@ -3,6 +3,7 @@ import ControlPlane
 import DriftDetection
 import HamiltonianLearning
 import MQTTTransport
+import Logging
 
 /// A built agent and the configuration it runs with: applies control commands and SIGHUP
 /// reloads to the running pipeline, between two steps, and keeps accepted control changes in
@@ -16,12 +17,12 @@ public final class AgentRuntime {
     let configurationPath: String?
     let environment: [String: String]
     let overridesPath: String
-    let log: @Sendable (String) -> Void
+    let logger: Logger
     let parser: ControlRequestParser?
 
     init(
         service: AgentService, configuration: AgentConfiguration, base: AgentConfiguration, configurationPath: String?,
-        environment: [String: String], overridesPath: String, log: @escaping @Sendable (String) -> Void
+        environment: [String: String], overridesPath: String, logger: Logger
     ) {
         self.service = service
         self.configuration = configuration
@@ -29,7 +30,7 @@ public final class AgentRuntime {
         self.configurationPath = configurationPath
         self.environment = environment
         self.overridesPath = overridesPath
-        self.log = log
+        self.logger = logger
         parser = service.link.map { ControlRequestParser(topicPrefix: $0.topics.prefix) }
         service.onControl = { [unowned self] message in handle(message) }
         service.onReload = { [unowned self] in reload() }
@@ -53,7 +54,7 @@ public final class AgentRuntime {
         do {
             (base, next) = try loadConfiguration()
         } catch {
-            log("reload failed; the running configuration stays in force:\n\(error)")
+            logger.error("reload failed; the running configuration stays in force:\n\(error)")
             service.notifier.ready(status: "reload failed; running on the previous configuration")
             return
         }
@@ -69,9 +70,8 @@ public final class AgentRuntime {
         }
         if Self.scoreExceptThreshold(next) != Self.scoreExceptThreshold(configuration) { pending.append("drift.score") }
         apply(next)
-        log(
-            "configuration reloaded"
-                + (pending.isEmpty ? "" : "; changes to \(pending.joined(separator: ", ")) take effect at the next restart"))
+        let waiting = pending.isEmpty ? "" : "; changes to \(pending.joined(separator: ", ")) take effect at the next restart"
+        logger.info("configuration reloaded\(waiting)")
     }
 
     /// Applies the settings that can change between two steps: learning, detector thresholds,

@@ -3,6 +3,7 @@ import MQTTTransport
 import ServiceSupport
 import ThreadScheduling
 import VectorStream
+import Logging
 
 /// `hamlet run`'s pipeline: records → learner → detectors → outputs, on the calling thread,
 /// with everything periodic done between two steps: control commands, configuration reloads,
@@ -42,7 +43,7 @@ public final class AgentService {
     private let agentID: String
     private let shouldStop: @Sendable () -> Bool
     private let reloadRequested: @Sendable () -> Bool
-    private let log: (String) -> Void
+    private let logger: Logger
     private let startTime = AgentClock.monotonicSeconds()
     private var lastHousekeeping = -Double.infinity
     private var lastCheckpointTime: Double
@@ -56,7 +57,7 @@ public final class AgentService {
         session: LearnSession, source: any RecordSource, link: AgentMQTTLink?, predictionSink: MQTTPredictionSink?,
         schedule: Schedule, checkpoints: CheckpointStore, notifier: SystemdNotifier, agentID: String,
         shouldStop: @escaping @Sendable () -> Bool, reloadRequested: @escaping @Sendable () -> Bool,
-        log: @escaping (String) -> Void
+        logger: Logger
     ) {
         self.session = session
         self.source = source
@@ -68,7 +69,7 @@ public final class AgentService {
         self.agentID = agentID
         self.shouldStop = shouldStop
         self.reloadRequested = reloadRequested
-        self.log = log
+        self.logger = logger
         lastCheckpointTime = startTime
         lastMetricsTime = startTime
         lastCheckpointStep = session.learner.stepCount
@@ -78,7 +79,7 @@ public final class AgentService {
     /// Learns until the source ends or a stop is requested, then shuts down in order. The calling
     /// thread, and the input and MQTT threads it starts, run SCHED_BATCH (see `ThreadScheduling`).
     public func run() throws(LearnError) -> LearnSummary {
-        try ThreadScheduling.runningAsBatchJob(refused: { log("the pipeline thread stays an ordinary thread: \($0)") }) {
+        try ThreadScheduling.runningAsBatchJob(refused: { logger.warning("the pipeline thread stays an ordinary thread: \($0)") }) {
             () throws(LearnError) -> LearnSummary in try runPipeline()
         }
     }
@@ -96,7 +97,7 @@ public final class AgentService {
                 } catch {
                     // A bad record is reported and skipped: an unattended agent does not stop for one.
                     if error.isRecoverable {
-                        log("skipped a bad record: \(error)")
+                        logger.warning("skipped a bad record: \(error)")
                         continue
                     }
                     throw LearnError.badRecord(line: error.line, error.message)
@@ -114,7 +115,7 @@ public final class AgentService {
             summary = try session.finish()
         } catch {
             // The checkpoint and `offline` below still matter more than the last lines.
-            log("could not flush the last output: \(error)")
+            logger.error("could not flush the last output: \(error)")
         }
         saveCheckpoint(reason: "shutdown")
         link?.close()
@@ -133,7 +134,7 @@ public final class AgentService {
             return path
         } catch {
             checkpointFailures += 1
-            log("could not write the \(reason) checkpoint in \(checkpoints.directory): \(error)")
+            logger.error("could not write the \(reason) checkpoint in \(checkpoints.directory): \(error)")
             return nil
         }
     }
@@ -189,7 +190,7 @@ public final class AgentService {
             do {
                 try PrometheusTextfile.write(snapshot.prometheusText(agentID: agentID), to: path)
             } catch {
-                log("could not write the metrics file \(path): \(error)")
+                logger.error("could not write the metrics file \(path): \(error)")
             }
         }
         notifier.status("step \(snapshot.steps), \(Int(snapshot.stepsPerSecond)) steps/s, mean loss \(snapshot.lossAverage)")

@@ -1,5 +1,6 @@
 import AudioCapture
 import StreamFeatures
+import Logging
 
 /// Where audio comes from, for `AudioFeatureReader.open`.
 public enum AudioInput: Sendable, Equatable {
@@ -16,9 +17,8 @@ extension AudioFeatureReader {
     /// cannot be opened yet is retried in the background by `ALSACapture`.
     public static func open(
         _ input: AudioInput, sampleRateHz: Int, periodFrames: Int, features: FeatureConfiguration,
-        shouldStop: @escaping @Sendable () -> Bool, log: @escaping @Sendable (String) -> Void
+        shouldStop: @escaping @Sendable () -> Bool, logger: Logger
     ) throws(LearnError) -> AudioFeatureReader {
-        let audioLog: AudioLog = { level, message in log("\(level): \(message)") }
         let source: any AudioPeriodSource
         switch input {
         case .recording(let path, let realTime):
@@ -27,7 +27,7 @@ extension AudioFeatureReader {
                     path: path,
                     configuration: RecordingReplayConfiguration(
                         sampleRateHz: sampleRateHz, periodFrames: periodFrames, pacing: realTime ? .realTime : .asFastAsPossible),
-                    log: audioLog)
+                    logger: logger)
             } catch {
                 throw .usage("\(error)")
             }
@@ -43,7 +43,7 @@ extension AudioFeatureReader {
             configuration.bufferFrames = periodFrames * 4
             configuration.ringPeriods = ringPeriods
             do {
-                source = try ALSACapture(configuration: configuration, log: audioLog)
+                source = try ALSACapture(configuration: configuration, logger: logger)
             } catch {
                 throw .usage("\(error)")
             }

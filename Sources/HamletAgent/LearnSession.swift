@@ -3,6 +3,7 @@ import HamiltonianLearning
 import SafeTensors
 import DriftDetection
 import VectorStream
+import Logging
 
 /// The `hamlet learn` loop: records → learner → one JSON line per step, with checkpoints and progress.
 ///
@@ -22,7 +23,7 @@ public final class LearnSession {
     public let mapping: ColumnMapping
     private let reader: any RecordSource
     private let output: any PredictionSink
-    private let log: (String) -> Void
+    private let logger: Logger
     private var input: [Float]
     private var target: [Float]
     private var pendingInput: [Float]?
@@ -57,7 +58,7 @@ public final class LearnSession {
     /// `pendingInput` comes from a checkpoint that was written between a forecast and its scoring.
     public init(
         learner: AgentLearner, model: ModelConfiguration, options: LearnOptions, mapping: ColumnMapping,
-        reader: any RecordSource, output: any PredictionSink, pendingInput: [Float]?, log: @escaping (String) -> Void
+        reader: any RecordSource, output: any PredictionSink, pendingInput: [Float]?, logger: Logger
     ) {
         self.learner = learner
         self.model = model
@@ -65,7 +66,7 @@ public final class LearnSession {
         self.mapping = mapping
         self.reader = reader
         self.output = output
-        self.log = log
+        self.logger = logger
         baseBeta = learner.configuration.beta
         input = [Float](repeating: 0, count: learner.inputCount)
         target = [Float](repeating: 0, count: learner.outputCount)
@@ -101,7 +102,7 @@ public final class LearnSession {
                     let now = clock.now
                     if now - lastReport >= .seconds(options.progressInterval) {
                         lastReport = now
-                        log(progressLine(elapsed: now - start))
+                        logger.info("\(progressLine(elapsed: now - start))")
                     }
                 }
             case .joined(let joined):
@@ -141,7 +142,7 @@ public final class LearnSession {
     public func restoreScoring(from file: SafeTensorsFile) throws(CheckpointError) {
         guard scoring != nil else { return }
         guard let tensor = file.tensors[Self.scoringTensor] else {
-            log("the checkpoint holds no \(Self.scoringTensor); the normalisation and the anomaly score start afresh")
+            logger.warning("the checkpoint holds no \(Self.scoringTensor); the normalisation and the anomaly score start afresh")
             return
         }
         guard tensor.dtype == .f64, tensor.shape.count == 1, let values = try? tensor.doubles() else {
@@ -217,8 +218,8 @@ public final class LearnSession {
             } catch {
                 guard options.skipBad, error.isRecoverable else { throw .badRecord(line: error.line, error.message) }
                 summary.skippedLines += 1
-                if summary.skippedLines <= 10 { log("skipped \(error)") }
-                if summary.skippedLines == 10 { log("further skipped lines are only counted") }
+                if summary.skippedLines <= 10 { logger.warning("skipped \(error)") }
+                if summary.skippedLines == 10 { logger.warning("further skipped lines are only counted") }
             }
         }
     }

@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Logging
 
 // The connection-level handlers the loop thread calls (libmosquitto's with TLS, the
 // `NetworkLoop`'s otherwise, or a publishing thread while it writes), and the capture-free C
@@ -17,7 +18,7 @@ extension ClientCore {
     }
 
     func handleConnect(reasonCode: Int32, flags: Int32) {
-        var lines: [(MQTTLogLevel, String)] = []
+        var lines: [(Logger.Level, String)] = []
         lock.lock()
         if reasonCode == 0 {
             phase = .up

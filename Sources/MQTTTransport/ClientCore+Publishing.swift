@@ -1,4 +1,5 @@
 import CMosquitto
+import Logging
 
 // Publishing: admission to the outbox (any thread), handing messages to libmosquitto while
 // connected (lock held), and the PUBACKs that take them out of the outbox again.
@@ -8,7 +9,7 @@ extension ClientCore {
         deferWrite: Bool = false
     ) -> MQTTPublishOutcome {
         let topicValid = mosquitto_pub_topic_check2(topic, topic.utf8.count) == MOSQ_ERR_SUCCESS.rawValue
-        var line: (MQTTLogLevel, String)? = nil
+        var line: (Logger.Level, String)? = nil
         var toWrite = 0
         lock.lock()
         defer {

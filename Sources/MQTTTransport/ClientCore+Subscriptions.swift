@@ -1,4 +1,5 @@
 import CMosquitto
+import Logging
 
 // Subscriptions: the list of filters is the source of truth; it is sent now when connected and
 // again on every accepted connection, because a new handle (and maybe a new session) starts empty.
@@ -36,7 +37,7 @@ extension ClientCore {
 
     /// Subscribes again to every filter on a new connection (lock held, the network thread);
     /// failures become log `lines` for the caller to write after releasing the lock.
-    func resubscribeAll(logging lines: inout [(MQTTLogLevel, String)]) {
+    func resubscribeAll(logging lines: inout [(Logger.Level, String)]) {
         for subscription in subscriptions {
             var mid: Int32 = 0
             let rc = mosquitto_subscribe_v5(handle, &mid, subscription.filter, subscription.qos.rawValue, 0, nil)

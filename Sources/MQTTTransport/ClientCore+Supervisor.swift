@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Logging
 
 // The supervisor thread: one connection attempt after another, with back-off in between.
 // See the `MQTTClient` doc comment for why this replaces libmosquitto's own reconnect.
@@ -36,7 +37,7 @@ extension ClientCore {
             } else {
                 // The first failure of a streak, a new reason, and every 10th attempt are worth a line.
                 let repeated = attempt.failure == lastFailure
-                let level: MQTTLogLevel = attempt.refused ? .error : .warning
+                let level: Logger.Level = attempt.refused ? .error : .warning
                 let text: String
                 if attempt.refused {
                     text = repeated ? "\(attempt.failure) [attempt \(failedAttempts)]" : attempt.failure

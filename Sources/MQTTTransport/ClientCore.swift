@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Logging
 
 /// The state the supervisor thread, the loop thread (libmosquitto's with TLS, a `NetworkLoop`
 /// otherwise) and application threads share.
@@ -29,7 +30,9 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
 
     let configuration: MQTTConfiguration
     let handle: OpaquePointer
-    let log: MQTTLog
+    /// Rare events only (connected, lost, refused, retrying, outbox overflow), never one line per
+    /// message. Called from the supervisor thread, the loop thread or the caller of `close()`.
+    let logger: Logger
     let lock = ConditionLock()
     let continuation: AsyncStream<MQTTEvent>.Continuation
     let queue: MQTTMessageQueue?
@@ -69,14 +72,14 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
 
     init(
         configuration: MQTTConfiguration, handle: OpaquePointer, password: String?,
-        continuation: AsyncStream<MQTTEvent>.Continuation, queue: MQTTMessageQueue?, log: @escaping MQTTLog
+        continuation: AsyncStream<MQTTEvent>.Continuation, queue: MQTTMessageQueue?, logger: Logger
     ) {
         self.configuration = configuration
         self.handle = handle
         self.password = password
         self.continuation = continuation
         self.queue = queue
-        self.log = log
+        self.logger = logger
         outbox = MQTTOutbox(limits: configuration.outbox)
         network = configuration.tls == nil ? NetworkLoop(handle: handle) : nil
     }
@@ -188,4 +191,8 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
         }
         return true
     }
+}
+
+extension ClientCore {
+    func log(_ level: Logger.Level, _ text: String) { logger.log(level: level, "\(text)") }
 }

@@ -1,4 +1,5 @@
 import CMosquitto
+import Logging
 
 /// An MQTT client over libmosquitto that keeps itself connected.
 ///
@@ -42,8 +43,10 @@ public final class MQTTClient: @unchecked Sendable {
     private let callbackContext: Unmanaged<ClientCore>
 
     /// Checks `configuration`, reads the password file and prepares libmosquitto; does not
-    /// connect yet (see `start()`). `log` receives rare events, never one line per message.
-    public init(configuration: MQTTConfiguration, log: @escaping MQTTLog = { _, _ in }) throws(MQTTConfigurationError) {
+    /// connect yet (see `start()`). `logger` receives rare events, never one line per message.
+    public init(
+        configuration: MQTTConfiguration, logger: Logger = Logger(label: "mqtt", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws(MQTTConfigurationError) {
         try configuration.validate()
         var password: String? = nil
         if let path = configuration.passwordFile { password = try MQTTConfiguration.readPassword(fromFile: path) }
@@ -67,7 +70,7 @@ public final class MQTTClient: @unchecked Sendable {
         }
         let core = ClientCore(
             configuration: configuration, handle: handle, password: password, continuation: continuation, queue: queue,
-            log: log)
+            logger: logger)
         self.configuration = configuration
         self.events = stream
         self.messages = queue

@@ -1,3 +1,4 @@
+import Logging
 /// One MQTT 5 user property (a name/value pair; names may repeat).
 public struct MQTTUserProperty: Sendable, Hashable, CustomStringConvertible {
     public var name: String
@@ -83,28 +84,6 @@ public enum MQTTEvent: Sendable, Equatable {
     /// A message arrived on a subscribed topic (only with `MQTTMessageDelivery.stream`).
     case message(MQTTMessage)
 }
-
-/// How much a log line matters.
-public enum MQTTLogLevel: Int, Sendable, Comparable, CustomStringConvertible {
-    case debug, info, warning, error
-
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    public var description: String {
-        switch self {
-        case .debug: "debug"
-        case .info: "info"
-        case .warning: "warning"
-        case .error: "error"
-        }
-    }
-}
-
-/// Where the client reports rare events: connected, lost, refused, retrying, outbox overflow.
-/// Never called per message in normal operation. Called from the client's supervisor thread,
-/// the client's loop thread or the caller of `close()`; must not block for long and must not
-/// call back into the client.
-public typealias MQTTLog = @Sendable (MQTTLogLevel, String) -> Void
 
 /// What `publish` did with a message.
 public enum MQTTPublishOutcome: Sendable, Equatable {

@@ -4,11 +4,12 @@ import Glibc
 import Musl
 #endif
 import Synchronization
+import Logging
 
 /// Tells systemd about the service's state over `$NOTIFY_SOCKET` (the sd_notify protocol, without libsystemd).
 ///
 /// Every method is a no-op when `NOTIFY_SOCKET` is unset, never throws, and may be called from any thread.
-/// A failed send is reported once through `log`; later failures are silent so a missing socket cannot flood
+/// A failed send is reported once through `logger`; later failures are silent so a missing socket cannot flood
 /// the journal at watchdog rate.
 public final class SystemdNotifier: Sendable {
     /// How often to call `watchdog()`: half of `WATCHDOG_USEC`, as systemd recommends; nil when systemd
@@ -21,7 +22,7 @@ public final class SystemdNotifier: Sendable {
     private let descriptor: Int32
     private let address: sockaddr_un
     private let addressLength: socklen_t
-    private let log: @Sendable (String) -> Void
+    private let logger: Logger
     private let hasReportedFailure = Atomic<Bool>(false)
 
     /// Reads `NOTIFY_SOCKET`, `WATCHDOG_USEC` and `WATCHDOG_PID` from `environment`.
@@ -29,9 +30,12 @@ public final class SystemdNotifier: Sendable {
     /// - Parameters:
     ///   - environment: usually `ProcessInfo.processInfo.environment`; tests pass their own.
     ///   - processID: the pid `WATCHDOG_PID` must match for the watchdog to apply to us.
-    ///   - log: receives one line the first time something goes wrong (bad socket path, failed send).
-    public init(environment: [String: String], processID: pid_t = getpid(), log: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.log = log
+    ///   - logger: receives one warning the first time something goes wrong (bad socket path, failed send).
+    public init(
+        environment: [String: String], processID: pid_t = getpid(),
+        logger: Logger = Logger(label: "systemd", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
+        self.logger = logger
         let path = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
         socketPath = path
 
@@ -63,7 +67,7 @@ public final class SystemdNotifier: Sendable {
         }
         if let setupFailure {
             hasReportedFailure.store(true, ordering: .relaxed)
-            log(setupFailure)
+            logger.warning("\(setupFailure)")
         }
     }
 
@@ -120,8 +124,9 @@ public final class SystemdNotifier: Sendable {
         guard sent < 0 else { return }
         let code = errno
         if !hasReportedFailure.exchange(true, ordering: .relaxed) {
-            log("systemd notify: sending to NOTIFY_SOCKET \"\(socketPath ?? "")\" failed: \(String(cString: strerror(code)));"
-                + " further failures are not reported")
+            let line = "systemd notify: sending to NOTIFY_SOCKET \"\(socketPath ?? "")\" failed: \(String(cString: strerror(code)));"
+                + " further failures are not reported"
+            logger.warning("\(line)")
         }
     }
 
@@ -161,7 +166,7 @@ public final class SystemdNotifier: Sendable {
         return .microseconds(Int64(clamping: microseconds / 2))
     }
 
-    /// Why notifications are disabled; `description` is the line given to `log`.
+    /// Why notifications are disabled; `description` is the line given to `logger`.
     struct SetupFailure: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }

@@ -2,6 +2,7 @@ import ArgumentParser
 import AudioCapture
 import HamletAgent
 import StreamFeatures
+import Logging
 
 /// `hamlet learn`'s audio inputs and the log-mel front end.
 struct AudioOptions: ParsableArguments {
@@ -53,7 +54,7 @@ struct AudioOptions: ParsableArguments {
     }
 
     /// The feature reader over the chosen audio source.
-    func reader(log: @escaping @Sendable (String) -> Void) throws -> AudioFeatureReader {
+    func reader(logger: Logger) throws -> AudioFeatureReader {
         let input: AudioInput
         if let wav {
             input = .recording(path: wav, realTime: realtime)
@@ -67,6 +68,6 @@ struct AudioOptions: ParsableArguments {
         StopRequest.install()
         return try AudioFeatureReader.open(
             input, sampleRateHz: sampleRate, periodFrames: periodFrames, features: features,
-            shouldStop: { StopRequest.isRequested }, log: log)
+            shouldStop: { StopRequest.isRequested }, logger: logger)
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 import HamiltonianLearning
 import HamletAgent
 import VectorStream
+import Logging
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -81,7 +82,7 @@ struct EvaluateCommand: ParsableCommand {
             source = try VectorStreamReader(path: input == "-" ? nil : input, format: nil)
             points = try parse(changePoints ?? "")
         } else if audio.wav != nil {
-            source = try audio.reader(log: { printError("hamlet evaluate: \($0)") })
+            source = try audio.reader(logger: .hamlet("hamlet evaluate"))
             points = try parse(changePoints ?? "")
         } else {
             let generated = ChangingStream(channels: streamChannels, segment: segment, noise: noise, seed: streamSeed)

@@ -4,6 +4,7 @@ import HamletAgent
 import SafeTensors
 import ThreadScheduling
 import VectorStream
+import Logging
 
 /// Turns parsed `learn` options into a reader, a learner (fresh or from a checkpoint) and a session.
 struct LearnCommandRunner {
@@ -25,7 +26,7 @@ struct LearnCommandRunner {
         defer { link?.close() }
         if command.mqtt.isEnabled {
             StopRequest.install()
-            let connection = try command.mqtt.link(log: { printError("hamlet learn: \($0)") })
+            let connection = try command.mqtt.link(logger: .hamlet("hamlet learn"))
             link = connection
             let source = try MQTTSensorSource(
                 configuration: command.mqtt.sensorConfiguration(classCount: command.task == .classify ? command.classes : nil),
@@ -33,7 +34,7 @@ struct LearnCommandRunner {
             sensorSource = source
             reader = source
         } else if command.audio.isAudio {
-            reader = try command.audio.reader(log: { printError("hamlet learn: \($0)") })
+            reader = try command.audio.reader(logger: .hamlet("hamlet learn"))
         } else {
             do {
                 let file = try VectorStreamReader(
@@ -140,7 +141,7 @@ struct LearnCommandRunner {
             } ?? lines
         let session = LearnSession(
             learner: learner, model: model, options: options, mapping: mapping, reader: reader, output: output,
-            pendingInput: pending, log: { printError("hamlet learn: \($0)") })
+            pendingInput: pending, logger: .hamlet("hamlet learn"))
         let stepsAtStart = learner.stepCount
         if let checkpoint {
             try wrap { () throws(CheckpointError) in try session.restoreScoring(from: checkpoint) }

@@ -3,6 +3,7 @@ import Glibc
 import HamletAgent
 import MQTTTransport
 import StreamFeatures
+import Logging
 
 /// `hamlet learn`'s MQTT input (sensor topics) and outputs (predictions, alerts, errors, status).
 struct MQTTOptions: ParsableArguments {
@@ -219,9 +220,9 @@ struct MQTTOptions: ParsableArguments {
     }
 
     /// The connection, with the outputs under the topic prefix; call after `validate()`.
-    func link(log: @escaping @Sendable (String) -> Void) throws -> AgentMQTTLink {
+    func link(logger: Logger) throws -> AgentMQTTLink {
         try AgentMQTTLink(
             configuration: MQTTConfiguration(host: mqttHost ?? "", port: mqttPort, clientID: clientID),
-            topics: AgentTopics(prefix: topicPrefix ?? "hamlet/\(clientID)"), log: log)
+            topics: AgentTopics(prefix: topicPrefix ?? "hamlet/\(clientID)"), logger: logger)
     }
 }

@@ -2,6 +2,7 @@ import AgentSettings
 import ArgumentParser
 import Foundation
 import HamletAgent
+import Logging
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,7 +34,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
-        let log: @Sendable (String) -> Void = { printError("hamlet run: \($0)") }
+        let logger = Logger.hamlet("hamlet run")
         let base: AgentConfiguration
         let configuration: AgentConfiguration
         do {
@@ -43,7 +44,7 @@ struct RunCommand: ParsableCommand {
             configuration = try AgentConfigurationLoader.applying(
                 try ConfigurationOverrides.load(path: overridesPath), to: base, sourceName: overridesPath)
         } catch {
-            printError("hamlet run: the configuration is not valid:\n\(error)")
+            logger.error("the configuration is not valid:\n\(error)")
             throw ExitCode(78)
         }
         if check {
@@ -53,23 +54,22 @@ struct RunCommand: ParsableCommand {
         StopRequest.install()
         ReloadRequest.install()
         do {
-            let runtime = try assembly(configuration, environment, log).build(configurationPath: config, base: base)
+            let runtime = try assembly(configuration, environment, logger).build(configurationPath: config, base: base)
             let summary = try runtime.run()
-            log(
-                "stopped after \(summary.steps) steps from \(summary.records) records; "
-                    + "mean loss of the last \(min(Int(summary.steps), 1000)) steps: \(summary.recentMeanLoss)"
-                    + (summary.driftAlerts > 0 ? "; \(summary.driftAlerts) drift alerts" : ""))
+            let alerts = summary.driftAlerts > 0 ? "; \(summary.driftAlerts) drift alerts" : ""
+            let loss = "mean loss of the last \(min(Int(summary.steps), 1000)) steps: \(summary.recentMeanLoss)"
+            logger.info("stopped after \(summary.steps) steps from \(summary.records) records; \(loss)\(alerts)")
         } catch {
-            printError("hamlet run: \(error)")
+            logger.error("\(error)")
             throw ExitCode(65)
         }
     }
 
     private func assembly(
-        _ configuration: AgentConfiguration, _ environment: [String: String], _ log: @escaping @Sendable (String) -> Void
+        _ configuration: AgentConfiguration, _ environment: [String: String], _ logger: Logger
     ) -> AgentAssembly {
         AgentAssembly(
             configuration: configuration, environment: environment, shouldStop: { StopRequest.isRequested },
-            reloadRequested: { ReloadRequest.take() }, log: log)
+            reloadRequested: { ReloadRequest.take() }, logger: logger)
     }
 }

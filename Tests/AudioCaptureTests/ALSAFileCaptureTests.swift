@@ -30,7 +30,7 @@ import Testing
                 deviceName: "sensor", alsaConfiguration: fileCaptureConfiguration(infile: infile),
                 sampleRateHz: 16_000, channelCount: c.channelCount, sampleFormat: c.format,
                 periodFrames: periodFrames, bufferFrames: periodFrames * 4, ringPeriods: 64),
-            log: log.log)
+            logger: log.logger)
         capture.start()
         // The file plugin has no EOF (platform.md §3.2): read exactly the file's length.
         let got = collect(capture, count: periods)
@@ -113,7 +113,7 @@ import Testing
                 deviceName: "sensor", alsaConfiguration: fileCaptureConfiguration(infile: infile),
                 periodFrames: periodFrames, bufferFrames: 512,
                 reopenInitialDelay: .milliseconds(10), reopenMaximumDelay: .milliseconds(40)),
-            log: log.log)
+            logger: log.logger)
         capture.start()
         #expect(eventually { capture.counters.openFailures >= 4 })
         // Appear atomically, so ALSA never sees a half-written file.
@@ -142,7 +142,7 @@ import Testing
         let capture = try ALSACapture(
             configuration: ALSACaptureConfiguration(
                 deviceName: "hamlet_no_such_pcm", reopenInitialDelay: .milliseconds(20), reopenMaximumDelay: .seconds(5)),
-            log: log.log)
+            logger: log.logger)
         capture.start()
         #expect(eventually { capture.counters.openFailures >= 2 })
         #expect(measure { capture.stop() } < 1)

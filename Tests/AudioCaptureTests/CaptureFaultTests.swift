@@ -18,7 +18,7 @@ import Testing
                 deviceName: "sensor", alsaConfiguration: fileCaptureConfiguration(infile: infile),
                 channelCount: 2, periodFrames: periodFrames, bufferFrames: periodFrames * 4, ringPeriods: ringPeriods,
                 reopenInitialDelay: initialDelay, reopenMaximumDelay: maximumDelay),
-            faultInjection: faults, log: log.log)
+            faultInjection: faults, logger: log.logger)
         return (capture, signal)
     }
 

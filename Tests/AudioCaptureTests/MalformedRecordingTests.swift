@@ -57,7 +57,7 @@ import Testing
         let wav = makeWAV(encoding: .pcm16, channelCount: 1, sampleRateHz: 16_000, samples: codes, declaredDataBytes: 20_000)
         let path = try directory.write("truncated.wav", wav)
         let log = LogRecorder()
-        let replay = try RecordingReplay(path: path, log: log.log)
+        let replay = try RecordingReplay(path: path, logger: log.logger)
         #expect(replay.recording.isTruncated)
         #expect(replay.recording.frames == 500)
         #expect(log.contains("recording \(path): data chunk is shorter than its header declares; playing the 500 frames present", level: .warning))

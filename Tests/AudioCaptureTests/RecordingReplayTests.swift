@@ -102,7 +102,7 @@ import Testing
         }
         let path = try directory.write("tone44k.wav", makeWAV(encoding: .pcm16, channelCount: 1, sampleRateHz: inRate, samples: codes))
         let log = LogRecorder()
-        let replay = try RecordingReplay(path: path, configuration: RecordingReplayConfiguration(sampleRateHz: 16_000, periodFrames: 320), log: log.log)
+        let replay = try RecordingReplay(path: path, configuration: RecordingReplayConfiguration(sampleRateHz: 16_000, periodFrames: 320), logger: log.logger)
         #expect(replay.isResampling)
         #expect(log.contains("resampling 44100 Hz -> 16000 Hz with libsamplerate sincFastest"))
         var got: [CollectedPeriod] = []

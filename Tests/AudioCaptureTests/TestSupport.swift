@@ -1,5 +1,7 @@
 import AudioCapture
 import Foundation
+import Logging
+import TestSupport
 import Synchronization
 import Testing
 
@@ -45,18 +47,18 @@ struct XorShift64Star {
 
 /// Collects log lines from any thread.
 final class LogRecorder: Sendable {
-    private let lines = Mutex<[(AudioLogLevel, String)]>([])
+    private let capture = LogCapture()
 
-    var log: AudioLog { { level, message in self.lines.withLock { $0.append((level, message)) } } }
+    var logger: Logger { capture.logger }
 
-    var messages: [String] { lines.withLock { $0.map(\.1) } }
+    var messages: [String] { capture.all.map(\.text) }
 
-    func contains(_ fragment: String, level: AudioLogLevel? = nil) -> Bool {
-        lines.withLock { $0.contains { (level == nil || $0.0 == level) && $0.1.contains(fragment) } }
+    func contains(_ fragment: String, level: Logger.Level? = nil) -> Bool {
+        capture.all.contains { (level == nil || $0.level == level) && $0.text.contains(fragment) }
     }
 
     func count(containing fragment: String) -> Int {
-        lines.withLock { $0.filter { $0.1.contains(fragment) }.count }
+        capture.all.filter { $0.text.contains(fragment) }.count
     }
 }
 

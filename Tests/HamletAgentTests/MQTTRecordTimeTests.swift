@@ -18,7 +18,7 @@ import Testing
         let id = "record-time-\(UInt32.random(in: 0...UInt32.max))"
         let link = try AgentMQTTLink(
             configuration: MQTTConfiguration(host: "127.0.0.1", port: broker.port, clientID: id),
-            topics: AgentTopics(prefix: "test/" + id), log: { _ in })
+            topics: AgentTopics(prefix: "test/" + id), logger: LogCapture().logger)
         defer { link.close() }
         let slots = ["s/a", "s/b"].map {
             SensorSlot(name: $0 + ":v", topic: try! TopicFilter($0), selector: .field("v"), format: .json, maximumAgeSeconds: 1e9)

@@ -46,7 +46,7 @@ extension BrokerTestSupport {
     }
 
     func connectedClient(_ configuration: MQTTConfiguration, subscribe filters: [String] = []) async throws -> MQTTClient {
-        let client = try MQTTClient(configuration: configuration, log: recorder.log)
+        let client = try MQTTClient(configuration: configuration, logger: recorder.logger)
         for filter in filters { try client.subscribe(filter) }
         client.start()
         let connected = await eventually { client.isConnected }

@@ -15,7 +15,7 @@ extension MQTTBrokerTests {
             let client = try MQTTClient(
                 configuration: configuration(broker, clientID: "hamlet-outbox") {
                     $0.outbox = MQTTOutboxLimits(maximumMessages: 10, maximumBytes: 1 << 20)
-                }, log: recorder.log)
+                }, logger: recorder.logger)
             defer { client.close() }
             // Not started yet, i.e. disconnected: 30 messages, every 4th a priority alert.
             var outcomes: [MQTTPublishOutcome] = []
@@ -40,7 +40,7 @@ extension MQTTBrokerTests {
 
         @Test func closeWithoutStartAndPublishFromManyThreads() async throws {
             let broker = try await MosquittoBroker.start()
-            let idle = try MQTTClient(configuration: configuration(broker, clientID: "hamlet-idle"), log: recorder.log)
+            let idle = try MQTTClient(configuration: configuration(broker, clientID: "hamlet-idle"), logger: recorder.logger)
             #expect(idle.publish(topic: "hamlet/test/idle", payload: [1]) == .queued)
             idle.close()
             #expect(recorder.contains("MQTT client closed; dropped 1 undelivered message from the outbox"))

@@ -53,7 +53,7 @@ extension MQTTBrokerTests {
                 configuration: configuration(broker, clientID: "hamlet-wrong-ca") {
                     $0.port = tlsPort
                     $0.tls = MQTTTLSConfiguration(caFile: other.caFile, certificateFile: other.clientCertificate, keyFile: other.clientKey)
-                }, log: rogue.log)
+                }, logger: rogue.logger)
             stranger.start()
             #expect(await eventually(timeout: .seconds(4)) { rogue.contains("not reachable") })
             #expect(!stranger.isConnected)
@@ -69,7 +69,7 @@ extension MQTTBrokerTests {
                 configuration: configuration(broker, clientID: "hamlet-auth") {
                     $0.userName = "agent"
                     $0.passwordFile = passwordFile
-                }, log: recorder.log)
+                }, logger: recorder.logger)
             defer { client.close() }
             let collector = EventCollector(client.events)
             client.start()

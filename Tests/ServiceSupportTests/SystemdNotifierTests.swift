@@ -1,3 +1,4 @@
+import Logging
 import CAllocationCounter
 import Foundation
 import Synchronization
@@ -43,16 +44,16 @@ private final class NotifyListener {
 
 /// Collects what a notifier logs.
 private final class LogLines: Sendable {
-    private let storage = Mutex<[String]>([])
-    var lines: [String] { storage.withLock { $0 } }
-    var sink: @Sendable (String) -> Void { { [self] line in storage.withLock { $0.append(line) } } }
+    private let capture = LogCapture()
+    var lines: [String] { capture.all.map(\.text) }
+    var logger: Logger { capture.logger }
 }
 
 @Suite struct SystemdNotifierTests {
     private func exchange(listenerPath: String) throws {
         let listener = try NotifyListener(path: listenerPath)
         let log = LogLines()
-        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": listenerPath], log: log.sink)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": listenerPath], logger: log.logger)
 
         notifier.ready(status: "running")
         #expect(listener.receive() == "READY=1\nSTATUS=running")
@@ -89,7 +90,7 @@ private final class LogLines: Sendable {
 
     @Test func doesNothingWithoutNotifySocket() {
         let log = LogLines()
-        let notifier = SystemdNotifier(environment: ["WATCHDOG_USEC": "1000000"], log: log.sink)
+        let notifier = SystemdNotifier(environment: ["WATCHDOG_USEC": "1000000"], logger: log.logger)
         notifier.ready(status: "running")
         notifier.watchdog()
         notifier.reloading()
@@ -102,7 +103,7 @@ private final class LogLines: Sendable {
     @Test func reportsAFailedSendOnce() throws {
         let directory = try TemporaryDirectory()
         let log = LogLines()
-        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": directory.path + "/nobody-listens"], log: log.sink)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": directory.path + "/nobody-listens"], logger: log.logger)
         notifier.ready()
         notifier.watchdog()
         notifier.watchdog()
@@ -113,7 +114,7 @@ private final class LogLines: Sendable {
 
     @Test func rejectsARelativeSocketPath() {
         let log = LogLines()
-        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": "relative.sock", "WATCHDOG_USEC": "100"], log: log.sink)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": "relative.sock", "WATCHDOG_USEC": "100"], logger: log.logger)
         notifier.watchdog()
         #expect(notifier.watchdogInterval == nil)
         #expect(log.lines.count == 1)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MQTTTransport
 import Synchronization
 
@@ -230,19 +231,13 @@ public struct TestCertificates: Sendable {
 
 /// Collects the client's log lines (and echoes them with MQTT_TEST_VERBOSE=1).
 public final class LogRecorder: Sendable {
-    private let lines = Mutex<[(level: MQTTLogLevel, text: String)]>([])
-    private let verbose = ProcessInfo.processInfo.environment["MQTT_TEST_VERBOSE"] == "1"
+    private let capture = LogCapture(echo: ProcessInfo.processInfo.environment["MQTT_TEST_VERBOSE"] == "1")
 
     public init() {}
 
-    public var log: MQTTLog {
-        { [self] level, text in
-            if verbose { FileHandle.standardError.write(Data("[\(level)] \(text)\n".utf8)) }
-            lines.withLock { $0.append((level, text)) }
-        }
-    }
+    public var logger: Logger { capture.logger }
 
-    public var all: [(level: MQTTLogLevel, text: String)] { lines.withLock { $0 } }
+    public var all: [(level: Logger.Level, text: String)] { capture.all }
     public func contains(_ fragment: String) -> Bool { all.contains { $0.text.contains(fragment) } }
     public var text: String { all.map { "[\($0.level)] \($0.text)" }.joined(separator: "\n") }
 }

@@ -11,6 +11,7 @@ import MQTTTransport
 import StreamFeatures
 import Synchronization
 import ThreadScheduling
+import Logging
 
 struct Settings {
     var messages = 100_000
@@ -195,7 +196,7 @@ func measureAgent(broker: BenchBroker, settings: Settings) throws -> (LatencySum
     let stop = Atomic<Bool>(false)
     let link = try AgentMQTTLink(
         configuration: MQTTConfiguration(host: "127.0.0.1", port: broker.port, clientID: "bench-agent"),
-        topics: AgentTopics(prefix: "bench/agent"), log: { print("agent: \($0)") })
+        topics: AgentTopics(prefix: "bench/agent"), logger: Logger(label: "agent", factory: { label in StreamLogHandler.standardOutput(label: label) }))
     let slot = SensorSlot(name: "sensor", topic: try TopicFilter("bench/sensor"), maximumAgeSeconds: 60)
     let source = try MQTTSensorSource(
         configuration: MQTTSensorConfiguration(slots: [slot], stepping: .perMessage), link: link,
@@ -207,7 +208,7 @@ func measureAgent(broker: BenchBroker, settings: Settings) throws -> (LatencySum
     let session = LearnSession(
         learner: learner, model: model, options: options,
         mapping: try ColumnMapping(columns: ["sensor"], task: .forecast, inputs: nil, targets: [], ignored: []), reader: source,
-        output: MQTTPredictionSink(link: link, every: settings.publishEvery), pendingInput: nil, log: { _ in })
+        output: MQTTPredictionSink(link: link, every: settings.publishEvery), pendingInput: nil, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
     // Handed to the agent thread and not touched here again until it has finished.
     nonisolated(unsafe) let loop = (session, source)
     let agent = Thread {
