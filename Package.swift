@@ -50,12 +50,16 @@ let package = Package(
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
+        // The bottom of the stack: the monotonic clock, Duration's parts, a joinable named thread, a
+        // condition lock and retry back-off, one of each for every target above.
+        .target(name: "CThreadName"),
+        .target(name: "SystemPrimitives", dependencies: ["CThreadName"]),
         // The agent's threads as a SCHED_BATCH job.
         .target(name: "ThreadScheduling"),
-        .target(name: "AudioCapture", dependencies: ["CALSA", "CSndFile", "CSampleRate", "SeededRandom", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "AudioCapture", dependencies: ["CALSA", "CSndFile", "CSampleRate", "SeededRandom", "SystemPrimitives", .product(name: "Logging", package: "swift-log")]),
         .target(name: "DriftDetection", dependencies: ["SeededRandom"]),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
-        .target(name: "MQTTTransport", dependencies: ["CMosquitto", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "MQTTTransport", dependencies: ["CMosquitto", "SystemPrimitives", .product(name: "Logging", package: "swift-log")]),
         .target(name: "VectorStream"),
         // `hamlet plot`: a run's JSON lines, its input CSV and NAB labels drawn as one SVG, with our own small SVG writer.
         .target(name: "RunPlot", dependencies: ["VectorStream"]),
@@ -70,12 +74,12 @@ let package = Package(
         // The MQTT control protocol: requests parsed and validated, replies routed (v5 or 3.1.1).
         .target(name: "ControlPlane", dependencies: ["MQTTTransport", "JSONText"]),
         // systemd notify, two-generation checkpoints, metrics text; no third-party dependencies.
-        .target(name: "ServiceSupport", dependencies: ["JSONText", "DurableFiles", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "ServiceSupport", dependencies: ["JSONText", "DurableFiles", "SystemPrimitives", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "HamletAgent",
             dependencies: [
                 "HamiltonianLearning", "SafeTensors", "VectorStream", "AudioCapture", "StreamFeatures", "DriftDetection",
-                "MQTTTransport", "AgentSettings", "ControlPlane", "ServiceSupport", "JSONText", "ThreadScheduling",
+                "MQTTTransport", "AgentSettings", "ControlPlane", "ServiceSupport", "JSONText", "ThreadScheduling", "SystemPrimitives",
                 .product(name: "RealModule", package: "swift-numerics"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -95,10 +99,11 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream", "SeededRandom"]),
-        .testTarget(name: "AudioCaptureTests", dependencies: ["AudioCapture", "TestSupport"]),
+        .testTarget(name: "AudioCaptureTests", dependencies: ["AudioCapture", "TestSupport", "SystemPrimitives"]),
         // Test support shared by the test targets: child processes with an empty signal mask, a real mosquitto.
         .target(name: "TestSupport", dependencies: ["MQTTTransport", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
-        .testTarget(name: "MQTTTransportTests", dependencies: ["MQTTTransport", "TestSupport"]),
+        .testTarget(name: "MQTTTransportTests", dependencies: ["MQTTTransport", "TestSupport", "SystemPrimitives"]),
+        .testTarget(name: "SystemPrimitivesTests", dependencies: ["SystemPrimitives", "CThreadName"]),
         .testTarget(name: "ThreadSchedulingTests", dependencies: ["ThreadScheduling"]),
         .testTarget(
             name: "DriftDetectionTests", dependencies: ["DriftDetection", "SeededRandom", "CAllocationCounter"], resources: [.copy("Fixtures")]),

@@ -6,6 +6,7 @@ import Musl
 import CALSA
 import Synchronization
 import Logging
+import SystemPrimitives
 
 /// ALSA capture on its own thread, delivering whole mono Float periods through a preallocated
 /// single-producer/single-consumer ring.
@@ -66,16 +67,8 @@ public final class ALSACapture: AudioPeriodSource {
     public func start() {
         state.withLock { state in
             guard state.phase == 0 else { return }
-            let context = Unmanaged.passRetained(engine).toOpaque()
-            var thread = pthread_t()
-            let rc = pthread_create(&thread, nil, { context in
-                let engine = Unmanaged<CaptureEngine>.fromOpaque(context!).takeRetainedValue()
-                _ = hamlet_set_thread_name("hamlet-capture")
-                engine.run()
-                return nil
-            }, context)
-            precondition(rc == 0, "pthread_create failed: \(String(cString: strerror(rc)))")
-            state = (1, thread)
+            let engine = engine
+            state = (1, startJoinableThread(named: "hamlet-capture") { engine.run() })
         }
     }
 

@@ -1,3 +1,4 @@
+import SystemPrimitives
 /// What to open and how: device, rate, channels, format, period and buffer sizes, ring depth
 /// and reopen back-off.
 public struct ALSACaptureConfiguration: Equatable, Sendable {

@@ -6,6 +6,7 @@ import Musl
 import Dispatch
 import Synchronization
 import Logging
+import SystemPrimitives
 
 /// The capture state machine; `run()` is the body of the dedicated capture thread.
 ///
@@ -178,7 +179,7 @@ final class CaptureEngine: @unchecked Sendable {
     }
 
     static func seconds(_ d: Duration) -> String {
-        let ms = (d.clampedNanoseconds + 500_000) / 1_000_000
+        let ms = (d.nanoseconds + 500_000) / 1_000_000
         let whole = ms / 1000, frac = ms % 1000
         if frac == 0 { return "\(whole)" }
         var f = String(frac)

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import SystemPrimitives
 
 /// Preallocated single-producer/single-consumer ring of fixed-size mono Float periods.
 ///

@@ -2,6 +2,7 @@ import CSampleRate
 import CSndFile
 import Synchronization
 import Logging
+import SystemPrimitives
 
 /// Replays a recording (WAV in PCM 16/24/32-bit or float, any channel count, or anything else
 /// libsndfile reads) as mono Float periods, through the same `AudioPeriodSource` interface as
@@ -167,7 +168,7 @@ public final class RecordingReplay: AudioPeriodSource, @unchecked Sendable {
 
     /// Starts the real-time clock (otherwise the first `nextPeriod` does). Idempotent.
     public func start() {
-        _ = startNanoseconds.compareExchange(expected: 0, desired: MonotonicTime.nowNanoseconds(), ordering: .relaxed)
+        _ = startNanoseconds.compareExchange(expected: 0, desired: MonotonicClock.nowNanoseconds(), ordering: .relaxed)
     }
 
     /// Ends the stream: the next `nextPeriod` (or the current one, after its pacing sleep of at
@@ -193,13 +194,13 @@ public final class RecordingReplay: AudioPeriodSource, @unchecked Sendable {
         if configuration.pacing == .realTime {
             let deadline = startNanoseconds.load(ordering: .relaxed) + Self.nanoseconds(frames: (periodIndex + 1) * UInt64(n), rateHz: configuration.sampleRateHz)
             if let timeout {
-                let limit = MonotonicTime.nowNanoseconds() &+ timeout.clampedNanoseconds
+                let limit = MonotonicClock.nowNanoseconds() &+ timeout.nanoseconds
                 if limit < deadline {
-                    MonotonicTime.sleep(untilNanoseconds: limit)
+                    MonotonicClock.sleep(untilNanoseconds: limit)
                     return .timedOut
                 }
             }
-            MonotonicTime.sleep(untilNanoseconds: deadline)
+            MonotonicClock.sleep(untilNanoseconds: deadline)
             if stopped.load(ordering: .acquiring) { return .endOfStream }
         }
         buffer.baseAddress!.update(from: staged, count: n)

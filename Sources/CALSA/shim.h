@@ -1,7 +1,6 @@
 #ifndef HAMLET_CALSA_SHIM_H
 #define HAMLET_CALSA_SHIM_H
 #include <alsa/asoundlib.h>
-#include <sys/prctl.h>
 
 /* snd_lib_error_handler_t is variadic: Swift cannot implement one, a static inline C function can. */
 static inline void hamlet_alsa_quiet_handler(const char *file, int line, const char *function,
@@ -21,10 +20,5 @@ static inline int hamlet_alsa_restore_errors(void) {
 
 /* SND_PCM_NONBLOCK is a macro; keep the value in one place. */
 static inline int hamlet_alsa_nonblock_mode(void) { return SND_PCM_NONBLOCK; }
-
-/* Names the calling thread (visible in top -H, gdb); prctl is variadic, so it needs a shim. */
-static inline int hamlet_set_thread_name(const char *name) {
-    return prctl(PR_SET_NAME, (unsigned long)name, 0UL, 0UL, 0UL);
-}
 
 #endif

@@ -2,6 +2,7 @@ import AgentSettings
 import ControlPlane
 import HamiltonianLearning
 import MQTTTransport
+import SystemPrimitives
 
 /// The control plane: each request on `<prefix>/control` is parsed, applied between two
 /// steps and answered (MQTT 5 response topic with the correlation data, or
@@ -28,7 +29,7 @@ extension AgentRuntime {
         case .getConfig:
             return .config(to: request, configJSON: configuration.effectiveSettings)
         case .getStatus:
-            return .status(to: request, statusJSON: service.metricsSnapshot(now: AgentClock.monotonicSeconds()).jsonText)
+            return .status(to: request, statusJSON: service.metricsSnapshot(now: MonotonicClock.nowSeconds()).jsonText)
         case .pause, .resume:
             return persist(request) { settings in ["learning.paused": .bool(settings.learning.paused)] }
         case .resetModel:

@@ -4,6 +4,7 @@ import ServiceSupport
 import ThreadScheduling
 import VectorStream
 import Logging
+import SystemPrimitives
 
 /// `hamlet run`'s pipeline: records → learner → detectors → outputs, on the calling thread,
 /// with everything periodic done between two steps: control commands, configuration reloads,
@@ -44,7 +45,7 @@ public final class AgentService {
     private let shouldStop: @Sendable () -> Bool
     private let reloadRequested: @Sendable () -> Bool
     private let logger: Logger
-    private let startTime = AgentClock.monotonicSeconds()
+    private let startTime = MonotonicClock.nowSeconds()
     private var lastHousekeeping = -Double.infinity
     private var lastCheckpointTime: Double
     private var lastCheckpointStep: Int64
@@ -129,7 +130,7 @@ public final class AgentService {
         let file = session.checkpointFile()
         do {
             let path = try checkpoints.save { path in try file.write(to: path) }
-            lastCheckpointTime = AgentClock.monotonicSeconds()
+            lastCheckpointTime = MonotonicClock.nowSeconds()
             lastCheckpointStep = session.learner.stepCount
             return path
         } catch {
@@ -155,10 +156,10 @@ public final class AgentService {
 
     /// The periodic work, at most every 10 ms; also the sources' idle callback.
     public func housekeepingIfDue() {
-        let now = AgentClock.monotonicSeconds()
+        let now = MonotonicClock.nowSeconds()
         guard now - lastHousekeeping >= 0.01 else { return }
         lastHousekeeping = now
-        if let watchdog = notifier.watchdogInterval, now - lastWatchdog >= AgentClock.seconds(of: watchdog) {
+        if let watchdog = notifier.watchdogInterval, now - lastWatchdog >= watchdog.seconds {
             lastWatchdog = now
             notifier.watchdog()
         }

@@ -4,6 +4,7 @@ import SafeTensors
 import DriftDetection
 import VectorStream
 import Logging
+import SystemPrimitives
 
 /// The `hamlet learn` loop: records → learner → one JSON line per step, with checkpoints and progress.
 ///
@@ -396,7 +397,7 @@ public final class LearnSession {
     }
 
     private func progressLine(elapsed: Duration) -> String {
-        let seconds = AgentClock.seconds(of: elapsed)
+        let seconds = elapsed.seconds
         let rate = Double(learner.stepCount) / max(seconds, 1e-9)
         return "learned \(learner.stepCount) steps from \(summary.records) records (\(Int(rate)) steps/s), "
             + "mean loss of the last \(LossWindow.size): \(losses.mean)"

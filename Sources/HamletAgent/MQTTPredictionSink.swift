@@ -1,5 +1,6 @@
 import Glibc
 import MQTTTransport
+import SystemPrimitives
 
 /// Publishes the session's lines: predictions (with a `"time"` field, seconds since the epoch)
 /// at QoS 0, thinned to every `every`-th and to at most `maximumRateHz` per second; alerts at
@@ -33,7 +34,7 @@ public final class MQTTPredictionSink: PredictionSink {
             return
         }
         if maximumRateHz > 0 {
-            let now = AgentClock.monotonicSeconds()
+            let now = MonotonicClock.nowSeconds()
             guard now - lastPublished >= 1 / maximumRateHz else {
                 thinned += 1
                 return

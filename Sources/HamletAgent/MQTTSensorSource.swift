@@ -3,6 +3,7 @@ import JSONText
 import MQTTTransport
 import StreamFeatures
 import VectorStream
+import SystemPrimitives
 
 /// Records from MQTT sensor topics, assembled from each slot's latest value, and late targets
 /// joined to the records they label.
@@ -113,7 +114,7 @@ public final class MQTTSensorSource: RecordSource {
     public func nextEvent() -> RecordSourceEvent? {
         if nextStepTime == -.infinity {
             link.start()
-            if case .periodic(let seconds) = configuration.stepping { nextStepTime = AgentClock.monotonicSeconds() + seconds }
+            if case .periodic(let seconds) = configuration.stepping { nextStepTime = MonotonicClock.nowSeconds() + seconds }
         }
         while true {
             if !pending.isEmpty { return pending.removeFirst() }
@@ -128,7 +129,7 @@ public final class MQTTSensorSource: RecordSource {
                     onIdle?()
                 }
             case .periodic(let period):
-                let now = AgentClock.monotonicSeconds()
+                let now = MonotonicClock.nowSeconds()
                 let remaining = nextStepTime - now
                 if remaining <= 0 {
                     // A loop that fell behind by more than a period starts afresh instead of bursting.
@@ -182,7 +183,7 @@ public final class MQTTSensorSource: RecordSource {
     /// True when the message updated a slot and, when joining by sequence, made a new sequence
     /// number complete in every slot.
     private func ingestSensor(_ message: MQTTMessage) -> Bool {
-        let outcome = assembler.ingest(topic: message.topic, payload: message.payload, time: AgentClock.monotonicSeconds())
+        let outcome = assembler.ingest(topic: message.topic, payload: message.payload, time: MonotonicClock.nowSeconds())
         switch outcome {
         case .rejected(let error):
             reject(message.topic, error.description)
@@ -220,7 +221,7 @@ public final class MQTTSensorSource: RecordSource {
     /// Joins a target once every target slot has a value with the same key.
     private func ingestTarget(_ message: MQTTMessage) {
         guard let targets = configuration.targets, let targetAssembler, let joiner else { return }
-        switch targetAssembler.ingest(topic: message.topic, payload: message.payload, time: AgentClock.monotonicSeconds()) {
+        switch targetAssembler.ingest(topic: message.topic, payload: message.payload, time: MonotonicClock.nowSeconds()) {
         case .rejected(let error):
             reject(message.topic, error.description)
             return
@@ -239,7 +240,7 @@ public final class MQTTSensorSource: RecordSource {
         }
         // A target with values on several topics waits for all of them.
         guard targetKeys.allSatisfy({ $0 == key }) else { return }
-        let values = targetAssembler.assemble(at: AgentClock.monotonicSeconds()).values
+        let values = targetAssembler.assemble(at: MonotonicClock.nowSeconds()).values
         if let classes = targetClassCount {
             let label = values[0]
             guard label.rounded() == label, label >= 0, label < Float(classes) else {
@@ -290,7 +291,7 @@ public final class MQTTSensorSource: RecordSource {
 
     /// The clock values are dated by: epoch seconds when sensor payload timestamps date them.
     private func valueTime() -> Double {
-        guard case .timestamp = configuration.targets?.join else { return AgentClock.monotonicSeconds() }
+        guard case .timestamp = configuration.targets?.join else { return MonotonicClock.nowSeconds() }
         return AgentClock.epochSeconds()
     }
 }

@@ -1,6 +1,7 @@
 import Glibc
 import HamiltonianLearning
 import VectorStream
+import SystemPrimitives
 
 /// `hamlet run`'s built-in stream: a seeded sinusoid mixture with noise on each channel that
 /// changes character at a known step (a mean shift of +10σ and a new periodic component), so
@@ -56,11 +57,11 @@ public final class SyntheticSensorSource: RecordSource {
 
     private func waitForNextTick() -> Bool {
         let period = 1 / rateHz
-        let now = AgentClock.monotonicSeconds()
+        let now = MonotonicClock.nowSeconds()
         if nextTime == -.infinity { nextTime = now }
         while true {
             if shouldStop() { return false }
-            let remaining = nextTime - AgentClock.monotonicSeconds()
+            let remaining = nextTime - MonotonicClock.nowSeconds()
             if remaining <= 0 { break }
             // Short naps with the idle work between them keep the watchdog fed at slow rates.
             var pause = timespec(tv_sec: 0, tv_nsec: Int(min(remaining, 0.05) * 1e9))
@@ -68,7 +69,7 @@ public final class SyntheticSensorSource: RecordSource {
             onIdle?()
         }
         // Behind by more than a period: carry on from now rather than bursting to catch up.
-        nextTime = max(nextTime + period, AgentClock.monotonicSeconds() - period)
+        nextTime = max(nextTime + period, MonotonicClock.nowSeconds() - period)
         return true
     }
 }

@@ -1,5 +1,6 @@
 import CMosquitto
 import Logging
+import SystemPrimitives
 
 // Publishing: admission to the outbox (any thread), handing messages to libmosquitto while
 // connected (lock held), and the PUBACKs that take them out of the outbox again.

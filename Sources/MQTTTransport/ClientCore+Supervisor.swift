@@ -6,6 +6,7 @@ import Glibc
 import Musl
 #endif
 import Logging
+import SystemPrimitives
 
 // The supervisor thread: one connection attempt after another, with back-off in between.
 // See the `MQTTClient` doc comment for why this replaces libmosquitto's own reconnect.

@@ -6,6 +6,7 @@ import Glibc
 import Musl
 #endif
 import Logging
+import SystemPrimitives
 
 /// The state the supervisor thread, the loop thread (libmosquitto's with TLS, a `NetworkLoop`
 /// otherwise) and application threads share.

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPrimitives
 
 /// The MQTT protocol version spoken to the broker.
 public enum MQTTProtocolVersion: Sendable, Equatable, CustomStringConvertible {
@@ -67,38 +68,6 @@ public struct MQTTStatusConfiguration: Sendable, Equatable {
     }
 }
 
-/// Delays between connection attempts: `initial`, doubling per failed attempt up to `maximum`,
-/// each shortened by a random fraction of up to `jitterFraction` so that many agents that lost
-/// the same broker do not reconnect in lock-step.
-public struct MQTTReconnectBackoff: Sendable, Equatable {
-    public var initial: Duration
-    public var maximum: Duration
-    /// 0 = no jitter; 0.2 = each delay is drawn uniformly from [0.8·d, d].
-    public var jitterFraction: Double
-
-    public init(initial: Duration = .milliseconds(500), maximum: Duration = .seconds(30), jitterFraction: Double = 0.2) {
-        self.initial = initial
-        self.maximum = maximum
-        self.jitterFraction = jitterFraction
-    }
-
-    /// The un-jittered delay before attempt `attempt` (0 = the first retry): initial·2^attempt, capped.
-    public func baseDelay(forAttempt attempt: Int) -> Duration {
-        let initialNs = Double(initial.nanoseconds)
-        let maximumNs = Double(maximum.nanoseconds)
-        let exponent = Double(min(max(attempt, 0), 62))
-        return .nanoseconds(Int64(min(initialNs * pow(2, exponent), maximumNs)))
-    }
-
-    /// The delay before attempt `attempt`, with `unitRandom` in [0, 1) choosing the jitter:
-    /// base·(1 − jitterFraction·unitRandom). Never above `maximum`, never below (1 − jitter)·initial.
-    public func delay(forAttempt attempt: Int, unitRandom: Double) -> Duration {
-        let base = Double(baseDelay(forAttempt: attempt).nanoseconds)
-        let u = min(max(unitRandom, 0), 1)
-        return .nanoseconds(Int64(base * (1 - jitterFraction * u)))
-    }
-}
-
 /// Limits of the outbox that holds messages while disconnected and QoS ≥ 1 messages until
 /// their PUBACK. When a new message does not fit, the oldest non-priority message is dropped
 /// first; priority messages are dropped (oldest first) only to make room for another priority one.
@@ -145,7 +114,7 @@ public struct MQTTConfiguration: Sendable, Equatable, CustomStringConvertible, C
     public var passwordFile: String?
     /// The retained online/offline status topic and Will; nil = none.
     public var status: MQTTStatusConfiguration?
-    public var reconnect: MQTTReconnectBackoff
+    public var reconnect: ExponentialBackoff
     public var outbox: MQTTOutboxLimits
     public var messageDelivery: MQTTMessageDelivery
     /// How long one connection attempt may take (TCP, TLS, CONNACK) before it is abandoned.
@@ -158,7 +127,7 @@ public struct MQTTConfiguration: Sendable, Equatable, CustomStringConvertible, C
         keepAliveSeconds: Int = 30, cleanStart: Bool = true, sessionExpirySeconds: UInt32 = 0,
         protocolVersion: MQTTProtocolVersion = .v5, tls: MQTTTLSConfiguration? = nil,
         userName: String? = nil, passwordFile: String? = nil, status: MQTTStatusConfiguration? = nil,
-        reconnect: MQTTReconnectBackoff = .init(), outbox: MQTTOutboxLimits = .init(),
+        reconnect: ExponentialBackoff = ExponentialBackoff(initial: .milliseconds(500), maximum: .seconds(30), jitterFraction: 0.2), outbox: MQTTOutboxLimits = .init(),
         messageDelivery: MQTTMessageDelivery = .stream(bufferCapacity: 4096),
         connectTimeout: Duration = .seconds(10), closeTimeout: Duration = .seconds(2)
     ) {

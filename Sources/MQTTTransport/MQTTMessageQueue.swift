@@ -1,3 +1,4 @@
+import SystemPrimitives
 /// A bounded FIFO of received messages for a consumer thread that does not use async/await
 /// (e.g. the pipeline's hot loop polling between steps).
 ///

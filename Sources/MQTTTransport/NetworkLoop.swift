@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemPrimitives
 
 /// The network thread of a plain-TCP connection, and the lock that keeps libmosquitto's socket
 /// I/O on one thread at a time.

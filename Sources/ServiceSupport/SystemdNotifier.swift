@@ -5,6 +5,7 @@ import Musl
 #endif
 import Synchronization
 import Logging
+import SystemPrimitives
 
 /// Tells systemd about the service's state over `$NOTIFY_SOCKET` (the sd_notify protocol, without libsystemd).
 ///
@@ -94,9 +95,7 @@ public final class SystemdNotifier: Sendable {
     /// Sends `RELOADING=1` with `MONOTONIC_USEC=` (required by systemd ≥ 253, ignored by 252).
     /// Follow it with `ready()` once the new configuration is in effect.
     public func reloading() {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        let microseconds = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1_000
+        let microseconds = MonotonicClock.nowNanoseconds() / 1_000
         send("RELOADING=1\nMONOTONIC_USEC=\(microseconds)")
     }
 

@@ -1,4 +1,5 @@
 import AudioCapture
+import SystemPrimitives
 import Testing
 
 @Suite struct ExponentialBackoffTests {

@@ -1,6 +1,7 @@
 import TestSupport
 import Foundation
 import Synchronization
+import SystemPrimitives
 import Testing
 
 @_spi(Testing) @testable import MQTTTransport
@@ -39,7 +40,7 @@ extension BrokerTestSupport {
         -> MQTTConfiguration
     {
         var c = MQTTConfiguration(host: "127.0.0.1", port: broker.port, clientID: clientID, keepAliveSeconds: 10)
-        c.reconnect = MQTTReconnectBackoff(initial: .milliseconds(100), maximum: .milliseconds(800), jitterFraction: 0.5)
+        c.reconnect = ExponentialBackoff(initial: .milliseconds(100), maximum: .milliseconds(800), jitterFraction: 0.5)
         c.connectTimeout = .seconds(3)
         adjust(&c)
         return c

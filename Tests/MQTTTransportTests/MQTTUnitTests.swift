@@ -1,5 +1,6 @@
 import TestSupport
 import Foundation
+import SystemPrimitives
 import Testing
 
 @testable import MQTTTransport
@@ -9,14 +10,14 @@ struct MQTTUnitTests {
     // MARK: back-off
 
     @Test func backoffDoublesUpToTheMaximum() {
-        let backoff = MQTTReconnectBackoff(initial: .milliseconds(100), maximum: .seconds(1), jitterFraction: 0.2)
+        let backoff = ExponentialBackoff(initial: .milliseconds(100), maximum: .seconds(1), jitterFraction: 0.2)
         let bases = (0..<6).map { backoff.baseDelay(forAttempt: $0) }
         #expect(bases == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
         #expect(backoff.baseDelay(forAttempt: 1000) == .seconds(1))
     }
 
     @Test func jitterShortensDelaysWithinTheFraction() {
-        let backoff = MQTTReconnectBackoff(initial: .milliseconds(100), maximum: .seconds(1), jitterFraction: 0.25)
+        let backoff = ExponentialBackoff(initial: .milliseconds(100), maximum: .seconds(1), jitterFraction: 0.25)
         #expect(backoff.delay(forAttempt: 2, unitRandom: 0) == .milliseconds(400))
         #expect(backoff.delay(forAttempt: 2, unitRandom: 1) == .milliseconds(300))
         var seen = Set<Duration>()
@@ -26,7 +27,7 @@ struct MQTTUnitTests {
             seen.insert(delay)
         }
         #expect(seen.count > 100, "jitter should spread the delays")
-        let noJitter = MQTTReconnectBackoff(initial: .milliseconds(100), maximum: .seconds(1), jitterFraction: 0)
+        let noJitter = ExponentialBackoff(initial: .milliseconds(100), maximum: .seconds(1), jitterFraction: 0)
         #expect(noJitter.delay(forAttempt: 1, unitRandom: 0.7) == .milliseconds(200))
     }
 

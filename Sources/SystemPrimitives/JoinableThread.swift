@@ -3,14 +3,15 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import CMosquitto
+import CThreadName
 
-/// Starts a joinable POSIX thread named `name` (as `top -H` shows it) that runs `body`.
+/// Starts a joinable POSIX thread named `name` (as `top -H` shows it; at most 15 bytes) that runs
+/// `body`.
 ///
-/// A pthread rather than a Foundation `Thread`, because the client joins it on close. `body`
+/// A pthread rather than a Foundation `Thread`, because its owner joins it on close. `body`
 /// holds whatever it captures until it returns. Traps only when the process has no threads or
 /// memory left.
-func startJoinableThread(named name: String, _ body: @escaping () -> Void) -> pthread_t {
+public func startJoinableThread(named name: String, _ body: @escaping () -> Void) -> pthread_t {
     final class Start {
         let name: String
         let body: () -> Void
@@ -25,10 +26,10 @@ func startJoinableThread(named name: String, _ body: @escaping () -> Void) -> pt
         &thread, nil,
         { context in
             let start = Unmanaged<Start>.fromOpaque(context!).takeRetainedValue()
-            _ = hamlet_mqtt_set_thread_name(start.name)
+            _ = hamlet_set_thread_name(start.name)
             start.body()
             return nil
         }, context)
-    precondition(rc == 0, "MQTT cannot start its \(name) thread: \(String(cString: strerror(rc)))")
+    precondition(rc == 0, "cannot start the \(name) thread: \(String(cString: strerror(rc)))")
     return thread
 }

@@ -1,0 +1,2 @@
+/* The shim is a static inline function in include/CThreadName.h; SwiftPM needs one source file. */
+#include "CThreadName.h"
