@@ -31,6 +31,8 @@ struct Setting: Sendable {
     let check: @Sendable (AgentConfiguration) -> [SettingProblem]
     /// The effective value, for `effectiveSettings`.
     let effectiveValue: @Sendable (AgentConfiguration) -> JSONValue
+    /// Copies this setting's value from the first configuration into the second (for a reload).
+    let copy: @Sendable (AgentConfiguration, inout AgentConfiguration) -> Void
 
     /// A setting of type `T` read by `decode` and range-checked by `check`.
     static func value<T: Sendable>(
@@ -51,7 +53,8 @@ struct Setting: Sendable {
                 }
             },
             check: { configuration in check(configuration[keyPath: keyPath]) },
-            effectiveValue: { configuration in json(configuration[keyPath: keyPath]) })
+            effectiveValue: { configuration in json(configuration[keyPath: keyPath]) },
+            copy: { source, target in target[keyPath: keyPath] = source[keyPath: keyPath] })
     }
 
     /// A setting of type `T` whose `rule` returns what is wrong with a value, or nil.

@@ -59,73 +59,27 @@ public final class AgentRuntime {
             return
         }
         defer { service.notifier.ready(status: "configuration reloaded") }
-        var pending: [String] = []
-        if next.agent != configuration.agent { pending.append("agent") }
-        if next.source != configuration.source { pending.append("source") }
-        if next.audio != configuration.audio { pending.append("audio") }
-        if next.mqtt != configuration.mqtt { pending.append("mqtt") }
-        if next.model != configuration.model { pending.append("model") }
-        if next.drift.enabled != configuration.drift.enabled || next.drift.detectors != configuration.drift.detectors {
-            pending.append("drift.enabled/detectors")
-        }
-        if Self.scoreExceptThreshold(next) != Self.scoreExceptThreshold(configuration) { pending.append("drift.score") }
+        let pending = configuration.sectionsWaitingForRestart(next)
         apply(next)
         let waiting = pending.isEmpty ? "" : "; changes to \(pending.joined(separator: ", ")) take effect at the next restart"
         logger.info("configuration reloaded\(waiting)")
     }
 
-    /// Applies the settings that can change between two steps: learning, detector thresholds,
-    /// prediction rate, checkpoint and metrics schedule.
+    /// Puts the live settings of `next` in force between two steps (`reloaded(with:)` says which:
+    /// learning, detector thresholds, prediction rate, checkpoint and metrics schedule); the rest
+    /// keeps running as it is until a restart.
     func apply(_ next: AgentConfiguration) {
-        var learning = service.session.learningConfiguration
-        let wanted = next.learning.hamiltonian
-        learning.tau = wanted.tau
-        learning.beta = wanted.beta
-        learning.eta = wanted.eta
-        learning.phi = wanted.phi
-        learning.ordering = wanted.ordering
-        learning.stateCostateResetInterval = wanted.stateCostateResetInterval
-        learning.gradientClip = wanted.gradientClip
-        service.session.setLearning(learning)
-        service.session.isPaused = next.learning.paused
-        if case .forecaster(var forecaster) = service.session.model, forecaster.gradientMode != next.model.gradientMode,
-            next.model.kind == configuration.model.kind
-        {
-            forecaster.gradientMode = next.model.gradientMode
+        let kept = configuration.reloaded(with: next)
+        service.session.setLearning(kept.learning.hamiltonian)
+        service.session.isPaused = kept.learning.paused
+        if case .forecaster(var forecaster) = service.session.model, forecaster.gradientMode != kept.model.gradientMode {
+            forecaster.gradientMode = kept.model.gradientMode
             service.session.setModel(.forecaster(forecaster))
         }
-        if let current = service.session.driftOptions, let wanted = next.driftOptions {
-            var options = current
-            options.cusum = wanted.cusum
-            options.adwin = wanted.adwin
-            options.pageHinkley = wanted.pageHinkley
-            options.anomaly.threshold = wanted.anomaly.threshold
-            options.forecast.threshold = wanted.forecast.threshold
-            service.session.reconfigureDrift(options)
-        }
-        service.predictionSink?.every = next.outputs.predictionEvery
-        service.predictionSink?.maximumRateHz = next.outputs.predictionMaxRateHz
-        service.schedule = AgentAssembly.schedule(next)
-        var kept = next
-        // Parts that need a restart stay as they run, so `get-config` tells the truth.
-        kept.agent = configuration.agent
-        kept.source = configuration.source
-        kept.audio = configuration.audio
-        kept.mqtt = configuration.mqtt
-        kept.model = configuration.model
-        if case .forecaster(let running) = service.session.model { kept.model.gradientMode = running.gradientMode }
-        kept.drift.enabled = configuration.drift.enabled
-        kept.drift.detectors = configuration.drift.detectors
-        // The score's history was built with its settings: only its threshold changes on the fly.
-        kept.drift.score = Self.scoreExceptThreshold(configuration)
-        kept.drift.score.threshold = next.drift.score.threshold
+        if service.session.driftOptions != nil, let wanted = kept.driftOptions { service.session.reconfigureDrift(wanted) }
+        service.predictionSink?.every = kept.outputs.predictionEvery
+        service.predictionSink?.maximumRateHz = kept.outputs.predictionMaxRateHz
+        service.schedule = AgentAssembly.schedule(kept)
         configuration = kept
-    }
-
-    /// `drift.score` with the threshold left out, for telling which score settings wait for a restart.
-    private static func scoreExceptThreshold(_ configuration: AgentConfiguration) -> ForecastScoreConfiguration {
-        var score = configuration.drift.score
-        score.threshold = ForecastScoreConfiguration().threshold
-        return score
     }
 }

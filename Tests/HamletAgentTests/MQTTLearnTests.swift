@@ -26,7 +26,8 @@ import Testing
             while !stop.load(ordering: .relaxed) {
                 client.publish(topic: "sensors/a", payload: Array("\(sin(Double(i) * 0.3))".utf8), qos: .atMostOnce)
                 client.publish(topic: "sensors/b", payload: Array("\(cos(Double(i) * 0.3))".utf8), qos: .atMostOnce)
-                if i == 30 { client.publish(topic: "sensors/a", payload: Array("hot".utf8), qos: .atMostOnce) }
+                // Again every 30 steps: a loaded machine may start hamlet after the first one was sent.
+                if i % 30 == 29 { client.publish(topic: "sensors/a", payload: Array("hot".utf8), qos: .atMostOnce) }
                 i += 1
                 Thread.sleep(forTimeInterval: 0.02)
             }
