@@ -1,3 +1,4 @@
+import JSONText
 extension AgentConfiguration {
     /// Every YAML key path, in the order of `config/hamlet.yaml`, such as `learning.beta`.
     public static var settingKeyPaths: [String] { SettingsSchema.all.map(\.path) }
@@ -23,6 +24,6 @@ extension AgentConfiguration {
                 groups[head, default: []].append((setting.path.dropFirst(head.count + 1), setting.value))
             }
         }
-        return .object(order.map { head in (String(head), leaves[head] ?? nest(groups[head] ?? [])) })
+        return .object(order.map { head in JSONMember(key: String(head), value: leaves[head] ?? nest(groups[head] ?? [])) })
     }
 }

@@ -1,3 +1,4 @@
+import JSONText
 /// Rules between settings, checked on the effective configuration once every value is in range.
 enum CrossSettingRules {
     static func problems(
@@ -80,7 +81,7 @@ enum CrossSettingRules {
         if tauEta > 1 && !hasProblem(under: "learning") {
             report(
                 "learning.eta", related: ["learning.tau"],
-                "tau·eta must be at most 1 (the costates would flip sign every step), got \(formatNumber(tauEta)); lower eta or tau")
+                "tau·eta must be at most 1 (the costates would flip sign every step), got \(JSONText.readableNumber(tauEta)); lower eta or tau")
         }
         if !hasProblem(under: "learning") {
             for message in c.learning.hamiltonian.problems { report("learning", message) }

@@ -1,3 +1,4 @@
+import JSONText
 /// One value of the overrides file: a JSON scalar.
 public enum OverrideValue: Sendable, Equatable, CustomStringConvertible, ExpressibleByBooleanLiteral,
     ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral
@@ -20,7 +21,7 @@ public enum OverrideValue: Sendable, Equatable, CustomStringConvertible, Express
         case .boolean(let value): .bool(value)
         case .integer(let value): .integer(value)
         // A non-finite number has no JSON form; as a string it loads back as a problem, not a crash.
-        case .number(let value): value.isFinite ? .number(value) : .string("\(value)")
+        case .number(let value): value.isFinite ? .double(value) : .string("\(value)")
         case .string(let value): .string(value)
         }
     }
@@ -30,7 +31,7 @@ public enum OverrideValue: Sendable, Equatable, CustomStringConvertible, Express
         switch self {
         case .boolean(let value): SettingInput(.bool(value), text: value ? "true" : "false")
         case .integer(let value): SettingInput(.integer(value), text: String(value))
-        case .number(let value): SettingInput(.number(value), text: formatNumber(value))
+        case .number(let value): SettingInput(.number(value), text: JSONText.readableNumber(value))
         case .string(let value): SettingInput(.string(value), text: value)
         }
     }

@@ -1,3 +1,4 @@
+import JSONText
 import StreamFeatures
 
 /// `source.mqtt.sensors`: a list of `{topic: FILTER, field: NAME}` mappings.
@@ -79,8 +80,8 @@ enum SensorSetting {
     static func json(_ sensors: [Sensor]) -> JSONValue {
         .array(
             sensors.map { sensor in
-                var members: [(key: String, value: JSONValue)] = [("topic", .string(sensor.topic))]
-                if let field = sensor.field { members.append(("field", .string(field))) }
+                var members = [JSONMember(key: "topic", value: .string(sensor.topic))]
+                if let field = sensor.field { members.append(JSONMember(key: "field", value: .string(field))) }
                 return .object(members)
             })
     }

@@ -1,3 +1,4 @@
+import JSONText
 /// Something wrong with one setting's value; `suffix` points inside it (`[2].topic`).
 struct SettingProblem: Sendable {
     var suffix: String
@@ -89,7 +90,7 @@ struct Setting: Sendable {
         _ path: String, _ keyPath: WritableKeyPath<AgentConfiguration, Double> & Sendable,
         rule: @escaping @Sendable (Double) -> String?
     ) -> Setting {
-        value(path, keyPath, decode: SettingDecoding.number, rule: rule, json: JSONValue.number)
+        value(path, keyPath, decode: SettingDecoding.number, rule: rule, json: JSONValue.double)
     }
 
     static func choice<E: RawRepresentable & CaseIterable & Sendable>(

@@ -1,3 +1,4 @@
+import JSONText
 import HamiltonianLearning
 
 /// Every YAML key of `AgentConfiguration`, in the order of `config/hamlet.yaml`: the one table the

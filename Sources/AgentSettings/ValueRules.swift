@@ -1,3 +1,4 @@
+import JSONText
 /// Range rules of single values: each returns what is wrong, in words that say what to write, or nil.
 enum ValueRules {
     static func atLeast<T: FixedWidthInteger & Sendable>(_ minimum: T, _ meaning: String = "") -> @Sendable (T) -> String? {
@@ -11,12 +12,12 @@ enum ValueRules {
     }
 
     static func positive(_ meaning: String = "") -> @Sendable (Double) -> String? {
-        { value in value.isFinite && value > 0 ? nil : "must be a positive number\(meaning), got \(formatNumber(value))" }
+        { value in value.isFinite && value > 0 ? nil : "must be a positive number\(meaning), got \(JSONText.readableNumber(value))" }
     }
 
     static func zeroOrPositive(_ meaning: String = "") -> @Sendable (Double) -> String? {
         { value in
-            value.isFinite && value >= 0 ? nil : "must be zero or a positive number\(meaning), got \(formatNumber(value))"
+            value.isFinite && value >= 0 ? nil : "must be zero or a positive number\(meaning), got \(JSONText.readableNumber(value))"
         }
     }
 
@@ -25,13 +26,13 @@ enum ValueRules {
             let inside = inclusive ? (value >= 0 && value <= 1) : (value > 0 && value < 1)
             guard !inside else { return nil }
             let range = inclusive ? "from 0 to 1" : "strictly between 0 and 1"
-            return "must be a number \(range)\(meaning), got \(formatNumber(value))"
+            return "must be a number \(range)\(meaning), got \(JSONText.readableNumber(value))"
         }
     }
 
     /// (0, 1]: a score threshold, where 1 is the score's own maximum.
     static func aboveZeroAtMostOne(_ meaning: String = "") -> @Sendable (Double) -> String? {
-        { value in value > 0 && value <= 1 ? nil : "must be a number above 0 and at most 1\(meaning), got \(formatNumber(value))" }
+        { value in value > 0 && value <= 1 ? nil : "must be a number above 0 and at most 1\(meaning), got \(JSONText.readableNumber(value))" }
     }
 
     /// Text that becomes one MQTT topic level or client id part: no `/`, `+`, `#` or NUL.

@@ -1,3 +1,4 @@
+import JSONText
 /// The fields of a request object besides `id` and `command`, read with type and range checks
 /// that produce the reply's error (code, message, field).
 struct CommandArguments {

@@ -1,3 +1,4 @@
+import JSONText
 import MQTTTransport
 
 /// Where a reply goes: the request's MQTT 5 response topic with its correlation data echoed,

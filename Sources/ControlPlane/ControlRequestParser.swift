@@ -1,3 +1,4 @@
+import JSONText
 import MQTTTransport
 
 /// Turns a message on `<prefix>/control` into a request, or into a rejection that still knows

@@ -64,4 +64,10 @@ public enum JSONText {
         if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
         return value.description
     }
+
+    /// A number as a person would write it: `-1`, `0.003`, `1e-05`; whole values without `.0`.
+    /// Below 1e15 this is JSON's number text; from there on, and for `nan` and `inf` in messages, Swift's own.
+    public static func readableNumber(_ value: Double) -> String {
+        value.isFinite && abs(value) < 1e15 ? number(value) : "\(value)"
+    }
 }

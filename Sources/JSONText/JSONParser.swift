@@ -1,8 +1,8 @@
 /// A strict RFC 8259 JSON parser for small, rare payloads (control requests, the agent's
-/// configuration and status). Rejects duplicate keys, lone surrogates, unescaped control
+/// configuration and status), the one JSON reader that other targets build on. Rejects duplicate keys, lone surrogates, unescaped control
 /// characters and nesting deeper than a limit (so hostile input cannot exhaust the stack).
 /// The input must already be valid UTF-8. Allocates freely; call from any thread.
-struct JSONParser {
+public struct JSONParser {
     private let bytes: [UInt8]
     private let maximumDepth: Int
     private var index = 0
@@ -13,7 +13,7 @@ struct JSONParser {
     }
 
     /// The single JSON value `bytes` holds, surrounded by optional whitespace.
-    static func parse(_ bytes: [UInt8], maximumDepth: Int) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8], maximumDepth: Int) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes, maximumDepth: maximumDepth)
         // Tolerate a UTF-8 byte-order mark: some Windows editors write one.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }

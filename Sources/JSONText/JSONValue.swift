@@ -1,8 +1,7 @@
-import JSONText
-
-/// A JSON value read from a control payload or supplied by the agent. Numbers keep their
-/// literal text, so what is embedded in a reply is exactly what was given.
-enum JSONValue: Sendable, Equatable {
+/// A JSON value: read by `JSONParser` or built by the agent in key order, written without
+/// Foundation so that the output is stable. Numbers keep their literal text, so what is embedded
+/// in a reply is exactly what was given.
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// The number's literal text, valid by the JSON grammar.
@@ -13,7 +12,7 @@ enum JSONValue: Sendable, Equatable {
     case object([JSONMember])
 
     /// What the value is, for messages: "a string", "an object", …
-    var kind: String {
+    public var kind: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -25,13 +24,13 @@ enum JSONValue: Sendable, Equatable {
     }
 
     /// The value as compact JSON text.
-    var text: String {
+    public var text: String {
         var output = ""
         write(to: &output)
         return output
     }
 
-    func write(to output: inout String) {
+    public func write(to output: inout String) {
         switch self {
         case .null: output += "null"
         case .bool(let value): output += value ? "true" : "false"
@@ -45,7 +44,20 @@ enum JSONValue: Sendable, Equatable {
 }
 
 /// One `"key": value` pair of a JSON object.
-struct JSONMember: Sendable, Equatable {
-    var key: String
-    var value: JSONValue
+public struct JSONMember: Sendable, Equatable {
+    public var key: String
+    public var value: JSONValue
+
+    public init(key: String, value: JSONValue) {
+        self.key = key
+        self.value = value
+    }
+}
+
+extension JSONValue {
+    /// An integer's number text.
+    public static func integer<T: FixedWidthInteger>(_ value: T) -> JSONValue { .number(String(value)) }
+
+    /// A Double as a person would write it (`JSONText.readableNumber`); `null` when not finite.
+    public static func double(_ value: Double) -> JSONValue { value.isFinite ? .number(JSONText.readableNumber(value)) : .null }
 }
