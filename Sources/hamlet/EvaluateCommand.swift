@@ -1,3 +1,4 @@
+import AgentSettings
 import ArgumentParser
 import DriftDetection
 import Glibc
@@ -96,7 +97,7 @@ struct EvaluateCommand: ParsableCommand {
         guard first != nil, !columns.isEmpty else { throw ValidationError("the input has no records or no columns to learn from") }
         let model = try modelOptions.configuration(inputCount: columns.count, outputCount: columns.count)
         let learner = AgentLearner(
-            model: model, hamiltonian: try learningOptions.configuration(base: HamiltonianConfiguration(gradientClip: 1)),
+            model: model, hamiltonian: try learningOptions.configuration(base: AgentConfiguration().learning.hamiltonian),
             loss: .meanSquaredError, seed: learningOptions.seed)
         let evaluation = DriftEvaluation(changePoints: points, maximumDelay: maxDelay, options: drift)
         let reports = try evaluation.run(source: ReplayFirst(first!, then: source), learner: learner, columns: columns)

@@ -1,3 +1,4 @@
+import AgentSettings
 import ArgumentParser
 import HamiltonianLearning
 import HamletAgent
@@ -72,7 +73,7 @@ struct LearnCommandRunner {
             : mapping.inputIndices.count
 
         var model: ModelConfiguration
-        var hamiltonian = HamiltonianConfiguration(gradientClip: 1)
+        var hamiltonian = AgentConfiguration().learning.hamiltonian
         var checkpoint: SafeTensorsFile?
         let loss: LossFunction = command.task == .classify ? .softmaxCrossEntropy : .meanSquaredError
         let outputCount: Int

@@ -1,18 +1,22 @@
+import AgentSettings
 import ArgumentParser
 import HamiltonianLearning
 
-/// Command-line settings of the Hamiltonian integrator; unset ones keep the checkpoint's or the defaults.
+/// Command-line settings of the Hamiltonian integrator; unset ones keep the checkpoint's or `hamlet run`'s
+/// defaults (`AgentConfiguration.Learning`).
 struct LearningOptions: ParsableArguments {
-    @Option(help: "Euler step τ per sample (default 1).")
+    private static let defaults = AgentConfiguration.Learning()
+
+    @Option(help: "Euler step τ per sample (default \(defaults.tau.formatted())).")
     var tau: Double?
 
-    @Option(help: "Plasticity β: the weight update is τβω (default 0.003).")
+    @Option(help: "Plasticity β: the weight update is τβω (default \(defaults.beta.formatted())).")
     var beta: Double?
 
-    @Option(help: "Dissipation η of the costates: momentum is 1 − τη (default 0.5).")
+    @Option(help: "Dissipation η of the costates: momentum is 1 − τη (default \(defaults.eta.formatted())).")
     var eta: Double?
 
-    @Option(help: "Loss weight φ (default 1).")
+    @Option(help: "Loss weight φ (default \(defaults.phi.formatted())).")
     var phi: Double?
 
     @Option(help: "bp (θ uses the new ω: gradient descent; default) or local (the paper's Algorithm 1).")
@@ -21,11 +25,11 @@ struct LearningOptions: ParsableArguments {
     @Option(help: "Zero the state costate z every N steps (costate mode; default never).")
     var stateCostateReset: Int?
 
-    @Option(help: "Clamp each gradient entry to ±c, a safety net against runaway learning (0: off; default 1).")
+    @Option(help: "Clamp each gradient entry to ±c, a safety net against runaway learning (0: off; default \(defaults.gradientClip.formatted())).")
     var gradientClip: Double?
 
     @Option(help: "Seed of the initial weights (default 0).")
-    var seed: UInt64 = 0
+    var seed: UInt64 = defaults.seed
 
     func configuration(base: HamiltonianConfiguration) throws -> HamiltonianConfiguration {
         var result = base

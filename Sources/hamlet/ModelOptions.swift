@@ -1,22 +1,24 @@
+import AgentSettings
 import ArgumentParser
 import HamiltonianLearning
 import HamletAgent
 
 /// Command-line choice of model and sizes; every option is optional so that a checkpoint's
-/// model can be used when none is given.
+/// model can be used when none is given. Unset options take `hamlet run`'s defaults
+/// (`AgentConfiguration.Model`), and the model is built by the same code as there.
 struct ModelOptions: ParsableArguments {
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case forecaster, mlp }
+    private static let defaults = AgentConfiguration.Model()
 
     @Option(help: "forecaster (diagonal recurrent LRU layer; default) or mlp (feed-forward).")
-    var model: Kind?
+    var model: AgentConfiguration.Model.Kind?
 
-    @Option(help: "Forecaster: complex recurrent units N (default 64).")
+    @Option(help: "Forecaster: complex recurrent units N (default \(defaults.stateSize)).")
     var stateSize: Int?
 
     @Option(help: "Forecaster: width of the recurrent layer's output (default: the state size).")
     var hiddenSize: Int?
 
-    @Option(help: "MLP: comma-separated hidden layer widths (default 32).")
+    @Option(help: "MLP: comma-separated hidden layer widths (default \(defaults.hiddenLayers.map(String.init).joined(separator: ","))).")
     var hiddenLayers: String?
 
     @Option(help: "identity, tanh, relu or gelu (default gelu for the forecaster, tanh for the MLP).")
@@ -31,34 +33,34 @@ struct ModelOptions: ParsableArguments {
     }
 
     func configuration(inputCount: Int, outputCount: Int) throws -> ModelConfiguration {
-        let chosen: ModelConfiguration
-        switch model ?? .forecaster {
+        var settings = AgentConfiguration()
+        settings.model.kind = model ?? Self.defaults.kind
+        switch settings.model.kind {
         case .forecaster:
             if hiddenLayers != nil { throw ValidationError("--hidden-layers is for --model mlp; the forecaster takes --hidden-size") }
-            chosen = .forecaster(
-                ForecasterConfiguration(
-                    inputCount: inputCount, stateCount: stateSize ?? 64, hiddenCount: hiddenSize, outputCount: outputCount,
-                    activation: activation ?? .gelu, gradientMode: gradientMode ?? .traces))
         case .mlp:
             if stateSize != nil || hiddenSize != nil || gradientMode != nil {
                 throw ValidationError("--state-size, --hidden-size and --gradient-mode are for the forecaster; the MLP takes --hidden-layers")
             }
-            var widths = [32]
-            if let hiddenLayers {
-                let parsed = hiddenLayers.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-                guard !parsed.isEmpty, let valid = parsed as? [Int] else {
-                    throw ValidationError("--hidden-layers takes comma-separated widths such as 64,32; got \"\(hiddenLayers)\"")
-                }
-                widths = valid
-            }
-            chosen = .mlp(
-                MLPConfiguration(inputCount: inputCount, hiddenCounts: widths, outputCount: outputCount, activation: activation ?? .tanh))
         }
+        if let stateSize { settings.model.stateSize = stateSize }
+        if let hiddenSize { settings.model.hiddenSize = hiddenSize }
+        if let gradientMode { settings.model.gradientMode = gradientMode }
+        if let activation { settings.model.activation = ActivationChoice(rawValue: activation.rawValue) ?? .automatic }
+        if let hiddenLayers {
+            let parsed = hiddenLayers.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !parsed.isEmpty, let valid = parsed as? [Int] else {
+                throw ValidationError("--hidden-layers takes comma-separated widths such as 64,32; got \"\(hiddenLayers)\"")
+            }
+            settings.model.hiddenLayers = valid
+        }
+        let chosen = settings.modelConfiguration(inputCount: inputCount, outputCount: outputCount)
         if let problem = chosen.problems.first { throw ValidationError(problem) }
         return chosen
     }
 }
 
+extension AgentConfiguration.Model.Kind: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
 extension RecurrentGradientMode: ExpressibleByArgument {}
 extension UpdateOrdering: ExpressibleByArgument {}
