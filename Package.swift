@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "MQTTTransport", dependencies: ["CMosquitto", "SystemPrimitives", .product(name: "Logging", package: "swift-log")]),
         .target(name: "VectorStream"),
         // `hamlet plot`: a run's JSON lines, its input CSV and NAB labels drawn as one SVG, with our own small SVG writer.
-        .target(name: "RunPlot", dependencies: ["VectorStream"]),
+        .target(name: "RunPlot", dependencies: ["VectorStream", "JSONText"]),
         // `hamlet run`'s configuration: YAML file, environment and control-plane overrides, validated
         // (DriftDetection: `drift.score` is the forecast score's own settings type, defaults and all).
         .target(

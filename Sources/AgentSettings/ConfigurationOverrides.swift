@@ -21,42 +21,52 @@ public struct ConfigurationOverrides: Sendable, Equatable {
         let problem = { (keyPath: String, message: String) in
             ConfigurationProblem(source: sourceName, keyPath: keyPath, message: message)
         }
-        let decoded: [String: ProbedValue]
+        let members: [JSONMember]
         do {
-            decoded = try JSONDecoder().decode([String: ProbedValue].self, from: Data(text.utf8))
-        } catch DecodingError.dataCorrupted {
-            let detail = Self.syntaxDetail(of: text)
-            throw ConfigurationErrors(
-                problems: [problem("", "is not valid JSON (\(detail)); fix it or delete the file to drop every override")])
-        } catch {
+            let parsed = try JSONParser.parse(Array(text.utf8), maximumDepth: 4)
+            guard let object = parsed.members else {
+                throw ConfigurationErrors(
+                    problems: [
+                        problem(
+                            "", "must be one JSON object of \"key.path\": value, such as {\"learning.beta\": 0.01}; "
+                                + "fix it or delete the file to drop every override")
+                    ])
+            }
+            members = object
+        } catch let error as JSONSyntaxError {
             throw ConfigurationErrors(
                 problems: [
-                    problem(
-                        "", "must be one JSON object of \"key.path\": value, such as {\"learning.beta\": 0.01}; "
-                            + "fix it or delete the file to drop every override")
+                    problem("", "is not valid JSON (\(error.message) at byte \(error.offset)); fix it or delete the file to drop every override")
                 ])
+        } catch let errors as ConfigurationErrors {
+            throw errors
+        } catch {
+            throw ConfigurationErrors(problems: [problem("", "\(error)")])
         }
         var values: [String: OverrideValue] = [:]
         var problems: [ConfigurationProblem] = []
-        for (key, value) in decoded.sorted(by: { $0.key < $1.key }) {
-            if let value = value.scalar {
-                values[key] = value
+        for member in members.sorted(by: { $0.key < $1.key }) {
+            if let value = Self.scalar(member.value) {
+                values[member.key] = value
             } else {
-                problems.append(problem(key, "must be a single value (a number, true/false or a string), not a list, object or null"))
+                problems.append(problem(member.key, "must be a single value (a number, true/false or a string), not a list, object or null"))
             }
         }
         guard problems.isEmpty else { throw ConfigurationErrors(problems: problems) }
         self.values = values
     }
 
-    /// Where the JSON parser stopped ("Invalid value around character 8."): JSONDecoder's own error
-    /// on Linux says only that the data is not valid JSON.
-    private static func syntaxDetail(of text: String) -> String {
-        do {
-            _ = try JSONSerialization.jsonObject(with: Data(text.utf8))
-            return "not a JSON object"
-        } catch {
-            return ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
+    /// A scalar as the overrides store it: a whole number (`3`, `1e3`) is an integer.
+    private static func scalar(_ value: JSONValue) -> OverrideValue? {
+        switch value {
+        case .bool(let flag): return .boolean(flag)
+        case .string(let text): return .string(text)
+        case .number(let literal):
+            if let whole = Int(literal) { return .integer(whole) }
+            guard let number = Double(literal) else { return nil }
+            if let whole = Int(exactly: number) { return .integer(whole) }
+            return .number(number)
+        case .null, .array, .object: return nil
         }
     }
 
@@ -101,26 +111,5 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     /// Writes `jsonText` to `path` atomically: a crash leaves the old file or the new one, whole.
     public func save(path: String) throws(FileOperationError) {
         try TextFile.replaceAtomically(path, with: jsonText)
-    }
-}
-
-/// A JSON value as decoded: a scalar, or something the overrides file may not hold.
-private struct ProbedValue: Decodable {
-    let scalar: OverrideValue?
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        // Bool first: the decoder refuses to read true as a number or 1 as a Bool.
-        if let value = try? container.decode(Bool.self) {
-            scalar = .boolean(value)
-        } else if let value = try? container.decode(Int.self) {
-            scalar = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            scalar = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            scalar = .string(value)
-        } else {
-            scalar = nil
-        }
     }
 }

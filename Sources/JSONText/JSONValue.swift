@@ -61,3 +61,35 @@ extension JSONValue {
     /// A Double as a person would write it (`JSONText.readableNumber`); `null` when not finite.
     public static func double(_ value: Double) -> JSONValue { value.isFinite ? .number(JSONText.readableNumber(value)) : .null }
 }
+
+extension JSONValue {
+    /// The value of `key` in an object (nil for a missing key or a value that is not an object).
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+
+    /// The text of a string value.
+    public var string: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// A number's value as a Double (nil for anything else; ±infinity beyond Double's range).
+    public var double: Double? {
+        if case .number(let literal) = self { return Double(literal) }
+        return nil
+    }
+
+    /// The elements of an array.
+    public var array: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
+    /// The members of an object, in document order.
+    public var members: [JSONMember]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+}

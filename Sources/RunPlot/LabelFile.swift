@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 
 /// NAB's label file: `{"realKnownCause/nyc_taxi.csv": [["2014-10-30 15:30:00.000000", "…"], …], …}`.
 public struct LabelFile: Sendable {
@@ -15,15 +16,19 @@ public struct LabelFile: Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .cannotOpen(path: path, reason: (error as NSError).localizedDescription)
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        let bytes = Array(data)
+        guard String(validating: bytes, as: UTF8.self) != nil, let members = (try? JSONParser.parse(bytes, maximumDepth: 8))?.members else {
             throw .badLabels(path: path, reason: "not a JSON object")
         }
         var windows: [String: [LabelWindow]] = [:]
-        for (key, value) in object {
-            guard let pairs = value as? [[Any]] else { throw .badLabels(path: path, reason: "\"\(key)\" is not a list of [start, end]") }
+        for member in members {
+            let key = member.key
+            guard let pairs = member.value.array?.map(\.array), !pairs.contains(where: { $0 == nil }) else {
+                throw .badLabels(path: path, reason: "\"\(key)\" is not a list of [start, end]")
+            }
             windows[key] = try pairs.map { pair throws(PlotError) in
-                guard pair.count == 2, let start = (pair[0] as? String).flatMap({ Timestamp.seconds($0[...]) }),
-                    let end = (pair[1] as? String).flatMap({ Timestamp.seconds($0[...]) })
+                guard let pair, pair.count == 2, let start = pair[0].string.flatMap({ Timestamp.seconds($0[...]) }),
+                    let end = pair[1].string.flatMap({ Timestamp.seconds($0[...]) })
                 else { throw .badLabels(path: path, reason: "a window of \"\(key)\" is not two timestamps") }
                 return LabelWindow(start: start, end: end)
             }

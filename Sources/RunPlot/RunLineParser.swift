@@ -1,4 +1,4 @@
-import Foundation
+import JSONText
 
 /// Reads one JSON line of `hamlet learn` output, old (no "type") and new formats alike.
 public enum RunLineParser {
@@ -8,12 +8,11 @@ public enum RunLineParser {
     /// The entry on `line`; nil for a blank line or an object that is neither a record nor an alert
     /// (later versions may add kinds of line, which a plot can ignore).
     public static func parse(_ line: Substring) throws(PlotError) -> RunEntry? {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed()
         if trimmed.isEmpty { return nil }
-        guard let data = trimmed.data(using: .utf8),
-            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        guard let object = try? JSONParser.parse(Array(String(trimmed).utf8), maximumDepth: 8), object.members != nil
         else { throw .notJSON }
-        let type = object["type"] as? String
+        let type = object["type"]?.string
         guard let step = integer(object["step"]) else {
             if type == "record" || type == "alert" { throw .missingStep }
             return nil
@@ -22,8 +21,8 @@ public enum RunLineParser {
         if type == "alert" || (type == nil && object["alert"] != nil) {
             return .alert(
                 RunAlert(
-                    step: step, position: position, detector: object["detector"] as? String ?? "",
-                    kind: object["kind"] as? String ?? "", threshold: number(object["threshold"])))
+                    step: step, position: position, detector: object["detector"]?.string ?? "",
+                    kind: object["kind"]?.string ?? "", threshold: number(object["threshold"])))
         }
         if type != nil, type != "record" { return nil }
         return .record(
@@ -33,21 +32,20 @@ public enum RunLineParser {
     }
 
     /// A finite number, or nil for null, a missing key or anything else.
-    static func number(_ value: Any?) -> Double? {
-        guard let number = value as? NSNumber else { return nil }
-        let double = number.doubleValue
-        return double.isFinite ? double : nil
+    static func number(_ value: JSONValue?) -> Double? {
+        guard let double = value?.double, double.isFinite else { return nil }
+        return double
     }
 
-    static func integer(_ value: Any?) -> Int? {
+    static func integer(_ value: JSONValue?) -> Int? {
         guard let double = number(value), double.rounded() == double, abs(double) < 9e15 else { return nil }
         return Int(double)
     }
 
     /// A forecast's vector; a classifier writes one class index, kept as a one-element vector.
     /// Null entries become NaN so the other channels keep their indices.
-    static func predictions(_ value: Any?) -> [Double] {
-        if let array = value as? [Any] { return array.map { number($0) ?? .nan } }
+    static func predictions(_ value: JSONValue?) -> [Double] {
+        if let array = value?.array { return array.map { number($0) ?? .nan } }
         return number(value).map { [$0] } ?? []
     }
 }

@@ -140,4 +140,23 @@ struct OverridesTests {
             jsonText: #"{"a": true, "b": 3, "c": 0.25, "d": "x", "e": 1e3}"#, sourceName: "command")
         #expect(overrides.values == ["a": true, "b": 3, "c": 0.25, "d": "x", "e": 1000])
     }
+
+    @Test("a broken overrides file is named with where the JSON breaks, a duplicate key with its name")
+    func brokenJSONText() {
+        func message(_ text: String) -> String {
+            do {
+                _ = try ConfigurationOverrides(jsonText: text, sourceName: "overrides.json")
+                return ""
+            } catch { return "\(error)" }
+        }
+        let truncated = message(#"{"learning.beta": 0.01"#)
+        #expect(truncated.contains("is not valid JSON") && truncated.contains("at byte 22"), "\(truncated)")
+        #expect(truncated.contains("delete the file"), "\(truncated)")
+        let twice = message(#"{"learning.beta": 0.01, "learning.beta": 0.02}"#)
+        #expect(twice.contains("\"learning.beta\" appears twice"), "\(twice)")
+        let list = message("[1, 2]")
+        #expect(list.contains("must be one JSON object"), "\(list)")
+        let nested = message(#"{"learning.beta": [0.01]}"#)
+        #expect(nested.contains("must be a single value"), "\(nested)")
+    }
 }
