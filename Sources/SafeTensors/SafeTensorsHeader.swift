@@ -1,4 +1,3 @@
-import Foundation
 import JSONText
 
 /// Where the header says one tensor's bytes lie in the data buffer.
@@ -23,21 +22,19 @@ struct SafeTensorsHeader {
     /// Parses header JSON and checks every entry against a data buffer of `bufferSize` bytes.
     init(json: ArraySlice<UInt8>, bufferSize: Int) throws(SafeTensorsError) {
         guard String(validating: json, as: UTF8.self) != nil else { throw .headerNotUTF8 }
-        // JSONSerialization guesses UTF-16 when it sees NUL bytes; raw NUL is never valid JSON anyway.
-        guard !json.contains(0) else { throw .headerNotJSON(reason: "contains a NUL byte") }
-        let parsed: Any
+        let parsed: JSONValue
         do {
-            parsed = try JSONSerialization.jsonObject(with: Data(json), options: [.fragmentsAllowed])
+            parsed = try JSONParser.parse(Array(json), maximumDepth: 8)
         } catch {
-            throw .headerNotJSON(reason: Self.reason(for: error))
+            throw .headerNotJSON(reason: "\(error.message) at byte \(error.offset)")
         }
-        guard let object = parsed as? [String: Any] else { throw .headerNotObject }
+        guard let members = parsed.members else { throw .headerNotObject }
 
-        metadata = try Self.metadata(object[Self.metadataKey])
+        metadata = try Self.metadata(parsed[Self.metadataKey])
         var entries: [SafeTensorsHeaderEntry] = []
         // Sorted so that a file with several faults always reports the same one.
-        for (name, value) in object.sorted(by: { $0.key < $1.key }) where name != Self.metadataKey {
-            entries.append(try Self.entry(named: name, value, bufferSize: bufferSize))
+        for member in members.sorted(by: { $0.key < $1.key }) where member.key != Self.metadataKey {
+            entries.append(try Self.entry(named: member.key, member.value, bufferSize: bufferSize))
         }
         entries.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
         try Self.checkTiling(entries, bufferSize: bufferSize)
@@ -67,22 +64,22 @@ struct SafeTensorsHeader {
         lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 
-    private static func metadata(_ value: Any?) throws(SafeTensorsError) -> [String: String] {
-        guard let value, !(value is NSNull) else { return [:] }
-        guard let object = value as? [String: Any] else { throw .metadataNotObject }
+    private static func metadata(_ value: JSONValue?) throws(SafeTensorsError) -> [String: String] {
+        guard let value, value != .null else { return [:] }
+        guard let members = value.members else { throw .metadataNotObject }
         var metadata: [String: String] = [:]
-        for key in object.keys.sorted() {
-            guard let text = object[key] as? String else { throw .metadataValueNotString(key: key) }
-            metadata[key] = text
+        for member in members.sorted(by: { $0.key < $1.key }) {
+            guard let text = member.value.string else { throw .metadataValueNotString(key: member.key) }
+            metadata[member.key] = text
         }
         return metadata
     }
 
-    private static func entry(named name: String, _ value: Any, bufferSize: Int) throws(SafeTensorsError) -> SafeTensorsHeaderEntry {
-        guard let fields = value as? [String: Any] else { throw .tensorEntryNotObject(tensor: name) }
+    private static func entry(named name: String, _ fields: JSONValue, bufferSize: Int) throws(SafeTensorsError) -> SafeTensorsHeaderEntry {
+        guard fields.members != nil else { throw .tensorEntryNotObject(tensor: name) }
 
         guard let dtypeValue = fields["dtype"] else { throw .missingField(tensor: name, field: "dtype") }
-        guard let dtypeName = dtypeValue as? String else {
+        guard let dtypeName = dtypeValue.string else {
             throw .wrongFieldType(tensor: name, field: "dtype", expected: "a string such as \"F32\"")
         }
         guard let dtype = SafeTensorsDType(rawValue: dtypeName) else { throw .unknownDType(tensor: name, dtype: dtypeName) }
@@ -124,28 +121,16 @@ struct SafeTensorsHeader {
         if cursor < bufferSize { throw .trailingBytes(count: bufferSize - cursor, bufferSize: bufferSize) }
     }
 
-    /// JSON integers only: JSONSerialization hands back booleans and 2.0 as NSNumber too, told apart by objCType.
-    private static func integers(_ value: Any) -> [Int]? {
-        guard let array = value as? [Any] else { return nil }
+    /// JSON integers only: a literal with a fraction or an exponent (`2.0`, `1e3`), a boolean or a
+    /// number beyond Int is not one.
+    private static func integers(_ value: JSONValue) -> [Int]? {
+        guard let array = value.array else { return nil }
         var result: [Int] = []
         result.reserveCapacity(array.count)
         for element in array {
-            guard let number = element as? NSNumber else { return nil }
-            switch number.objCType.pointee {
-            case CChar(UInt8(ascii: "s")), CChar(UInt8(ascii: "i")), CChar(UInt8(ascii: "l")), CChar(UInt8(ascii: "q")):
-                result.append(number.intValue)
-            case CChar(UInt8(ascii: "S")), CChar(UInt8(ascii: "I")), CChar(UInt8(ascii: "L")), CChar(UInt8(ascii: "Q")):
-                guard number.uint64Value <= UInt64(Int.max) else { return nil }
-                result.append(Int(number.uint64Value))
-            default:
-                return nil
-            }
+            guard case .number(let literal) = element, let whole = Int(literal) else { return nil }
+            result.append(whole)
         }
         return result
-    }
-
-    private static func reason(for error: Error) -> String {
-        let nsError = error as NSError
-        return (nsError.userInfo[NSDebugDescriptionErrorKey] as? String) ?? nsError.localizedDescription
     }
 }
