@@ -1,14 +1,16 @@
 import RealModule
 
-/// y = R x_K + r + S u, with x_0 = P u + p and x_k = x_{k−1} + M_k GELU(LRU_k(x_{k−1})) + m_k:
-/// a stack of K residual diagonal-recurrent blocks (issue 14).
+/// y = R x_K + r + S u, with x_0 = P u + p and x_k = x_{k−1} + F_k(x_{k−1}) through K residual
+/// diagonal-recurrent blocks, F_k = M_k GELU(LRU_k(·)) + m_k (issue 14).
 ///
 /// Scheme `instant`: each step's error goes back through every block at once through this
-/// step's activations (kept once per block, K + 1 vectors of width W), and each block's λ and B
-/// get their credit through time from its own traces or costate. That gradient is exact for the
-/// read-out, the skip and the top block; for lower blocks it leaves out the paths through the
-/// upper blocks' past states (a block's past inputs count as given), which is what keeps memory
-/// independent of the stream's length without storing activations over time.
+/// step's activations (kept for every block), and each block's λ and B get their credit through
+/// time from its own traces or costate. That gradient is exact for the read-out, the skip and the
+/// top block; for lower blocks it leaves out the paths through the upper blocks' past states (a
+/// block's past inputs count as given), which is what keeps memory independent of the stream's
+/// length without storing activations over time. Scheme `reversible` gives the same gradients
+/// (up to round-off) with additive-coupling blocks, rebuilding each block's input from its output
+/// during the backward sweep instead of keeping it: the sweep's memory does not grow with K.
 ///
 /// S starts as the identity when input and output sizes match, as in `Forecaster`, so an untrained
 /// model predicts "no change". This type is separate from `Forecaster`, whose single-layer
@@ -23,22 +25,28 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
     public let blocks: [ResidualRecurrentBlock<Scalar>]
     /// R and r: W → output.
     public let readout: DenseLayer
+    /// The residual stream: x_0 … x_K of the last forward (`instant`), or one vector updated in
+    /// place (`reversible`: x_K after the forward, the rebuilt x_0 after the backward).
+    public let stream: [ScalarBuffer<Scalar>]
+    /// One per block (`instant`) or one shared by all blocks (`reversible`).
+    public let activations: [BlockActivations<Scalar>]
     @usableFromInline let skipOffset: Int
     @usableFromInline let inputCopy, readoutPreactivation, streamGradient: ScalarBuffer<Scalar>
-    /// x_0 … x_K of the last forward: the residual stream entering and leaving each block.
-    @usableFromInline let stream: [ScalarBuffer<Scalar>]
 
     public init(_ configuration: DeepForecasterConfiguration) {
         precondition(configuration.problems.isEmpty, configuration.problems.joined(separator: "; "))
         self.configuration = configuration
-        let width = configuration.width
+        let (width, blockCount, hidden) = (configuration.width, configuration.blockCount, configuration.hiddenCount)
         var layout = ParameterLayout()
         inputProjection = DenseLayer(
             name: "input", inputCount: configuration.inputCount, outputCount: width, activation: .identity, layout: &layout)
-        blocks = (0..<configuration.blockCount).map { k in
-            ResidualRecurrentBlock(
-                name: "blocks.\(k)", width: width, stateCount: configuration.stateCount, hiddenCount: configuration.hiddenCount,
-                gradientMode: configuration.gradientMode, detachesState: configuration.detachesState, layout: &layout)
+        let halves = [0..<(width / 2), (width / 2)..<width]
+        blocks = (0..<blockCount).map { k in
+            let (reads, writes) = configuration.coupling == .residual ? (0..<width, 0..<width) : (halves[1 - k % 2], halves[k % 2])
+            return ResidualRecurrentBlock(
+                name: "blocks.\(k)", width: width, reads: reads, writes: writes, stateCount: configuration.stateCount,
+                hiddenCount: hidden, gradientMode: configuration.gradientMode, detachesState: configuration.detachesState,
+                layout: &layout)
         }
         readout = DenseLayer(
             name: "readout", inputCount: width, outputCount: configuration.outputCount, activation: .identity, layout: &layout)
@@ -47,7 +55,12 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
         inputCopy = ScalarBuffer(count: configuration.inputCount)
         readoutPreactivation = ScalarBuffer(count: configuration.outputCount)
         streamGradient = ScalarBuffer(count: width)
-        stream = (0...configuration.blockCount).map { _ in ScalarBuffer(count: width) }
+        let reversible = configuration.scheme == .reversible
+        stream = (0..<(reversible ? 1 : blockCount + 1)).map { _ in ScalarBuffer(count: width) }
+        let largestPart = configuration.coupling == .residual ? width : width - width / 2
+        activations = (0..<(reversible ? 1 : blockCount)).map { _ in
+            BlockActivations(hiddenCount: hidden, updateCount: largestPart, inputCount: largestPart)
+        }
         stateBuffers = blocks.enumerated().flatMap { k, block in
             block.recurrent.stateBuffers.map { StateBuffer(name: "blocks.\(k).\($0.name)", shape: $0.shape, buffer: $0.buffer) }
         }
@@ -56,6 +69,14 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
     public var inputCount: Int { configuration.inputCount }
     public var outputCount: Int { configuration.outputCount }
     public let stateBuffers: [StateBuffer<Scalar>]
+
+    /// Scalars that a forward pass keeps for the backward pass through depth (the residual stream
+    /// and the blocks' activations): grows with K under `instant`, not under `reversible`.
+    public var depthActivationScalarCount: Int {
+        stream.reduce(0) { $0 + $1.count } + activations.reduce(0) { $0 + $1.scalarCount }
+    }
+
+    // Loops over `blocks` go by index: `for block in blocks` allocated on every call in a debug build.
 
     public func resetStateCostate() {
         for k in blocks.indices {
@@ -71,7 +92,7 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
 
     public func initialize(parameters p: UnsafeMutablePointer<Scalar>, generator: inout SeededGenerator) {
         inputProjection.initialize(parameters: p, generator: &generator)
-        for block in blocks { block.initialize(parameters: p, configuration: configuration, generator: &generator) }
+        for k in blocks.indices { blocks[k].initialize(parameters: p, configuration: configuration, generator: &generator) }
         readout.initialize(parameters: p, generator: &generator)
         let (o, i) = (outputCount, inputCount)
         for r in 0..<o {
@@ -80,7 +101,6 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
         parametersDidChange(p)
     }
 
-    // Loops over `blocks` go by index: `for block in blocks` allocated on every call in a debug build.
     @inlinable
     public func parametersDidChange(_ parameters: UnsafeMutablePointer<Scalar>) {
         for k in blocks.indices { blocks[k].recurrent.parametersDidChange(parameters) }
@@ -91,39 +111,37 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
         let u = inputCopy.pointer
         u.update(from: input, count: inputCount)
         inputProjection.forward(input: u, parameters: p, preactivation: stream[0].pointer, output: stream[0].pointer)
+        let inPlace = configuration.scheme == .reversible
         for k in blocks.indices {
-            blocks[k].forward(input: stream[k].pointer, parameters: p, output: stream[k + 1].pointer)
+            let (x, next) = inPlace ? (stream[0], stream[0]) : (stream[k], stream[k + 1])
+            blocks[k].forward(input: x.pointer, parameters: p, output: next.pointer, activations: activations[inPlace ? 0 : k])
         }
         readout.forward(
-            input: stream[blocks.count].pointer, parameters: p, preactivation: readoutPreactivation.pointer, output: y)
+            input: stream[stream.count - 1].pointer, parameters: p, preactivation: readoutPreactivation.pointer, output: y)
         DenseKernels.multiply(p + skipOffset, rows: outputCount, columns: inputCount, u, into: y, accumulate: true)
     }
 
+    /// Backpropagation in depth through this step's activations, top block first, so each block's
+    /// θ is delivered after its last read (under `reversible`, after its reconstruction too).
     @inlinable
     public func backward<Sink: GradientSink>(
         parameters p: UnsafePointer<Scalar>, outputGradient gy: UnsafeMutablePointer<Scalar>, sink: Sink,
         step: EulerStep<Scalar>
     ) where Sink.Scalar == Scalar {
-        switch configuration.scheme {
-        case .instant: instantBackward(parameters: p, outputGradient: gy, sink: sink, step: step)
-        }
-    }
-
-    /// Backpropagation in depth through this step's activations, top block first, so each block's
-    /// θ is delivered after its last read.
-    @inlinable
-    func instantBackward<Sink: GradientSink>(
-        parameters p: UnsafePointer<Scalar>, outputGradient gy: UnsafeMutablePointer<Scalar>, sink: Sink,
-        step: EulerStep<Scalar>
-    ) where Sink.Scalar == Scalar {
         let u = UnsafePointer(inputCopy.pointer)
         let g = streamGradient.pointer
+        let reversible = configuration.scheme == .reversible
         DenseKernels.outer(gy, u, rows: outputCount, columns: inputCount, into: sink, at: skipOffset)
         readout.backward(
-            input: stream[blocks.count].pointer, parameters: p, preactivation: readoutPreactivation.pointer,
+            input: stream[stream.count - 1].pointer, parameters: p, preactivation: readoutPreactivation.pointer,
             output: readoutPreactivation.pointer, outputGradient: gy, sink: sink, inputGradient: g)
         for k in stride(from: blocks.count - 1, through: 0, by: -1) {
-            blocks[k].backward(input: stream[k].pointer, parameters: p, gradient: g, sink: sink, step: step)
+            if reversible {
+                blocks[k].reconstructInput(stream: stream[0].pointer, parameters: p, activations: activations[0])
+                blocks[k].backward(input: stream[0].pointer, parameters: p, gradient: g, activations: activations[0], sink: sink, step: step)
+            } else {
+                blocks[k].backward(input: stream[k].pointer, parameters: p, gradient: g, activations: activations[k], sink: sink, step: step)
+            }
         }
         inputProjection.backward(
             input: u, parameters: p, preactivation: stream[0].pointer, output: stream[0].pointer, outputGradient: g,

@@ -1,6 +1,7 @@
 /// The shape of a deep forecaster: input projection → K residual recurrent blocks → read-out, plus a skip.
 ///
-/// One block is x ← x + M GELU(LRU(x)) + m (`ResidualRecurrentBlock`). K = 1 here is a new
+/// One block is x ← x + M GELU(LRU(x)) + m (`ResidualRecurrentBlock`), or with additive coupling
+/// the same update on one half of x from the other half. K = 1 here is a new
 /// network, not today's `Forecaster`: that one stays the single-layer model (and its checkpoint
 /// names), and an owner picks this type only when it asks for blocks.
 public struct DeepForecasterConfiguration: Sendable, Codable, Equatable {
@@ -18,6 +19,8 @@ public struct DeepForecasterConfiguration: Sendable, Codable, Equatable {
     public var gradientMode: RecurrentGradientMode
     /// Credit through depth.
     public var scheme: DepthScheme
+    /// What each block reads and updates; `reversible` needs `additive`.
+    public var coupling: BlockCoupling
     /// Treats every block's state as a constant of the step, as PyTorch does with `h.detach()`:
     /// λ and B then get no gradient (traces and costate are cleared every step). For checking the
     /// scheme's depth path against autograd; learning needs it off.
@@ -31,7 +34,7 @@ public struct DeepForecasterConfiguration: Sendable, Codable, Equatable {
     public init(
         inputCount: Int, width: Int = 32, blockCount: Int = 2, stateCount: Int = 32, hiddenCount: Int? = nil,
         outputCount: Int? = nil, gradientMode: RecurrentGradientMode = .traces, scheme: DepthScheme = .instant,
-        detachesState: Bool = false, minimumRadius: Double = 0.5, maximumRadius: Double = 0.99,
+        coupling: BlockCoupling = .residual, detachesState: Bool = false, minimumRadius: Double = 0.5, maximumRadius: Double = 0.99,
         maximumPhase: Double = Double.pi / 4
     ) {
         self.inputCount = inputCount
@@ -42,6 +45,7 @@ public struct DeepForecasterConfiguration: Sendable, Codable, Equatable {
         self.outputCount = outputCount ?? inputCount
         self.gradientMode = gradientMode
         self.scheme = scheme
+        self.coupling = coupling
         self.detachesState = detachesState
         self.minimumRadius = minimumRadius
         self.maximumRadius = maximumRadius
@@ -56,6 +60,12 @@ public struct DeepForecasterConfiguration: Sendable, Codable, Equatable {
             ("the state size", stateCount), ("the hidden size", hiddenCount), ("the output size", outputCount),
         ] where value < 1 {
             found.append("\(name) must be at least 1, got \(value)")
+        }
+        if scheme == .reversible && coupling != .additive {
+            found.append("the reversible scheme needs invertible blocks: coupling must be additive, got \(coupling.rawValue)")
+        }
+        if coupling == .additive && width < 2 {
+            found.append("additive coupling cuts the stream in two halves: the width must be at least 2, got \(width)")
         }
         if !(0 < minimumRadius && minimumRadius <= maximumRadius && maximumRadius < 1) {
             found.append("initial radii must satisfy 0 < minimum ≤ maximum < 1, got \(minimumRadius)…\(maximumRadius)")

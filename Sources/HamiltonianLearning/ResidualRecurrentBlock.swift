@@ -1,38 +1,41 @@
 import RealModule
 
-/// One block of a deep forecaster: x ← x + M GELU(LRU(x)) + m, at width W.
+/// One block of a deep forecaster: y = x, then y[writes] += M GELU(LRU(x[reads])) + m.
 ///
+/// With `reads` = `writes` = the whole stream it is the plain residual block x + F(x); with
+/// disjoint halves it is an additive coupling, invertible as x[writes] = y[writes] − F(y[reads]).
 /// The LRU is a `DiagonalRecurrentLayer` (its state, its traces or costate, its kernels); the
-/// block adds the nonlinearity, the dense map M back to W and the residual path. All buffers are
-/// allocated at construction; `forward` and `backward` allocate nothing. One thread at a time.
+/// block adds the nonlinearity, the dense map M and the residual path. What the forward pass
+/// leaves for the backward pass lives in a `BlockActivations` that the owner passes in. Nothing
+/// here allocates after construction. One thread at a time.
 public final class ResidualRecurrentBlock<Scalar: Real & BinaryFloatingPoint> {
     public let width: Int
+    public let reads, writes: Range<Int>
     public let recurrent: DiagonalRecurrentLayer<Scalar>
-    /// M and m: H → W, no activation.
+    /// M and m: H → writes.count, no activation.
     public let mix: DenseLayer
     public let detachesState: Bool
-    /// The LRU output a, Φ(a), GELU(a), and M GELU(a) + m, of the last forward.
-    @usableFromInline let preactivation, normalCDF, activated, mixed: ScalarBuffer<Scalar>
-    @usableFromInline let activatedGradient, directInputGradient: ScalarBuffer<Scalar>
 
     /// Registers `name.recurrent.*` and `name.mix.*` in the layout.
     public init(
-        name: String, width: Int, stateCount: Int, hiddenCount: Int, gradientMode: RecurrentGradientMode,
-        detachesState: Bool, layout: inout ParameterLayout
+        name: String, width: Int, reads: Range<Int>, writes: Range<Int>, stateCount: Int, hiddenCount: Int,
+        gradientMode: RecurrentGradientMode, detachesState: Bool, layout: inout ParameterLayout
     ) {
+        precondition(reads.lowerBound >= 0 && reads.upperBound <= width && !reads.isEmpty)
+        precondition(writes.lowerBound >= 0 && writes.upperBound <= width && !writes.isEmpty)
         self.width = width
+        self.reads = reads
+        self.writes = writes
         self.detachesState = detachesState
         recurrent = DiagonalRecurrentLayer(
-            inputCount: width, stateCount: stateCount, hiddenCount: hiddenCount, gradientMode: gradientMode,
+            inputCount: reads.count, stateCount: stateCount, hiddenCount: hiddenCount, gradientMode: gradientMode,
             layout: &layout, name: "\(name).recurrent")
-        mix = DenseLayer(name: "\(name).mix", inputCount: hiddenCount, outputCount: width, activation: .identity, layout: &layout)
-        preactivation = ScalarBuffer(count: hiddenCount)
-        normalCDF = ScalarBuffer(count: hiddenCount)
-        activated = ScalarBuffer(count: hiddenCount)
-        mixed = ScalarBuffer(count: width)
-        activatedGradient = ScalarBuffer(count: hiddenCount)
-        directInputGradient = ScalarBuffer(count: width)
+        mix = DenseLayer(
+            name: "\(name).mix", inputCount: hiddenCount, outputCount: writes.count, activation: .identity, layout: &layout)
     }
+
+    /// Whether `reconstructInput` can rebuild x from y.
+    public var isInvertible: Bool { !reads.overlaps(writes) }
 
     /// LRU initialisation for the recurrence, PyTorch's `nn.Linear` default for M.
     public func initialize(
@@ -63,37 +66,66 @@ public final class ResidualRecurrentBlock<Scalar: Real & BinaryFloatingPoint> {
         recurrent.traceBIm.zero()
     }
 
-    /// y = x + M GELU(LRU(x)) + m for the current state; x must stay unchanged until `backward`.
+    /// F(x[reads]) = M GELU(LRU(x[reads])) + m into `activations.update`, for the current state.
     @inlinable
-    public func forward(input x: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, output y: UnsafeMutablePointer<Scalar>) {
-        let hidden = recurrent.hiddenCount
-        recurrent.forward(input: x, parameters: p, output: preactivation.pointer)
-        GELUKernels.forward(UnsafePointer(preactivation.pointer), cdf: normalCDF.pointer, output: activated.pointer, count: hidden)
-        mix.forward(input: activated.pointer, parameters: p, preactivation: mixed.pointer, output: mixed.pointer)
-        for c in 0..<width { y[c] = x[c] + mixed[c] }
+    func computeUpdate(stream x: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, activations: BlockActivations<Scalar>) {
+        recurrent.forward(input: x + reads.lowerBound, parameters: p, output: activations.preactivation.pointer)
+        GELUKernels.forward(
+            UnsafePointer(activations.preactivation.pointer), cdf: activations.normalCDF.pointer,
+            output: activations.activated.pointer, count: recurrent.hiddenCount)
+        mix.forward(
+            input: activations.activated.pointer, parameters: p, preactivation: activations.update.pointer,
+            output: activations.update.pointer)
     }
 
-    /// Given g = ∂(φL)/∂y for the last forward, delivers ∂H'/∂θ of the block to `sink`, advances
-    /// the state by one step with input x, and turns g into ∂(φL)/∂x in place: the residual path
-    /// plus the LRU's direct path D (this step's activations only; the state is not a function of
-    /// this step's x).
+    /// y = x with y[writes] += F(x[reads]). `output` may be `input` (in place); otherwise x must
+    /// stay unchanged until `backward`.
+    @inlinable
+    public func forward(
+        input x: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, output y: UnsafeMutablePointer<Scalar>,
+        activations: BlockActivations<Scalar>
+    ) {
+        computeUpdate(stream: x, parameters: p, activations: activations)
+        if UnsafePointer(y) != x { y.update(from: x, count: width) }
+        let target = y + writes.lowerBound
+        for c in 0..<writes.count { target[c] += activations.update[c] }
+    }
+
+    /// Turns y back into x in place, x[writes] = y[writes] − F(y[reads]), leaving in `activations`
+    /// what `backward` needs: the forward pass recomputed from the rebuilt input. Exact up to the
+    /// round-off of one addition and one subtraction per entry, since y[reads] = x[reads].
+    @inlinable
+    public func reconstructInput(
+        stream: UnsafeMutablePointer<Scalar>, parameters p: UnsafePointer<Scalar>, activations: BlockActivations<Scalar>
+    ) {
+        computeUpdate(stream: stream, parameters: p, activations: activations)
+        let target = stream + writes.lowerBound
+        for c in 0..<writes.count { target[c] -= activations.update[c] }
+    }
+
+    /// Given g = ∂(φL)/∂y for the last forward (or reconstruction), delivers ∂H'/∂θ of the block
+    /// to `sink`, advances the state by one step with input x[reads], and turns g into ∂(φL)/∂x
+    /// in place: the identity path plus the LRU's direct path D on x[reads] (this step's
+    /// activations only; the state is not a function of this step's x).
     @inlinable
     public func backward<S: GradientSink>(
         input x: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, gradient g: UnsafeMutablePointer<Scalar>,
-        sink: S, step: EulerStep<Scalar>
+        activations: BlockActivations<Scalar>, sink: S, step: EulerStep<Scalar>
     ) where S.Scalar == Scalar {
-        let hidden = recurrent.hiddenCount
-        // Identity activation: g is read, not scaled, so it still holds the residual path's share.
+        // Identity activation: g is read, not scaled, so it still holds the identity path's share.
         mix.backward(
-            input: activated.pointer, parameters: p, preactivation: mixed.pointer, output: mixed.pointer, outputGradient: g,
-            sink: sink, inputGradient: activatedGradient.pointer)
+            input: activations.activated.pointer, parameters: p, preactivation: activations.update.pointer,
+            output: activations.update.pointer, outputGradient: g + writes.lowerBound, sink: sink,
+            inputGradient: activations.activatedGradient.pointer)
         GELUKernels.backward(
-            UnsafePointer(preactivation.pointer), cdf: UnsafePointer(normalCDF.pointer), gradient: activatedGradient.pointer,
-            count: hidden)
+            UnsafePointer(activations.preactivation.pointer), cdf: UnsafePointer(activations.normalCDF.pointer),
+            gradient: activations.activatedGradient.pointer, count: recurrent.hiddenCount)
         recurrent.backward(
-            input: x, parameters: p, outputGradient: activatedGradient.pointer, sink: sink, step: step,
-            inputGradient: directInputGradient.pointer)
-        for c in 0..<width { g[c] += directInputGradient[c] }
+            input: x + reads.lowerBound, parameters: p, outputGradient: activations.activatedGradient.pointer, sink: sink,
+            step: step, inputGradient: activations.directInputGradient.pointer)
+        let direct = activations.directInputGradient
+        let target = g + reads.lowerBound
+        for c in 0..<reads.count { target[c] += direct[c] }
         if detachesState { forgetTemporalCredit() }
     }
 }
