@@ -2,8 +2,8 @@
 public enum BlockCoupling: String, Sendable, Codable, CaseIterable {
     /// x ← x + F(x): every block reads and updates the whole stream.
     case residual
-    /// Additive coupling (as in NICE and reversible residual networks): the stream is cut in two
-    /// halves, x_a ← x_a + F(x_b), and blocks alternate which half they update. A block is then
-    /// invertible, x_a = y_a − F(y_b), which the `reversible` scheme relies on.
+    /// Additive coupling, as in reversible residual networks: the stream is cut in two halves and a
+    /// block is a pair, x₁ ← x₁ + F(x₂) then x₂ ← x₂ + G(x₁), each with its own LRU. Each half-step
+    /// is invertible, x₁ = y₁ − F(y₂), which the `reversible` scheme relies on.
     case additive
 }

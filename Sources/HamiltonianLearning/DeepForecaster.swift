@@ -15,13 +15,16 @@ import RealModule
 /// S starts as the identity when input and output sizes match, as in `Forecaster`, so an untrained
 /// model predicts "no change". This type is separate from `Forecaster`, whose single-layer
 /// network and parameter names stay as they are; choose this one when more than the one
-/// layer is asked for. Parameter names: `input.*`, `blocks.<k>.recurrent.*`, `blocks.<k>.mix.*`,
-/// `readout.*`, `skip.weight`; state names: `blocks.<k>.h_re`, … .
+/// layer is asked for. Parameter names: `input.*`, `blocks.<k>.recurrent.*`, `blocks.<k>.mix.*`
+/// (`blocks.<k>.first.…` and `blocks.<k>.second.…` with additive coupling), `readout.*`,
+/// `skip.weight`; state names: `blocks.<k>.h_re`, … (`blocks.<k>.first.h_re`, …).
 public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: LearnableModel {
     public let configuration: DeepForecasterConfiguration
     public let layout: ParameterLayout
     /// P and p: input → W.
     public let inputProjection: DenseLayer
+    /// The residual units in order: one per block, or two per block (first half, second half)
+    /// with additive coupling.
     public let blocks: [ResidualRecurrentBlock<Scalar>]
     /// R and r: W → output.
     public let readout: DenseLayer
@@ -40,13 +43,21 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
         var layout = ParameterLayout()
         inputProjection = DenseLayer(
             name: "input", inputCount: configuration.inputCount, outputCount: width, activation: .identity, layout: &layout)
-        let halves = [0..<(width / 2), (width / 2)..<width]
-        blocks = (0..<blockCount).map { k in
-            let (reads, writes) = configuration.coupling == .residual ? (0..<width, 0..<width) : (halves[1 - k % 2], halves[k % 2])
-            return ResidualRecurrentBlock(
-                name: "blocks.\(k)", width: width, reads: reads, writes: writes, stateCount: configuration.stateCount,
+        func unit(_ name: String, reads: Range<Int>, writes: Range<Int>) -> ResidualRecurrentBlock<Scalar> {
+            ResidualRecurrentBlock(
+                name: name, width: width, reads: reads, writes: writes, stateCount: configuration.stateCount,
                 hiddenCount: hidden, gradientMode: configuration.gradientMode, detachesState: configuration.detachesState,
                 layout: &layout)
+        }
+        switch configuration.coupling {
+        case .residual:
+            blocks = (0..<blockCount).map { unit("blocks.\($0)", reads: 0..<width, writes: 0..<width) }
+        case .additive:
+            // As in a reversible residual network, a block is a pair: the first half from the second, then the second from the new first.
+            let (first, second) = (0..<(width / 2), (width / 2)..<width)
+            blocks = (0..<blockCount).flatMap { k in
+                [unit("blocks.\(k).first", reads: second, writes: first), unit("blocks.\(k).second", reads: first, writes: second)]
+            }
         }
         readout = DenseLayer(
             name: "readout", inputCount: width, outputCount: configuration.outputCount, activation: .identity, layout: &layout)
@@ -56,13 +67,13 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
         readoutPreactivation = ScalarBuffer(count: configuration.outputCount)
         streamGradient = ScalarBuffer(count: width)
         let reversible = configuration.scheme == .reversible
-        stream = (0..<(reversible ? 1 : blockCount + 1)).map { _ in ScalarBuffer(count: width) }
+        stream = (0..<(reversible ? 1 : blocks.count + 1)).map { _ in ScalarBuffer(count: width) }
         let largestPart = configuration.coupling == .residual ? width : width - width / 2
-        activations = (0..<(reversible ? 1 : blockCount)).map { _ in
+        activations = (0..<(reversible ? 1 : blocks.count)).map { _ in
             BlockActivations(hiddenCount: hidden, updateCount: largestPart, inputCount: largestPart)
         }
-        stateBuffers = blocks.enumerated().flatMap { k, block in
-            block.recurrent.stateBuffers.map { StateBuffer(name: "blocks.\(k).\($0.name)", shape: $0.shape, buffer: $0.buffer) }
+        stateBuffers = blocks.flatMap { block in
+            block.recurrent.stateBuffers.map { StateBuffer(name: "\(block.name).\($0.name)", shape: $0.shape, buffer: $0.buffer) }
         }
     }
 

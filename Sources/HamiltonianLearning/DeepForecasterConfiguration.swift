@@ -8,7 +8,7 @@ public struct DeepForecasterConfiguration: Sendable, Codable, Equatable {
     public var inputCount: Int
     /// W, the width of the residual stream that every block reads and adds to.
     public var width: Int
-    /// K, the number of residual recurrent blocks.
+    /// K, the number of blocks (with additive coupling, each is a pair of half-updates).
     public var blockCount: Int
     /// N, the number of complex recurrent units in each block.
     public var stateCount: Int

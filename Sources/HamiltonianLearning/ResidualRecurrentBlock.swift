@@ -9,6 +9,8 @@ import RealModule
 /// leaves for the backward pass lives in a `BlockActivations` that the owner passes in. Nothing
 /// here allocates after construction. One thread at a time.
 public final class ResidualRecurrentBlock<Scalar: Real & BinaryFloatingPoint> {
+    /// The prefix of its parameter names, as in `blocks.3`.
+    public let name: String
     public let width: Int
     public let reads, writes: Range<Int>
     public let recurrent: DiagonalRecurrentLayer<Scalar>
@@ -23,6 +25,7 @@ public final class ResidualRecurrentBlock<Scalar: Real & BinaryFloatingPoint> {
     ) {
         precondition(reads.lowerBound >= 0 && reads.upperBound <= width && !reads.isEmpty)
         precondition(writes.lowerBound >= 0 && writes.upperBound <= width && !writes.isEmpty)
+        self.name = name
         self.width = width
         self.reads = reads
         self.writes = writes

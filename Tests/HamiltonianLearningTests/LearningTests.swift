@@ -26,10 +26,23 @@ import Testing
     @Test("the deep forecaster (instant) lowers its windowed MSE at least tenfold for K = 1, 2, 4",
           arguments: [1, 2, 4], RecurrentGradientMode.allCases)
     func deepSinusoidMixtureForecast(blocks: Int, mode: RecurrentGradientMode) {
+        deepForecast(.init(inputCount: 4, width: 16, blockCount: blocks, stateCount: 16, gradientMode: mode))
+    }
+
+    @Test("the deep forecaster (reversible, additive coupling) lowers its windowed MSE at least tenfold for K = 1, 2, 4",
+          arguments: [1, 2, 4], RecurrentGradientMode.allCases)
+    func reversibleSinusoidMixtureForecast(blocks: Int, mode: RecurrentGradientMode) {
+        deepForecast(.init(
+            inputCount: 4, width: 16, blockCount: blocks, stateCount: 16, gradientMode: mode, scheme: .reversible,
+            coupling: .additive))
+    }
+
+    func deepForecast(_ configuration: DeepForecasterConfiguration) {
         let (steps, window) = (20_000, 1_000)
+        let (blocks, mode, scheme) = (configuration.blockCount, configuration.gradientMode, configuration.scheme)
         let stream = sinusoidMixture(steps: steps + 1, channels: 4).map { $0.map { Float($0) } }
         let learner = HamiltonianLearner(
-            model: DeepForecaster<Float>(.init(inputCount: 4, width: 16, blockCount: blocks, stateCount: 16, gradientMode: mode)),
+            model: DeepForecaster<Float>(configuration),
             // The agent's default clip: without it, K = 4 with traces diverged at step 580 at this β.
             configuration: .init(beta: 0.01, eta: 1, gradientClip: 1), seed: 1)
         var windows: [Double] = []
@@ -41,7 +54,7 @@ import Testing
                 sum = 0
             }
         }
-        print("deep K = \(blocks), \(mode): windowed MSE \(windows.first!) → \(windows.last!), ×\(windows.first! / windows.last!)")
+        print("deep \(scheme) K = \(blocks), \(mode): windowed MSE \(windows.first!) → \(windows.last!), ×\(windows.first! / windows.last!)")
         #expect(learner.nonFiniteLosses == 0)
         #expect(windows.first! / windows.last! >= 10, "windowed MSE went from \(windows.first!) to \(windows.last!)")
     }
