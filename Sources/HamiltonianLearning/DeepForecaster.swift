@@ -6,9 +6,9 @@ import RealModule
 /// Scheme `instant`: each step's error goes back through every block at once through this
 /// step's activations (kept for every block), and each block's λ and B get their credit through
 /// time from its own traces or costate. That gradient is exact for the read-out, the skip and the
-/// top block; for lower blocks it leaves out the paths through the upper blocks' past states (a
-/// block's past inputs count as given), which is what keeps memory independent of the stream's
-/// length without storing activations over time. Scheme `reversible` gives the same gradients
+/// top unit (`blocks.last`); below it, it leaves out the paths through the upper units' past
+/// states (a unit's past inputs count as given), which is what keeps memory independent of the
+/// stream's length without storing activations over time. Scheme `reversible` gives the same gradients
 /// (up to round-off) with additive-coupling blocks, rebuilding each block's input from its output
 /// during the backward sweep instead of keeping it: the sweep's memory does not grow with K.
 ///
@@ -28,10 +28,11 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
     public let blocks: [ResidualRecurrentBlock<Scalar>]
     /// R and r: W → output.
     public let readout: DenseLayer
-    /// The residual stream: x_0 … x_K of the last forward (`instant`), or one vector updated in
-    /// place (`reversible`: x_K after the forward, the rebuilt x_0 after the backward).
+    /// The residual stream: every unit's input and the last unit's output, of the last forward
+    /// (`instant`), or one vector updated in place (`reversible`: the last output after the
+    /// forward, the rebuilt x_0 after the backward).
     public let stream: [ScalarBuffer<Scalar>]
-    /// One per block (`instant`) or one shared by all blocks (`reversible`).
+    /// One per unit (`instant`) or one shared by all units (`reversible`).
     public let activations: [BlockActivations<Scalar>]
     @usableFromInline let skipOffset: Int
     @usableFromInline let inputCopy, readoutPreactivation, streamGradient: ScalarBuffer<Scalar>
