@@ -51,6 +51,8 @@ import Testing
     /// The rebuilding runs through depth within one step, from that step's forward output; no
     /// rebuilt value is carried to the next step (the states are kept, not inverted), so its error
     /// cannot accumulate over time: it is the round-off of 2K half-updates, amplified by F's gain.
+    /// A one-off run of this setting over 10^6 steps (debug build, 2026-12-03) gave a largest error
+    /// of 7.7e-6 (in the first 10^5 steps) and 4.6e-6…6.5e-6 in each later 10^5: no growth.
     @Test("Float: the rebuilt x_0 stays within 1e-4 of the forward's over 2·10^4 learning steps (K = 8)")
     func floatReconstruction() {
         let steps = 20_000
