@@ -25,22 +25,24 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
     @usableFromInline let negatedHIm, deltaRe, deltaIm, gLambdaRe, gLambdaIm, previousRe, previousIm: ScalarBuffer<Scalar>
     @usableFromInline let rowRe, rowIm: ScalarBuffer<Scalar>
 
+    /// Registers the layer's tensors as `name.nu_log`, `name.B_re`, …; `Forecaster` keeps "recurrent",
+    /// so its checkpoints' names do not change.
     public init(
         inputCount: Int, stateCount: Int, hiddenCount: Int, gradientMode: RecurrentGradientMode,
-        layout: inout ParameterLayout
+        layout: inout ParameterLayout, name: String = "recurrent"
     ) {
         self.inputCount = inputCount
         self.stateCount = stateCount
         self.hiddenCount = hiddenCount
         self.gradientMode = gradientMode
-        nuOffset = layout.add("recurrent.nu_log", shape: [stateCount])
-        phaseOffset = layout.add("recurrent.phase_log", shape: [stateCount])
-        bReOffset = layout.add("recurrent.B_re", shape: [stateCount, inputCount])
-        bImOffset = layout.add("recurrent.B_im", shape: [stateCount, inputCount])
-        cReOffset = layout.add("recurrent.C_re", shape: [hiddenCount, stateCount])
-        cImOffset = layout.add("recurrent.C_im", shape: [hiddenCount, stateCount])
-        dOffset = layout.add("recurrent.D", shape: [hiddenCount, inputCount])
-        biasOffset = layout.add("recurrent.bias", shape: [hiddenCount])
+        nuOffset = layout.add("\(name).nu_log", shape: [stateCount])
+        phaseOffset = layout.add("\(name).phase_log", shape: [stateCount])
+        bReOffset = layout.add("\(name).B_re", shape: [stateCount, inputCount])
+        bImOffset = layout.add("\(name).B_im", shape: [stateCount, inputCount])
+        cReOffset = layout.add("\(name).C_re", shape: [hiddenCount, stateCount])
+        cImOffset = layout.add("\(name).C_im", shape: [hiddenCount, stateCount])
+        dOffset = layout.add("\(name).D", shape: [hiddenCount, inputCount])
+        biasOffset = layout.add("\(name).bias", shape: [hiddenCount])
         let n = stateCount
         let traces = gradientMode == .traces
         let costate = gradientMode == .costate
@@ -89,11 +91,20 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
         parameters p: UnsafeMutablePointer<Scalar>, configuration: ForecasterConfiguration,
         generator: inout SeededGenerator
     ) {
-        let (rMin, rMax) = (configuration.minimumRadius, configuration.maximumRadius)
+        initialize(
+            parameters: p, minimumRadius: configuration.minimumRadius, maximumRadius: configuration.maximumRadius,
+            maximumPhase: configuration.maximumPhase, generator: &generator)
+    }
+
+    /// The same initialisation for any owner of the layer (a deep forecaster's blocks).
+    public func initialize(
+        parameters p: UnsafeMutablePointer<Scalar>, minimumRadius rMin: Double, maximumRadius rMax: Double,
+        maximumPhase: Double, generator: inout SeededGenerator
+    ) {
         for n in 0..<stateCount {
             let u = generator.nextUnit()
             let radius = (u * (rMax * rMax - rMin * rMin) + rMin * rMin).squareRoot()
-            let phase = max(generator.nextUnit() * configuration.maximumPhase, 1e-6)
+            let phase = max(generator.nextUnit() * maximumPhase, 1e-6)
             p[nuOffset + n] = Scalar(Double.log(-Double.log(radius)))
             p[phaseOffset + n] = Scalar(Double.log(phase))
             let gain = (1 - radius * radius).squareRoot() / (2 * Double(inputCount)).squareRoot()
@@ -146,13 +157,15 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
 
     /// Given ga = ∂(φL)/∂a for the last forward, delivers ∂H'/∂θ of this layer to `sink` and
     /// advances h (and z or the traces) by one step with input u and the θ of before the step.
+    /// With `inputGradient`, also writes Dᵀ ga there: ∂(φL)/∂u through this step's direct path only
+    /// (h depends on past inputs, not on u), which is what a block below needs in depth.
     ///
-    /// Order matters when the sink updates θ: C is read (for δ) before its entries are delivered,
-    /// and the state advances (reading B and λ) before B's, ν's and ϕ's are.
+    /// Order matters when the sink updates θ: C is read (for δ) and D (for Dᵀ ga) before their
+    /// entries are delivered, and the state advances (reading B and λ) before B's, ν's and ϕ's are.
     @inlinable
     public func backward<S: GradientSink>(
         input u: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, outputGradient ga: UnsafePointer<Scalar>,
-        sink: S, step: EulerStep<Scalar>
+        sink: S, step: EulerStep<Scalar>, inputGradient: UnsafeMutablePointer<Scalar>? = nil
     ) where S.Scalar == Scalar {
         let (n, i, h) = (stateCount, inputCount, hiddenCount)
         // δ = φ ∂L/∂h as a complex vector: δ = Cᴴ ga restricted to the real read-out.
@@ -161,7 +174,12 @@ public final class DiagonalRecurrentLayer<Scalar: Real & BinaryFloatingPoint> {
         DenseKernels.transposedProductThenOuter(
             p + cImOffset, rows: h, columns: n, ga, into: deltaIm.pointer, scale: -1, outerWith: negatedHIm.pointer,
             sink: sink, at: cImOffset)
-        DenseKernels.outer(ga, u, rows: h, columns: i, into: sink, at: dOffset)
+        if let inputGradient {
+            DenseKernels.transposedProductThenOuter(
+                p + dOffset, rows: h, columns: i, ga, into: inputGradient, outerWith: u, sink: sink, at: dOffset)
+        } else {
+            DenseKernels.outer(ga, u, rows: h, columns: i, into: sink, at: dOffset)
+        }
         DenseKernels.deliver(ga, count: h, into: sink, at: biasOffset)
         previousRe.pointer.update(from: hRe.pointer, count: n)
         previousIm.pointer.update(from: hIm.pointer, count: n)

@@ -44,6 +44,24 @@ import Testing
         #expect(Self.allocations(of: learner, steps: 1_000) == 0)
     }
 
+    @Test("a deep forecaster step (K = 3, instant) allocates nothing", arguments: RecurrentGradientMode.allCases)
+    func deepForecaster(mode: RecurrentGradientMode) {
+        let learner = HamiltonianLearner(
+            model: DeepForecaster<Float>(.init(inputCount: 5, width: 12, blockCount: 3, stateCount: 10, gradientMode: mode)),
+            configuration: .init(stateCostateResetInterval: 7))
+        #expect(Self.allocations(of: learner, steps: 1_000) == 0)
+    }
+
+    @Test("a reversible deep forecaster step (K = 3) allocates nothing", arguments: RecurrentGradientMode.allCases)
+    func reversibleDeepForecaster(mode: RecurrentGradientMode) {
+        let learner = HamiltonianLearner(
+            model: DeepForecaster<Float>(.init(
+                inputCount: 5, width: 12, blockCount: 3, stateCount: 10, gradientMode: mode, scheme: .reversible,
+                coupling: .additive)),
+            configuration: .init(stateCostateResetInterval: 7))
+        #expect(Self.allocations(of: learner, steps: 1_000) == 0)
+    }
+
     @Test("a step whose loss is not finite (state and ω reset) allocates nothing")
     func nonFiniteStep() {
         let learner = HamiltonianLearner(
