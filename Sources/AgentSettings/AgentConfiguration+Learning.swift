@@ -17,6 +17,8 @@ extension AgentConfiguration {
         public var stateCostateResetSteps: Int
         /// `gradient_clip`: clamp each gradient entry to [−c, c]; 0 = off.
         public var gradientClip: Double
+        /// `scheme`: how the deep model carries the error through its blocks.
+        public var scheme: DepthScheme
         /// `seed`: the initial weights' seed.
         public var seed: UInt64
         /// `paused`: predict without learning (weights fixed); set by the control plane's `pause`.
@@ -25,7 +27,7 @@ extension AgentConfiguration {
         public init(
             tau: Double = 1, beta: Double = 0.003, eta: Double = 0.5, phi: Double = 1,
             ordering: UpdateOrdering = .backpropagation, stateCostateResetSteps: Int = 0, gradientClip: Double = 1,
-            seed: UInt64 = 0, paused: Bool = false
+            scheme: DepthScheme = .instant, seed: UInt64 = 0, paused: Bool = false
         ) {
             self.tau = tau
             self.beta = beta
@@ -34,6 +36,7 @@ extension AgentConfiguration {
             self.ordering = ordering
             self.stateCostateResetSteps = stateCostateResetSteps
             self.gradientClip = gradientClip
+            self.scheme = scheme
             self.seed = seed
             self.paused = paused
         }

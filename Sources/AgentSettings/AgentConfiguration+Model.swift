@@ -9,6 +9,8 @@ extension AgentConfiguration {
             case forecaster
             /// A multilayer perceptron over the current vector.
             case mlp
+            /// K residual blocks, each a diagonal recurrent layer → GELU → dense back to the width.
+            case deep
         }
 
         /// `kind`
@@ -21,12 +23,17 @@ extension AgentConfiguration {
         public var hiddenLayers: [Int]
         /// `activation`
         public var activation: ActivationChoice
-        /// `gradient_mode`: how the recurrent weights get their gradient (forecaster only).
+        /// `gradient_mode`: how the recurrent weights get their gradient (forecaster and deep).
         public var gradientMode: RecurrentGradientMode
+        /// `layers`: K, the deep model's blocks.
+        public var layers: Int
+        /// `width`: the deep model's residual stream width.
+        public var width: Int
 
         public init(
             kind: Kind = .forecaster, stateSize: Int = 64, hiddenSize: Int = 0, hiddenLayers: [Int] = [32],
-            activation: ActivationChoice = .automatic, gradientMode: RecurrentGradientMode = .traces
+            activation: ActivationChoice = .automatic, gradientMode: RecurrentGradientMode = .traces, layers: Int = 2,
+            width: Int = 32
         ) {
             self.kind = kind
             self.stateSize = stateSize
@@ -34,12 +41,14 @@ extension AgentConfiguration {
             self.hiddenLayers = hiddenLayers
             self.activation = activation
             self.gradientMode = gradientMode
+            self.layers = layers
+            self.width = width
         }
 
-        /// The activation function in use: `default` is gelu for the forecaster and tanh for the MLP.
+        /// The activation function in use: `default` is gelu for the forecasters and tanh for the MLP.
         public var resolvedActivation: Activation {
             switch activation {
-            case .automatic: kind == .forecaster ? .gelu : .tanh
+            case .automatic: kind == .mlp ? .tanh : .gelu
             case .identity: .identity
             case .tanh: .tanh
             case .relu: .relu

@@ -17,6 +17,11 @@ enum CrossSettingRules {
             found.append(builder.problem(at: path, related: related, message))
         }
 
+        // model
+        if c.model.kind == .deep && c.model.activation != .automatic && c.model.activation != .gelu {
+            report("model.activation", related: ["model.kind"], "must be default or gelu for model.kind deep: its blocks use gelu")
+        }
+
         // source
         if c.source.kind == .recording && c.source.recording.path.isEmpty {
             report(

@@ -61,6 +61,8 @@ enum SettingsSchema {
             json: { .array($0.map(JSONValue.integer)) }),
         .choice("model.activation", \C.model.activation),
         .choice("model.gradient_mode", \C.model.gradientMode),
+        .integer("model.layers", \C.model.layers, rule: ValueRules.atLeast(1)),
+        .integer("model.width", \C.model.width, rule: ValueRules.atLeast(2)),
     ]
 
     static let learning: [Setting] = [
@@ -71,6 +73,7 @@ enum SettingsSchema {
         .choice("learning.ordering", \C.learning.ordering),
         .integer("learning.state_costate_reset", \C.learning.stateCostateResetSteps, rule: ValueRules.atLeast(0, " (0 = never)")),
         .number("learning.gradient_clip", \C.learning.gradientClip, rule: ValueRules.zeroOrPositive(" (0 = off)")),
+        .choice("learning.scheme", \C.learning.scheme),
         .integer("learning.seed", \C.learning.seed),
         .flag("learning.paused", \C.learning.paused),
     ]

@@ -33,6 +33,13 @@ extension AgentConfiguration {
                 ForecasterConfiguration(
                     inputCount: inputCount, stateCount: model.stateSize, hiddenCount: model.resolvedHiddenSize,
                     outputCount: outputCount, activation: model.resolvedActivation, gradientMode: model.gradientMode))
+        case .deep:
+            return .deep(
+                DeepForecasterConfiguration(
+                    inputCount: inputCount, width: model.width, blockCount: model.layers, stateCount: model.stateSize,
+                    hiddenCount: model.hiddenSize == 0 ? nil : model.hiddenSize, outputCount: outputCount,
+                    gradientMode: model.gradientMode, scheme: learning.scheme,
+                    coupling: learning.scheme == .reversible ? .additive : .residual))
         case .mlp:
             return .mlp(
                 MLPConfiguration(

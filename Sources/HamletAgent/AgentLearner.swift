@@ -9,6 +9,7 @@ import SafeTensors
 public enum AgentLearner {
     case forecaster(HamiltonianLearner<Forecaster<Float>>)
     case mlp(HamiltonianLearner<MultilayerPerceptron<Float>>)
+    case deep(HamiltonianLearner<DeepForecaster<Float>>)
 
     public init(model: ModelConfiguration, hamiltonian: HamiltonianConfiguration, loss: LossFunction, seed: UInt64) {
         switch model {
@@ -16,6 +17,8 @@ public enum AgentLearner {
             self = .forecaster(HamiltonianLearner(model: Forecaster(c), configuration: hamiltonian, loss: loss, seed: seed))
         case .mlp(let c):
             self = .mlp(HamiltonianLearner(model: MultilayerPerceptron(c), configuration: hamiltonian, loss: loss, seed: seed))
+        case .deep(let c):
+            self = .deep(HamiltonianLearner(model: DeepForecaster(c), configuration: hamiltonian, loss: loss, seed: seed))
         }
     }
 
@@ -23,6 +26,7 @@ public enum AgentLearner {
         switch self {
         case .forecaster(let l): return l.inputCount
         case .mlp(let l): return l.inputCount
+        case .deep(let l): return l.inputCount
         }
     }
 
@@ -30,6 +34,7 @@ public enum AgentLearner {
         switch self {
         case .forecaster(let l): return l.outputCount
         case .mlp(let l): return l.outputCount
+        case .deep(let l): return l.outputCount
         }
     }
 
@@ -37,6 +42,7 @@ public enum AgentLearner {
         switch self {
         case .forecaster(let l): return l.prediction
         case .mlp(let l): return l.prediction
+        case .deep(let l): return l.prediction
         }
     }
 
@@ -44,6 +50,7 @@ public enum AgentLearner {
         switch self {
         case .forecaster(let l): return l.loss
         case .mlp(let l): return l.loss
+        case .deep(let l): return l.loss
         }
     }
 
@@ -51,6 +58,7 @@ public enum AgentLearner {
         switch self {
         case .forecaster(let l): return l.stepCount
         case .mlp(let l): return l.stepCount
+        case .deep(let l): return l.stepCount
         }
     }
 
@@ -58,6 +66,7 @@ public enum AgentLearner {
         switch self {
         case .forecaster(let l): return l.nonFiniteLosses
         case .mlp(let l): return l.nonFiniteLosses
+        case .deep(let l): return l.nonFiniteLosses
         }
     }
 
@@ -67,12 +76,14 @@ public enum AgentLearner {
             switch self {
             case .forecaster(let l): return l.configuration
             case .mlp(let l): return l.configuration
+            case .deep(let l): return l.configuration
             }
         }
         nonmutating set {
             switch self {
             case .forecaster(let l): l.configuration = newValue
             case .mlp(let l): l.configuration = newValue
+            case .deep(let l): l.configuration = newValue
             }
         }
     }
@@ -82,6 +93,7 @@ public enum AgentLearner {
         switch self {
         case .forecaster(let l): l.resetCostates()
         case .mlp(let l): l.resetCostates()
+        case .deep(let l): l.resetCostates()
         }
     }
 
@@ -90,6 +102,7 @@ public enum AgentLearner {
         switch self {
         case .forecaster(let l): l.reinitialize(seed: seed)
         case .mlp(let l): l.reinitialize(seed: seed)
+        case .deep(let l): l.reinitialize(seed: seed)
         }
     }
 
@@ -98,6 +111,7 @@ public enum AgentLearner {
         switch self {
         case .forecaster(let l): return l.parameters.array
         case .mlp(let l): return l.parameters.array
+        case .deep(let l): return l.parameters.array
         }
     }
 
@@ -116,6 +130,10 @@ public enum AgentLearner {
             precondition(l.parameters.count == weights.count, "rebuilt: the parameter layout changed")
             l.setParameters(weights)
             l.resume(atStep: stepCount)
+        case .deep(let l):
+            precondition(l.parameters.count == weights.count, "rebuilt: the parameter layout changed")
+            l.setParameters(weights)
+            l.resume(atStep: stepCount)
         }
         return next
     }
@@ -124,6 +142,7 @@ public enum AgentLearner {
         switch self {
         case .forecaster(let l): l.forward(input: input)
         case .mlp(let l): l.forward(input: input)
+        case .deep(let l): l.forward(input: input)
         }
     }
 
@@ -132,6 +151,7 @@ public enum AgentLearner {
         switch self {
         case .forecaster(let l): return l.learn(target: target)
         case .mlp(let l): return l.learn(target: target)
+        case .deep(let l): return l.learn(target: target)
         }
     }
 
@@ -139,6 +159,7 @@ public enum AgentLearner {
         switch self {
         case .forecaster(let l): return LearnerCheckpoint.file(of: l, model: model, pendingInput: pendingInput)
         case .mlp(let l): return LearnerCheckpoint.file(of: l, model: model, pendingInput: pendingInput)
+        case .deep(let l): return LearnerCheckpoint.file(of: l, model: model, pendingInput: pendingInput)
         }
     }
 
@@ -147,6 +168,7 @@ public enum AgentLearner {
         switch self {
         case .forecaster(let l): return try LearnerCheckpoint.restore(file, into: l)
         case .mlp(let l): return try LearnerCheckpoint.restore(file, into: l)
+        case .deep(let l): return try LearnerCheckpoint.restore(file, into: l)
         }
     }
 }

@@ -4,11 +4,14 @@ import HamiltonianLearning
 public enum ModelConfiguration: Sendable, Codable, Equatable {
     case mlp(MLPConfiguration)
     case forecaster(ForecasterConfiguration)
+    /// K residual recurrent blocks (issue 14); `forecaster` stays the single-layer model.
+    case deep(DeepForecasterConfiguration)
 
     public var inputCount: Int {
         switch self {
         case .mlp(let c): return c.inputCount
         case .forecaster(let c): return c.inputCount
+        case .deep(let c): return c.inputCount
         }
     }
 
@@ -16,6 +19,7 @@ public enum ModelConfiguration: Sendable, Codable, Equatable {
         switch self {
         case .mlp(let c): return c.outputCount
         case .forecaster(let c): return c.outputCount
+        case .deep(let c): return c.outputCount
         }
     }
 
@@ -27,6 +31,9 @@ public enum ModelConfiguration: Sendable, Codable, Equatable {
         case .forecaster(let c):
             return "forecaster (\(c.inputCount) inputs, \(c.stateCount) states, \(c.hiddenCount) hidden, "
                 + "\(c.outputCount) outputs, \(c.activation.rawValue), \(c.gradientMode.rawValue))"
+        case .deep(let c):
+            return "deep (\(c.inputCount) inputs, \(c.blockCount) blocks of width \(c.width), \(c.stateCount) states, "
+                + "\(c.hiddenCount) hidden, \(c.outputCount) outputs, \(c.scheme.rawValue), \(c.gradientMode.rawValue))"
         }
     }
 
@@ -34,6 +41,7 @@ public enum ModelConfiguration: Sendable, Codable, Equatable {
         switch self {
         case .mlp(let c): return c.problems
         case .forecaster(let c): return c.problems
+        case .deep(let c): return c.problems
         }
     }
 }
@@ -47,9 +55,10 @@ extension ModelConfiguration {
         switch try container.decode(String.self, forKey: .kind) {
         case "mlp": self = .mlp(try container.decode(MLPConfiguration.self, forKey: .configuration))
         case "forecaster": self = .forecaster(try container.decode(ForecasterConfiguration.self, forKey: .configuration))
+        case "deep": self = .deep(try container.decode(DeepForecasterConfiguration.self, forKey: .configuration))
         case let other:
             throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: container, debugDescription: "unknown model kind \"\(other)\" (mlp or forecaster)")
+                forKey: .kind, in: container, debugDescription: "unknown model kind \"\(other)\" (mlp, forecaster or deep)")
         }
     }
 
@@ -61,6 +70,9 @@ extension ModelConfiguration {
             try container.encode(c, forKey: .configuration)
         case .forecaster(let c):
             try container.encode("forecaster", forKey: .kind)
+            try container.encode(c, forKey: .configuration)
+        case .deep(let c):
+            try container.encode("deep", forKey: .kind)
             try container.encode(c, forKey: .configuration)
         }
     }

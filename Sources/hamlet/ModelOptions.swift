@@ -9,10 +9,10 @@ import HamletAgent
 struct ModelOptions: ParsableArguments {
     private static let defaults = AgentConfiguration.Model()
 
-    @Option(help: "forecaster (diagonal recurrent LRU layer; default) or mlp (feed-forward).")
+    @Option(help: "forecaster (diagonal recurrent LRU layer; default), mlp (feed-forward) or deep (residual LRU blocks).")
     var model: AgentConfiguration.Model.Kind?
 
-    @Option(help: "Forecaster: complex recurrent units N (default \(defaults.stateSize)).")
+    @Option(help: "Forecaster and deep: complex recurrent units N (default \(defaults.stateSize)).")
     var stateSize: Int?
 
     @Option(help: "Forecaster: width of the recurrent layer's output (default: the state size).")
@@ -24,25 +24,43 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "identity, tanh, relu or gelu (default gelu for the forecaster, tanh for the MLP).")
     var activation: Activation?
 
-    @Option(help: "Forecaster: how the recurrent weights learn: traces (exact, default) or costate (pure HL).")
+    @Option(help: "Forecaster and deep: how the recurrent weights learn: traces (exact, default) or costate (pure HL).")
     var gradientMode: RecurrentGradientMode?
+
+    @Option(help: "Deep: the number of residual blocks K (default \(defaults.layers)).")
+    var layers: Int?
+
+    @Option(help: "Deep: the width of the residual stream (default \(defaults.width)).")
+    var width: Int?
+
+    @Option(help: "Deep: how the error reaches the blocks: \(DepthScheme.allCases.map(\.rawValue).joined(separator: ", ")) (default instant).")
+    var scheme: DepthScheme?
 
     var isEmpty: Bool {
         model == nil && stateSize == nil && hiddenSize == nil && hiddenLayers == nil && activation == nil
-            && gradientMode == nil
+            && gradientMode == nil && layers == nil && width == nil && scheme == nil
     }
 
     func configuration(inputCount: Int, outputCount: Int) throws -> ModelConfiguration {
         var settings = AgentConfiguration()
         settings.model.kind = model ?? Self.defaults.kind
         switch settings.model.kind {
-        case .forecaster:
-            if hiddenLayers != nil { throw ValidationError("--hidden-layers is for --model mlp; the forecaster takes --hidden-size") }
+        case .forecaster, .deep:
+            if hiddenLayers != nil { throw ValidationError("--hidden-layers is for --model mlp; the forecasters take --hidden-size") }
         case .mlp:
             if stateSize != nil || hiddenSize != nil || gradientMode != nil {
-                throw ValidationError("--state-size, --hidden-size and --gradient-mode are for the forecaster; the MLP takes --hidden-layers")
+                throw ValidationError("--state-size, --hidden-size and --gradient-mode are for the forecasters; the MLP takes --hidden-layers")
             }
         }
+        if settings.model.kind != .deep, layers != nil || width != nil || scheme != nil {
+            throw ValidationError("--layers, --width and --scheme are for --model deep")
+        }
+        if settings.model.kind == .deep, let activation, activation != .gelu {
+            throw ValidationError("the deep model's blocks use gelu; leave out --activation \(activation.rawValue)")
+        }
+        if let layers { settings.model.layers = layers }
+        if let width { settings.model.width = width }
+        if let scheme { settings.learning.scheme = scheme }
         if let stateSize { settings.model.stateSize = stateSize }
         if let hiddenSize { settings.model.hiddenSize = hiddenSize }
         if let gradientMode { settings.model.gradientMode = gradientMode }
@@ -61,6 +79,7 @@ struct ModelOptions: ParsableArguments {
 }
 
 extension AgentConfiguration.Model.Kind: ExpressibleByArgument {}
+extension DepthScheme: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
 extension RecurrentGradientMode: ExpressibleByArgument {}
 extension UpdateOrdering: ExpressibleByArgument {}

@@ -10,6 +10,8 @@ import Testing
         .forecaster(.init(inputCount: 3, stateCount: 8, gradientMode: .traces)),
         .forecaster(.init(inputCount: 3, stateCount: 8, gradientMode: .costate)),
         .mlp(.init(inputCount: 3, hiddenCounts: [6], outputCount: 3)),
+        .deep(.init(inputCount: 3, width: 6, blockCount: 3, stateCount: 4, gradientMode: .traces)),
+        .deep(.init(inputCount: 3, width: 6, blockCount: 2, stateCount: 4, gradientMode: .costate, scheme: .reversible, coupling: .additive)),
     ]
 
     static func stream(_ count: Int) -> [[Float]] {
@@ -28,6 +30,7 @@ import Testing
         switch model {
         case .forecaster(let c): return try body(HamiltonianLearner(model: Forecaster<Float>(c), configuration: settings, seed: 5))
         case .mlp(let c): return try body(HamiltonianLearner(model: MultilayerPerceptron<Float>(c), configuration: settings, seed: 5))
+        case .deep(let c): return try body(HamiltonianLearner(model: DeepForecaster<Float>(c), configuration: settings, seed: 5))
         }
     }
 
