@@ -78,8 +78,8 @@ final class StageExecutor: @unchecked Sendable {
         }
     }
 
-    /// Checks of the generation before a worker sleeps: about 10–50 µs, longer than the gap
-    /// between two phases of a step, far shorter than a stream's idle time.
+    /// Checks of the generation before a worker sleeps (tens of µs at a few ns per atomic load):
+    /// longer than the gap between two phases of a step, far shorter than a stream's idle time.
     static let spinLimit = 20_000
 
     @usableFromInline let threadCount: Int
