@@ -29,9 +29,11 @@ final class PipelinedDepth<Scalar: Real & BinaryFloatingPoint> {
     @usableFromInline var parameters: UnsafePointer<Scalar>?
     @usableFromInline var prediction: UnsafeMutablePointer<Scalar>?
     @usableFromInline var outputGradient: UnsafeMutablePointer<Scalar>?
-    @usableFromInline var forwardJob: ForwardJob?
-    /// The backward phase's job for the last sink type used, kept so that a step allocates nothing.
-    @usableFromInline var backwardJob: AnyObject?
+    /// The executor's jobs, made once in the caller's specialised code (see `StageExecutor`); the
+    /// backward one for the sink type of `backwardSink`, a `SinkBox` that carries each step's sink.
+    @usableFromInline var forwardJob: ((Int) -> Void)?
+    @usableFromInline var backwardJob: ((Int) -> Void)?
+    @usableFromInline var backwardSink: AnyObject?
 
     init(blocks: [ResidualRecurrentBlock<Scalar>], projection: DenseLayer, readout: DenseLayer, skipOffset: Int, threadCount: Int) {
         let count = blocks.count
@@ -47,7 +49,6 @@ final class PipelinedDepth<Scalar: Real & BinaryFloatingPoint> {
         readoutPreactivation = ScalarBuffer(count: readout.outputCount)
         groups = (0..<threadCount).map { part in (part * count / threadCount)..<((part + 1) * count / threadCount) }
         executor = StageExecutor(threadCount: threadCount)
-        forwardJob = ForwardJob(self)
     }
 
     var scalarCount: Int {
@@ -63,7 +64,12 @@ final class PipelinedDepth<Scalar: Real & BinaryFloatingPoint> {
     @inlinable
     func forward(input u: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, output y: UnsafeMutablePointer<Scalar>) {
         (input, parameters, prediction) = (u, p, y)
-        executor.run(forwardJob!)
+        if let job = forwardJob { return executor.run(job) }
+        let job: (Int) -> Void = { [unowned self] part in
+            for j in groups[part] { forward(stage: j) }
+        }
+        forwardJob = job
+        executor.run(job)
     }
 
     @inlinable
@@ -71,15 +77,16 @@ final class PipelinedDepth<Scalar: Real & BinaryFloatingPoint> {
         parameters p: UnsafePointer<Scalar>, outputGradient gy: UnsafeMutablePointer<Scalar>, sink: Sink, step eulerStep: EulerStep<Scalar>
     ) where Sink.Scalar == Scalar {
         (parameters, outputGradient) = (p, gy)
-        let job: BackwardJob<Sink>
-        if let kept = backwardJob as? BackwardJob<Sink> {
-            job = kept
+        if let box = backwardSink as? SinkBox<Sink> {
+            (box.sink, box.eulerStep) = (sink, eulerStep)
         } else {
-            job = BackwardJob(self, sink: sink, eulerStep: eulerStep)
-            backwardJob = job
+            let box = SinkBox(sink, eulerStep)
+            backwardSink = box
+            backwardJob = { [unowned self] part in
+                for j in groups[part] { backward(stage: j, sink: box.sink, eulerStep: box.eulerStep) }
+            }
         }
-        (job.sink, job.eulerStep) = (sink, eulerStep)
-        executor.run(job)
+        executor.run(backwardJob!)
         step += 1
     }
 
@@ -133,24 +140,9 @@ final class PipelinedDepth<Scalar: Real & BinaryFloatingPoint> {
     }
 
     @usableFromInline
-    final class ForwardJob: StageJob {
-        @usableFromInline unowned let depth: PipelinedDepth
-        init(_ depth: PipelinedDepth) { self.depth = depth }
-        @usableFromInline func run(part: Int) {
-            for j in depth.groups[part] { depth.forward(stage: j) }
-        }
-    }
-
-    @usableFromInline
-    final class BackwardJob<Sink: GradientSink>: StageJob where Sink.Scalar == Scalar {
-        @usableFromInline unowned let depth: PipelinedDepth
+    final class SinkBox<Sink: GradientSink> where Sink.Scalar == Scalar {
         @usableFromInline var sink: Sink
         @usableFromInline var eulerStep: EulerStep<Scalar>
-        @usableFromInline init(_ depth: PipelinedDepth, sink: Sink, eulerStep: EulerStep<Scalar>) {
-            (self.depth, self.sink, self.eulerStep) = (depth, sink, eulerStep)
-        }
-        @usableFromInline func run(part: Int) {
-            for j in depth.groups[part] { depth.backward(stage: j, sink: sink, eulerStep: eulerStep) }
-        }
+        @usableFromInline init(_ sink: Sink, _ eulerStep: EulerStep<Scalar>) { (self.sink, self.eulerStep) = (sink, eulerStep) }
     }
 }
