@@ -33,9 +33,10 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
     public let readout: DenseLayer
     /// The residual stream: every unit's input and the last unit's output, of the last forward
     /// (`instant`), or one vector updated in place (`reversible`: the last output after the
-    /// forward, the rebuilt x_0 after the backward).
+    /// forward, the rebuilt x_0 after the backward); empty under `pipelined`, whose stages keep
+    /// their inputs in their rings.
     public let stream: [ScalarBuffer<Scalar>]
-    /// One per unit (`instant`) or one shared by all units (`reversible`).
+    /// One per unit (`instant`) or one shared by all units (`reversible`); empty under `pipelined`.
     public let activations: [BlockActivations<Scalar>]
     @usableFromInline let skipOffset: Int
     /// The stages, messages and threads of the `pipelined` scheme; nil under the other schemes.

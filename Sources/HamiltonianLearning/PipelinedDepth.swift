@@ -45,7 +45,7 @@ final class PipelinedDepth<Scalar: Real & BinaryFloatingPoint> {
         self.skipOffset = skipOffset
         let width = blocks[0].width
         outputs = (0..<(2 * count)).map { _ in ScalarBuffer(count: width) }
-        costates = (0..<(2 * count)).map { _ in ScalarBuffer(count: width) }
+        costates = (0..<(2 * (count - 1))).map { _ in ScalarBuffer(count: width) }
         readoutPreactivation = ScalarBuffer(count: readout.outputCount)
         groups = (0..<threadCount).map { part in (part * count / threadCount)..<((part + 1) * count / threadCount) }
         executor = StageExecutor(threadCount: threadCount)
@@ -64,6 +64,7 @@ final class PipelinedDepth<Scalar: Real & BinaryFloatingPoint> {
     @inlinable
     func forward(input u: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, output y: UnsafeMutablePointer<Scalar>) {
         (input, parameters, prediction) = (u, p, y)
+        // `if let`: comparing the optional closure with nil allocated on every step in a debug build.
         if let job = forwardJob { return executor.run(job) }
         let job: (Int) -> Void = { [unowned self] part in
             for j in groups[part] { forward(stage: j) }
