@@ -11,6 +11,9 @@ import RealModule
 /// stream's length without storing activations over time. Scheme `reversible` gives the same gradients
 /// (up to round-off) with additive-coupling blocks, rebuilding each block's input from its output
 /// during the backward sweep instead of keeping it: the sweep's memory does not grow with K.
+/// Scheme `pipelined` delays both directions by one block per step, so that a step's blocks depend
+/// only on their neighbours' previous messages and can run on several threads (`PipelinedDepth`;
+/// what it does to the prediction and the targets is told at `DepthScheme.pipelined`).
 ///
 /// S starts as the identity when input and output sizes match, as in `Forecaster`, so an untrained
 /// model predicts "no change". This type is separate from `Forecaster`, whose single-layer
@@ -30,11 +33,14 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
     public let readout: DenseLayer
     /// The residual stream: every unit's input and the last unit's output, of the last forward
     /// (`instant`), or one vector updated in place (`reversible`: the last output after the
-    /// forward, the rebuilt x_0 after the backward).
+    /// forward, the rebuilt x_0 after the backward); empty under `pipelined`, whose stages keep
+    /// their inputs in their rings.
     public let stream: [ScalarBuffer<Scalar>]
-    /// One per unit (`instant`) or one shared by all units (`reversible`).
+    /// One per unit (`instant`) or one shared by all units (`reversible`); empty under `pipelined`.
     public let activations: [BlockActivations<Scalar>]
     @usableFromInline let skipOffset: Int
+    /// The stages, messages and threads of the `pipelined` scheme; nil under the other schemes.
+    @usableFromInline let pipeline: PipelinedDepth<Scalar>?
     @usableFromInline let inputCopy, readoutPreactivation, streamGradient: ScalarBuffer<Scalar>
 
     public init(_ configuration: DeepForecasterConfiguration) {
@@ -68,11 +74,18 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
         readoutPreactivation = ScalarBuffer(count: configuration.outputCount)
         streamGradient = ScalarBuffer(count: width)
         let reversible = configuration.scheme == .reversible
-        stream = (0..<(reversible ? 1 : blocks.count + 1)).map { _ in ScalarBuffer(count: width) }
+        let pipelined = configuration.scheme == .pipelined
+        // The pipelined stages keep their own activations, in rings.
+        stream = (0..<(pipelined ? 0 : reversible ? 1 : blocks.count + 1)).map { _ in ScalarBuffer(count: width) }
         let largestPart = configuration.coupling == .residual ? width : width - width / 2
-        activations = (0..<(reversible ? 1 : blocks.count)).map { _ in
+        activations = (0..<(pipelined ? 0 : reversible ? 1 : blocks.count)).map { _ in
             BlockActivations(hiddenCount: hidden, updateCount: largestPart, inputCount: largestPart)
         }
+        pipeline = pipelined
+            ? PipelinedDepth(
+                blocks: blocks, projection: inputProjection, readout: readout, skipOffset: skipOffset,
+                threadCount: configuration.threadCount)
+            : nil
         stateBuffers = blocks.flatMap { block in
             block.recurrent.stateBuffers.map { StateBuffer(name: "\(block.name).\($0.name)", shape: $0.shape, buffer: $0.buffer) }
         }
@@ -83,9 +96,10 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
     public let stateBuffers: [StateBuffer<Scalar>]
 
     /// Scalars that a forward pass keeps for the backward pass through depth (the residual stream
-    /// and the blocks' activations): grows with K under `instant`, not under `reversible`.
+    /// and the blocks' activations): grows with K under `instant`, not under `reversible`; under
+    /// `pipelined`, the rings and messages, which grow as K², whatever the stream's length.
     public var depthActivationScalarCount: Int {
-        stream.reduce(0) { $0 + $1.count } + activations.reduce(0) { $0 + $1.scalarCount }
+        stream.reduce(0) { $0 + $1.count } + activations.reduce(0) { $0 + $1.scalarCount } + (pipeline?.scalarCount ?? 0)
     }
 
     // Loops over `blocks` go by index: `for block in blocks` allocated on every call in a debug build.
@@ -100,6 +114,7 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
     @inlinable
     public func resetState() {
         for k in blocks.indices { blocks[k].resetState() }
+        pipeline?.reset()
     }
 
     public func initialize(parameters p: UnsafeMutablePointer<Scalar>, generator: inout SeededGenerator) {
@@ -122,6 +137,7 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
     public func forward(input: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, output y: UnsafeMutablePointer<Scalar>) {
         let u = inputCopy.pointer
         u.update(from: input, count: inputCount)
+        if let pipeline { return pipeline.forward(input: u, parameters: p, output: y) }
         inputProjection.forward(input: u, parameters: p, preactivation: stream[0].pointer, output: stream[0].pointer)
         let inPlace = configuration.scheme == .reversible
         for k in blocks.indices {
@@ -140,6 +156,7 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
         parameters p: UnsafePointer<Scalar>, outputGradient gy: UnsafeMutablePointer<Scalar>, sink: Sink,
         step: EulerStep<Scalar>
     ) where Sink.Scalar == Scalar {
+        if let pipeline { return pipeline.backward(parameters: p, outputGradient: gy, sink: sink, step: step) }
         let u = UnsafePointer(inputCopy.pointer)
         let g = streamGradient.pointer
         let reversible = configuration.scheme == .reversible

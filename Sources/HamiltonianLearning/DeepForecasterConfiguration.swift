@@ -19,6 +19,10 @@ public struct DeepForecasterConfiguration: Sendable, Codable, Equatable {
     public var gradientMode: RecurrentGradientMode
     /// Credit through depth.
     public var scheme: DepthScheme
+    /// Threads that run a step's blocks under `pipelined` (the calling thread is one of them):
+    /// contiguous groups of blocks, one group per thread, with the same results bit for bit as one
+    /// thread. Other schemes run on the calling thread only.
+    public var threadCount: Int
     /// What each block reads and updates; `reversible` needs `additive`.
     public var coupling: BlockCoupling
     /// Treats every block's state as a constant of the step, as PyTorch does with `h.detach()`:
@@ -35,8 +39,9 @@ public struct DeepForecasterConfiguration: Sendable, Codable, Equatable {
         inputCount: Int, width: Int = 32, blockCount: Int = 2, stateCount: Int = 32, hiddenCount: Int? = nil,
         outputCount: Int? = nil, gradientMode: RecurrentGradientMode = .traces, scheme: DepthScheme = .instant,
         coupling: BlockCoupling = .residual, detachesState: Bool = false, minimumRadius: Double = 0.5, maximumRadius: Double = 0.99,
-        maximumPhase: Double = Double.pi / 4
+        maximumPhase: Double = Double.pi / 4, threadCount: Int = 1
     ) {
+        self.threadCount = threadCount
         self.inputCount = inputCount
         self.width = width
         self.blockCount = blockCount
@@ -63,6 +68,12 @@ public struct DeepForecasterConfiguration: Sendable, Codable, Equatable {
         }
         if scheme == .reversible && coupling != .additive {
             found.append("the reversible scheme needs invertible blocks: coupling must be additive, got \(coupling.rawValue)")
+        }
+        if scheme == .pipelined && coupling != .residual {
+            found.append("the pipelined scheme passes whole blocks' outputs: coupling must be residual, got \(coupling.rawValue)")
+        }
+        if threadCount < 1 || (threadCount > 1 && (scheme != .pipelined || threadCount > blockCount)) {
+            found.append("the thread count must be 1, or at most the block count under the pipelined scheme, got \(threadCount)")
         }
         if coupling == .additive && width < 2 {
             found.append("additive coupling cuts the stream in two halves: the width must be at least 2, got \(width)")

@@ -62,6 +62,19 @@ import Testing
         #expect(Self.allocations(of: learner, steps: 1_000) == 0)
     }
 
+    /// The counter sees the calling thread only; with two threads the worker runs the same stage
+    /// code on its own group, and the caller's share includes the hand-over to it.
+    @Test("a pipelined deep forecaster step (K = 4) allocates nothing, on 1 and 2 threads",
+          arguments: RecurrentGradientMode.allCases, [1, 2])
+    func pipelinedDeepForecaster(mode: RecurrentGradientMode, threads: Int) {
+        let learner = HamiltonianLearner(
+            model: DeepForecaster<Float>(.init(
+                inputCount: 5, width: 12, blockCount: 4, stateCount: 10, gradientMode: mode, scheme: .pipelined,
+                threadCount: threads)),
+            configuration: .init(stateCostateResetInterval: 7))
+        #expect(Self.allocations(of: learner, steps: 1_000) == 0)
+    }
+
     @Test("a step whose loss is not finite (state and ω reset) allocates nothing")
     func nonFiniteStep() {
         let learner = HamiltonianLearner(

@@ -37,6 +37,12 @@ import Testing
             coupling: .additive))
     }
 
+    @Test("the deep forecaster (pipelined) lowers its windowed MSE at least tenfold for K = 1, 2, 4",
+          arguments: [1, 2, 4], RecurrentGradientMode.allCases)
+    func pipelinedSinusoidMixtureForecast(blocks: Int, mode: RecurrentGradientMode) {
+        deepForecast(.init(inputCount: 4, width: 16, blockCount: blocks, stateCount: 16, gradientMode: mode, scheme: .pipelined))
+    }
+
     func deepForecast(_ configuration: DeepForecasterConfiguration) {
         let (steps, window) = (20_000, 1_000)
         let (blocks, mode, scheme) = (configuration.blockCount, configuration.gradientMode, configuration.scheme)

@@ -3,6 +3,8 @@
 //
 //   hamlet-bench [--json] [--steps N] [--repetitions R]    speed table (N ≥ 20,000 steps per repetition)
 //   hamlet-bench memory [--steps 10000000] [--json]        VmRSS after 10^4, 10^5, … steps (traces mode)
+//   hamlet-bench --only deep [--steps N]                    the deep forecaster: K = 1, 2, 4, 8 per depth scheme,
+//                                                           and the pipelined scheme on 2 threads
 import BenchSupport
 import HamiltonianLearning
 import MallocCounter
@@ -19,8 +21,11 @@ struct Options {
     var steps: Int? = nil
     var repetitions = 5
     var warmup = 2_000
+    /// W = N = H of the deep rows.
+    var deepWidth = 64
     /// Which rows to run: costate, traces, mlp, and (opt-in) reference, the Adam + TBPTT(32) peer,
-    /// which is slow while ReferenceLearner is not specialisable (about 14 ms/step).
+    /// which is slow while ReferenceLearner is not specialisable (about 14 ms/step), and deep, the
+    /// deep forecaster's rows (see `deepRows`).
     var only: Set<String> = ["costate", "traces", "mlp"]
 
     init(_ arguments: [String]) {
@@ -40,13 +45,14 @@ struct Options {
             case "--steps": steps = value("--steps")
             case "--repetitions": repetitions = value("--repetitions")
             case "--warmup": warmup = value("--warmup")
+            case "--deep-width": deepWidth = value("--deep-width")
             case "--only":
                 i += 1
                 guard i < arguments.count else { fail("--only needs a list such as costate,traces,reference,mlp") }
                 only = Set(arguments[i].split(separator: ",").map(String.init))
             case "-h", "--help":
                 print("""
-                usage: hamlet-bench [speed] [--json] [--steps N] [--repetitions R] [--warmup W] [--only costate,traces,mlp,reference]
+                usage: hamlet-bench [speed] [--json] [--steps N] [--repetitions R] [--warmup W] [--only costate,traces,mlp,reference,deep] [--deep-width 64]
                        hamlet-bench memory [--steps N] [--json]
                 """)
                 exit(0)
@@ -217,6 +223,10 @@ func runSpeed(_ options: Options) {
             inputs: inputs, targets: targets, steps: steps, repetitions: repetitions, warmup: options.warmup,
             nonFinite: { 0 }))
     }
+    if options.only.contains("deep") {
+        results += deepRows(
+            inputs: inputs, targets: targets, steps: steps, repetitions: repetitions, warmup: options.warmup, width: options.deepWidth)
+    }
     if options.only.contains("mlp") {
         // The paper's Iris-sized MLP, on three synthetic clusters with one-hot targets.
         var clusters = ClusterStream(seed: 7)
@@ -259,7 +269,7 @@ func runSpeed(_ options: Options) {
         "allocation_counter_live": \(allocationCounterLive), "results": [\(items.joined(separator: ", "))]}
         """)
     } else {
-        print("hamlet-bench — \(machine.cpu), \(machine.cores) cores; Float, 1 thread; "
+        print("hamlet-bench — \(machine.cpu), \(machine.cores) cores; Float, 1 thread unless a row says otherwise; "
             + "\(grouped(steps)) timed step(input:target:) calls × \(repetitions) repetitions after \(grouped(options.warmup)) warm-up steps\n")
         let rows = results.map { r in
             [r.model, r.mode, grouped(Int(r.nanosecondsPerStep.rounded())), grouped(Int(r.stepsPerSecond.rounded())),
@@ -275,6 +285,31 @@ func runSpeed(_ options: Options) {
             if let b = r.allocationBreakdown { print("    ALLOCATES — \(b)") }
         }
         if !allocationCounterLive { print("  (allocation counter not active on this platform: mallocs not measured)") }
+    }
+}
+
+/// The deep forecaster on the same stream and optimiser (gradient clip 1), traces mode: µs/step for K = 1, 2, 4, 8
+/// under each depth scheme (reversible with its additive-coupling blocks), then the pipelined
+/// scheme on 2 threads for K = 2, 4, 8 (two groups of blocks, the caller's thread one of them).
+func deepRows(inputs: [[Float]], targets: [[Float]], steps: Int, repetitions: Int, warmup: Int, width: Int) -> [SpeedResult] {
+    var rows: [(DepthScheme, Int, Int)] = []
+    for scheme in DepthScheme.allCases {
+        for blocks in [1, 2, 4, 8] { rows.append((scheme, blocks, 1)) }
+    }
+    for blocks in [2, 4, 8] { rows.append((.pipelined, blocks, 2)) }
+    return rows.map { scheme, blocks, threads in
+        let configuration = DeepForecasterConfiguration(
+            inputCount: 40, width: width, blockCount: blocks, stateCount: width, hiddenCount: width, outputCount: 40, gradientMode: .traces,
+            scheme: scheme, coupling: scheme == .reversible ? .additive : .residual, threadCount: threads)
+        // With the agent's clip: unclipped, pipelined K = 8 diverged on this stream (every step non-finite).
+        var settings = sgdSettings
+        settings.gradientClip = 1
+        let learner = HamiltonianLearner(model: DeepForecaster<Float>(configuration), configuration: settings, seed: 1)
+        return measure(
+            learner, model: "deep 40-\(width)×K-40 (N = H = \(width)), K = \(blocks)",
+            mode: "HL traces, \(scheme.rawValue)\(scheme == .pipelined ? ", \(threads) thread\(threads == 1 ? "" : "s")" : "")",
+            inputs: inputs, targets: targets, steps: steps, repetitions: repetitions, warmup: warmup,
+            nonFinite: { learner.nonFiniteLosses })
     }
 }
 

@@ -1,0 +1,149 @@
+import RealModule
+
+/// The `pipelined` scheme of a `DeepForecaster` (see `DepthScheme.pipelined` for what the
+/// prediction and the targets mean): K stages, stage j holding block j, stage 0 also the input
+/// projection, stage K−1 also the read-out and the skip.
+///
+/// At step t stage j reads only the messages of step t−1: the output of stage j−1 and the
+/// costate ∂(φL)/∂(its own output) sent back by stage j+1. Each message has two buffers, one per
+/// step parity, so a stage writes this step's while its neighbour reads last step's, and the
+/// stages of a step are independent: an executor runs contiguous groups of them on its threads,
+/// once for the forward phase and once for the backward phase (which needs the step's loss).
+/// Every buffer is allocated at construction; memory does not depend on the stream's length.
+@usableFromInline
+final class PipelinedDepth<Scalar: Real & BinaryFloatingPoint> {
+    @usableFromInline let stages: [PipelineStage<Scalar>]
+    @usableFromInline let projection, readout: DenseLayer
+    @usableFromInline let skipOffset: Int
+    /// Stage j's output at parities 0 and 1: `outputs[2j + t % 2]`; the last stage's is x_K.
+    @usableFromInline let outputs: [ScalarBuffer<Scalar>]
+    /// ∂(φL)/∂(stage j's output), sent by stage j+1: `costates[2j + t % 2]`, j < K−1.
+    @usableFromInline let costates: [ScalarBuffer<Scalar>]
+    @usableFromInline let readoutPreactivation: ScalarBuffer<Scalar>
+    /// Stages `groups[part]` run on the executor's part `part`.
+    @usableFromInline let groups: [Range<Int>]
+    @usableFromInline let executor: StageExecutor
+    @usableFromInline var step = 0
+    // What the current phase works on, set by the caller before the executor runs it.
+    @usableFromInline var input: UnsafePointer<Scalar>?
+    @usableFromInline var parameters: UnsafePointer<Scalar>?
+    @usableFromInline var prediction: UnsafeMutablePointer<Scalar>?
+    @usableFromInline var outputGradient: UnsafeMutablePointer<Scalar>?
+    /// The executor's jobs, made once in the caller's specialised code (see `StageExecutor`); the
+    /// backward one for the sink type of `backwardSink`, a `SinkBox` that carries each step's sink.
+    @usableFromInline var forwardJob: ((Int) -> Void)?
+    @usableFromInline var backwardJob: ((Int) -> Void)?
+    @usableFromInline var backwardSink: AnyObject?
+
+    init(blocks: [ResidualRecurrentBlock<Scalar>], projection: DenseLayer, readout: DenseLayer, skipOffset: Int, threadCount: Int) {
+        let count = blocks.count
+        stages = blocks.indices.map { j in
+            PipelineStage(block: blocks[j], lag: 2 * (count - 1 - j), rawInputCount: j == 0 ? projection.inputCount : 0)
+        }
+        self.projection = projection
+        self.readout = readout
+        self.skipOffset = skipOffset
+        let width = blocks[0].width
+        outputs = (0..<(2 * count)).map { _ in ScalarBuffer(count: width) }
+        costates = (0..<(2 * (count - 1))).map { _ in ScalarBuffer(count: width) }
+        readoutPreactivation = ScalarBuffer(count: readout.outputCount)
+        groups = (0..<threadCount).map { part in (part * count / threadCount)..<((part + 1) * count / threadCount) }
+        executor = StageExecutor(threadCount: threadCount)
+    }
+
+    var scalarCount: Int {
+        stages.reduce(0) { $0 + $1.scalarCount } + (outputs + costates).reduce(0) { $0 + $1.count } + readoutPreactivation.count
+    }
+
+    @usableFromInline func reset() {
+        for j in stages.indices { stages[j].reset() }
+        for j in outputs.indices { outputs[j].zero() }
+        for j in costates.indices { costates[j].zero() }
+    }
+
+    @inlinable
+    func forward(input u: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, output y: UnsafeMutablePointer<Scalar>) {
+        (input, parameters, prediction) = (u, p, y)
+        // `if let`: comparing the optional closure with nil allocated on every step in a debug build.
+        if let job = forwardJob { return executor.run(job) }
+        let job: (Int) -> Void = { [unowned self] part in
+            for j in groups[part] { forward(stage: j) }
+        }
+        forwardJob = job
+        executor.run(job)
+    }
+
+    @inlinable
+    func backward<Sink: GradientSink>(
+        parameters p: UnsafePointer<Scalar>, outputGradient gy: UnsafeMutablePointer<Scalar>, sink: Sink, step eulerStep: EulerStep<Scalar>
+    ) where Sink.Scalar == Scalar {
+        (parameters, outputGradient) = (p, gy)
+        if let box = backwardSink as? SinkBox<Sink> {
+            (box.sink, box.eulerStep) = (sink, eulerStep)
+        } else {
+            let box = SinkBox(sink, eulerStep)
+            backwardSink = box
+            backwardJob = { [unowned self] part in
+                for j in groups[part] { backward(stage: j, sink: box.sink, eulerStep: box.eulerStep) }
+            }
+        }
+        executor.run(backwardJob!)
+        step += 1
+    }
+
+    /// Stage j's forward at the current step.
+    @inlinable
+    func forward(stage j: Int) {
+        let (t, p, u, stage) = (step, parameters!, input!, stages[j])
+        let x = stage.input(step: t)
+        if j == 0 {
+            stage.rawInput(step: t).update(from: u, count: projection.inputCount)
+            projection.forward(input: u, parameters: p, preactivation: x, output: x)
+        } else {
+            x.update(from: outputs[2 * (j - 1) + (t + 1) % 2].pointer, count: stage.block.width)
+        }
+        let out = outputs[2 * j + t % 2].pointer
+        stage.forward(step: t, parameters: p, output: out)
+        if j == stages.count - 1 {
+            let y = prediction!
+            readout.forward(input: out, parameters: p, preactivation: readoutPreactivation.pointer, output: y)
+            DenseKernels.multiply(p + skipOffset, rows: readout.outputCount, columns: projection.inputCount, u, into: y, accumulate: true)
+        }
+    }
+
+    /// Stage j's backward at the current step: the last stage from this step's loss, the others
+    /// from the costate that stage j+1 sent at the previous step.
+    @inlinable
+    func backward<Sink: GradientSink>(stage j: Int, sink: Sink, eulerStep: EulerStep<Scalar>) where Sink.Scalar == Scalar {
+        let (t, p, stage) = (step, parameters!, stages[j])
+        let g = stage.gradient.pointer
+        if j == stages.count - 1 {
+            let (gy, u) = (outputGradient!, input!)
+            DenseKernels.outer(gy, u, rows: readout.outputCount, columns: projection.inputCount, into: sink, at: skipOffset)
+            readout.backward(
+                input: outputs[2 * j + t % 2].pointer, parameters: p, preactivation: readoutPreactivation.pointer,
+                output: readoutPreactivation.pointer, outputGradient: gy, sink: sink, inputGradient: g)
+        } else if t < stage.lag {
+            // The costate is about a message of the pipe's filling, which this block did not compute.
+            g.update(repeating: 0, count: stage.block.width)
+        } else {
+            g.update(from: costates[2 * j + (t + 1) % 2].pointer, count: stage.block.width)
+        }
+        stage.backward(step: t, parameters: p, sink: sink, eulerStep: eulerStep)
+        if j == 0 {
+            let lateInput = stage.input(step: t + 1)
+            projection.backward(
+                input: stage.rawInput(step: t + 1), parameters: p, preactivation: lateInput, output: lateInput, outputGradient: g,
+                sink: sink, inputGradient: nil)
+        } else {
+            costates[2 * (j - 1) + t % 2].pointer.update(from: g, count: stage.block.width)
+        }
+    }
+
+    @usableFromInline
+    final class SinkBox<Sink: GradientSink> where Sink.Scalar == Scalar {
+        @usableFromInline var sink: Sink
+        @usableFromInline var eulerStep: EulerStep<Scalar>
+        @usableFromInline init(_ sink: Sink, _ eulerStep: EulerStep<Scalar>) { (self.sink, self.eulerStep) = (sink, eulerStep) }
+    }
+}
