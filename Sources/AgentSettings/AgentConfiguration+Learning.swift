@@ -19,6 +19,8 @@ extension AgentConfiguration {
         public var gradientClip: Double
         /// `scheme`: how the deep model carries the error through its blocks.
         public var scheme: DepthScheme
+        /// `threads`: threads that run the deep model's blocks (pipelined only).
+        public var threads: Int
         /// `seed`: the initial weights' seed.
         public var seed: UInt64
         /// `paused`: predict without learning (weights fixed); set by the control plane's `pause`.
@@ -27,7 +29,7 @@ extension AgentConfiguration {
         public init(
             tau: Double = 1, beta: Double = 0.003, eta: Double = 0.5, phi: Double = 1,
             ordering: UpdateOrdering = .backpropagation, stateCostateResetSteps: Int = 0, gradientClip: Double = 1,
-            scheme: DepthScheme = .instant, seed: UInt64 = 0, paused: Bool = false
+            scheme: DepthScheme = .instant, threads: Int = 1, seed: UInt64 = 0, paused: Bool = false
         ) {
             self.tau = tau
             self.beta = beta
@@ -37,6 +39,7 @@ extension AgentConfiguration {
             self.stateCostateResetSteps = stateCostateResetSteps
             self.gradientClip = gradientClip
             self.scheme = scheme
+            self.threads = threads
             self.seed = seed
             self.paused = paused
         }

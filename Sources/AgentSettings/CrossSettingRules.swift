@@ -22,6 +22,12 @@ enum CrossSettingRules {
             report("model.activation", related: ["model.kind"], "must be default or gelu for model.kind deep: its blocks use gelu")
         }
 
+        if c.learning.threads > 1 && (c.learning.scheme != .pipelined || c.model.kind != .deep) {
+            report("learning.threads", related: ["learning.scheme", "model.kind"], "must be 1 unless model.kind is deep and learning.scheme is pipelined")
+        } else if c.learning.threads > c.model.layers && c.model.kind == .deep {
+            report("learning.threads", related: ["model.layers"], "must be at most model.layers (\(c.model.layers)): each thread runs at least one block")
+        }
+
         // source
         if c.source.kind == .recording && c.source.recording.path.isEmpty {
             report(

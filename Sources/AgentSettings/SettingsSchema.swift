@@ -74,6 +74,7 @@ enum SettingsSchema {
         .integer("learning.state_costate_reset", \C.learning.stateCostateResetSteps, rule: ValueRules.atLeast(0, " (0 = never)")),
         .number("learning.gradient_clip", \C.learning.gradientClip, rule: ValueRules.zeroOrPositive(" (0 = off)")),
         .choice("learning.scheme", \C.learning.scheme),
+        .integer("learning.threads", \C.learning.threads, rule: ValueRules.within(1...64)),
         .integer("learning.seed", \C.learning.seed),
         .flag("learning.paused", \C.learning.paused),
     ]

@@ -39,7 +39,7 @@ extension AgentConfiguration {
                     inputCount: inputCount, width: model.width, blockCount: model.layers, stateCount: model.stateSize,
                     hiddenCount: model.hiddenSize == 0 ? nil : model.hiddenSize, outputCount: outputCount,
                     gradientMode: model.gradientMode, scheme: learning.scheme,
-                    coupling: learning.scheme == .reversible ? .additive : .residual))
+                    coupling: learning.scheme == .reversible ? .additive : .residual, threadCount: learning.threads))
         case .mlp:
             return .mlp(
                 MLPConfiguration(

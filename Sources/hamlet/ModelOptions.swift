@@ -36,9 +36,12 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Deep: how the error reaches the blocks: \(DepthScheme.allCases.map(\.rawValue).joined(separator: ", ")) (default instant).")
     var scheme: DepthScheme?
 
+    @Option(help: "Deep, pipelined: threads that run the blocks (default 1; the result is the same bit for bit).")
+    var threads: Int?
+
     var isEmpty: Bool {
         model == nil && stateSize == nil && hiddenSize == nil && hiddenLayers == nil && activation == nil
-            && gradientMode == nil && layers == nil && width == nil && scheme == nil
+            && gradientMode == nil && layers == nil && width == nil && scheme == nil && threads == nil
     }
 
     func configuration(inputCount: Int, outputCount: Int) throws -> ModelConfiguration {
@@ -52,8 +55,8 @@ struct ModelOptions: ParsableArguments {
                 throw ValidationError("--state-size, --hidden-size and --gradient-mode are for the forecasters; the MLP takes --hidden-layers")
             }
         }
-        if settings.model.kind != .deep, layers != nil || width != nil || scheme != nil {
-            throw ValidationError("--layers, --width and --scheme are for --model deep")
+        if settings.model.kind != .deep, layers != nil || width != nil || scheme != nil || threads != nil {
+            throw ValidationError("--layers, --width, --scheme and --threads are for --model deep")
         }
         if settings.model.kind == .deep, let activation, activation != .gelu {
             throw ValidationError("the deep model's blocks use gelu; leave out --activation \(activation.rawValue)")
@@ -61,6 +64,7 @@ struct ModelOptions: ParsableArguments {
         if let layers { settings.model.layers = layers }
         if let width { settings.model.width = width }
         if let scheme { settings.learning.scheme = scheme }
+        if let threads { settings.learning.threads = threads }
         if let stateSize { settings.model.stateSize = stateSize }
         if let hiddenSize { settings.model.hiddenSize = hiddenSize }
         if let gradientMode { settings.model.gradientMode = gradientMode }
