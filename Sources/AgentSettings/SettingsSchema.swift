@@ -18,7 +18,7 @@ enum SettingsSchema {
         .integer("source.synthetic.channels", \C.source.synthetic.channels, rule: ValueRules.atLeast(1)),
         .integer("source.synthetic.change_at", \C.source.synthetic.changeAtStep, rule: ValueRules.atLeast(0, " (0 = never)")),
         .integer("source.synthetic.steps", \C.source.synthetic.steps, rule: ValueRules.atLeast(0, " (0 = endless)")),
-        .number("source.synthetic.rate_hz", \C.source.synthetic.rateHz, rule: ValueRules.zeroOrPositive(" (0 = as fast as possible)")),
+        .number("source.synthetic.rate_hz", \C.source.synthetic.rateHz, rule: ValueRules.upTo(1e6, ValueRules.zeroOrPositive(" (0 = as fast as possible)"))),
         .integer("source.synthetic.seed", \C.source.synthetic.seed),
         .text("source.recording.path", \C.source.recording.path),
         .flag("source.recording.realtime", \C.source.recording.realtime),
@@ -66,13 +66,13 @@ enum SettingsSchema {
     ]
 
     static let learning: [Setting] = [
-        .number("learning.tau", \C.learning.tau, rule: ValueRules.positive()),
-        .number("learning.beta", \C.learning.beta, rule: ValueRules.zeroOrPositive()),
-        .number("learning.eta", \C.learning.eta, rule: ValueRules.zeroOrPositive()),
-        .number("learning.phi", \C.learning.phi, rule: ValueRules.zeroOrPositive()),
+        .number("learning.tau", \C.learning.tau, rule: ValueRules.upTo(100, ValueRules.positive())),
+        .number("learning.beta", \C.learning.beta, rule: ValueRules.upTo(100, ValueRules.zeroOrPositive())),
+        .number("learning.eta", \C.learning.eta, rule: ValueRules.upTo(1e4, ValueRules.zeroOrPositive())),
+        .number("learning.phi", \C.learning.phi, rule: ValueRules.upTo(1e6, ValueRules.zeroOrPositive())),
         .choice("learning.ordering", \C.learning.ordering),
         .integer("learning.state_costate_reset", \C.learning.stateCostateResetSteps, rule: ValueRules.atLeast(0, " (0 = never)")),
-        .number("learning.gradient_clip", \C.learning.gradientClip, rule: ValueRules.zeroOrPositive(" (0 = off)")),
+        .number("learning.gradient_clip", \C.learning.gradientClip, rule: ValueRules.upTo(1e6, ValueRules.zeroOrPositive(" (0 = off)"))),
         .choice("learning.scheme", \C.learning.scheme),
         .integer("learning.threads", \C.learning.threads, rule: ValueRules.within(1...64)),
         .integer("learning.seed", \C.learning.seed),
@@ -94,13 +94,13 @@ enum SettingsSchema {
             json: { .array($0.map { .string($0.rawValue) }) }),
         .integer("drift.warm_up", \C.drift.warmUpSteps, rule: ValueRules.atLeast(0)),
         .integer("drift.cooldown", \C.drift.cooldownSteps, rule: ValueRules.atLeast(0)),
-        .number("drift.cusum.threshold", \C.drift.cusum.threshold, rule: ValueRules.positive(" (in standard deviations)")),
-        .number("drift.adwin.delta", \C.drift.adwin.delta, rule: ValueRules.betweenZeroAndOne(inclusive: false, ", such as 0.002")),
+        .number("drift.cusum.threshold", \C.drift.cusum.threshold, rule: ValueRules.upTo(1e6, ValueRules.positive(" (in standard deviations)"))),
+        .number("drift.adwin.delta", \C.drift.adwin.delta, rule: ValueRules.adwinDelta),
         .number("drift.page_hinkley.threshold", \C.drift.pageHinkley.threshold, rule: ValueRules.positive()),
         .number("drift.anomaly.threshold", \C.drift.anomaly.threshold, rule: ValueRules.betweenZeroAndOne(inclusive: false, ", such as 0.9999")),
     ] + score + [
         .choice("drift.reaction", \C.drift.reaction),
-        .number("drift.boost_factor", \C.drift.boostFactor, rule: ValueRules.positive()),
+        .number("drift.boost_factor", \C.drift.boostFactor, rule: ValueRules.upTo(1000, ValueRules.positive())),
         .integer("drift.boost_steps", \C.drift.boostSteps, rule: ValueRules.atLeast(0)),
     ]
 
@@ -142,7 +142,7 @@ enum SettingsSchema {
     static let outputs: [Setting] = [
         .flag("outputs.stdout", \C.outputs.standardOutput),
         .integer("outputs.prediction_every", \C.outputs.predictionEvery, rule: ValueRules.atLeast(1)),
-        .number("outputs.prediction_max_rate_hz", \C.outputs.predictionMaxRateHz, rule: ValueRules.zeroOrPositive(" (0 = unlimited)")),
+        .number("outputs.prediction_max_rate_hz", \C.outputs.predictionMaxRateHz, rule: ValueRules.predictionRate),
     ]
 
     static let checkpoints: [Setting] = [

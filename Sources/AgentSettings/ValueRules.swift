@@ -11,6 +11,14 @@ enum ValueRules {
         }
     }
 
+    /// `first`'s problem, or else the value must be at most `maximum`: an upper limit on a rule
+    /// that says what the lower end means.
+    static func upTo(_ maximum: Double, _ first: @escaping @Sendable (Double) -> String?) -> @Sendable (Double) -> String? {
+        { value in
+            first(value) ?? (value <= maximum ? nil : "must be at most \(JSONText.readableNumber(maximum)), got \(JSONText.readableNumber(value))")
+        }
+    }
+
     static func positive(_ meaning: String = "") -> @Sendable (Double) -> String? {
         { value in value.isFinite && value > 0 ? nil : "must be a positive number\(meaning), got \(JSONText.readableNumber(value))" }
     }
@@ -49,5 +57,20 @@ enum ValueRules {
 
     static func nonEmpty(_ example: String) -> @Sendable (String) -> String? {
         { value in value.isEmpty ? "must not be empty; \(example)" : nil }
+    }
+
+    /// ADWIN's confidence: strictly between 0 and 1, and not below 1e-12, where its cut threshold
+    /// (a logarithm of 1/delta) stops meaning anything.
+    static let adwinDelta: @Sendable (Double) -> String? = { value in
+        betweenZeroAndOne(inclusive: false, ", such as 0.002")(value)
+            ?? (value >= 1e-12 ? nil : "must be at least 1e-12, such as 0.002, got \(JSONText.readableNumber(value))")
+    }
+
+    /// 0 (unlimited), or at least one prediction in 1,000 s: a smaller positive rate would stop
+    /// predictions for good.
+    static let predictionRate: @Sendable (Double) -> String? = { value in
+        if let problem = zeroOrPositive(" (0 = unlimited)")(value) { return problem }
+        return value == 0 || (value >= 0.001 && value <= 1e6)
+            ? nil : "must be 0 (unlimited) or from 0.001 to 1000000 per second, got \(JSONText.readableNumber(value))"
     }
 }
