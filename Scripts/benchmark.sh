@@ -3,6 +3,8 @@
 #
 #   Scripts/benchmark.sh            # build hamlet-bench (release), run it and Scripts/benchmark_pytorch.py
 #   HAMLET_TARGET_CPU=haswell Scripts/benchmark.sh   # also let the compiler use AVX2/FMA (as PyTorch's kernels do)
+#   Scripts/benchmark.sh --deep     # then the deep forecaster: hamlet-bench --only deep and
+#                                   # Scripts/benchmark_pytorch_deep.py, with the ratio per K (about 4 more minutes)
 #
 # Prints the machine, the Swift table (ns/step, steps/s, mallocs/step), PyTorch's µs/step and the
 # ratio Swift steps/s ÷ PyTorch steps/s per gradient mode. Both sides use SGD(lr 0.003, momentum 0.5)
@@ -92,4 +94,36 @@ for r in swift["results"]:
     ratio = r["steps_per_second"] / peer["steps_per_second"]
     print(f"| {r['mode'][3:]} | {fmt(r['ns_per_step'])} | {fmt(r['steps_per_second'])} | {r['mallocs_per_step']:.2f} | "
           f"{peer['us_per_step']:.1f} | {fmt(peer['steps_per_second'])} | {ratio:.1f}× |")
+PY
+
+[[ "${1:-}" == "--deep" ]] || exit 0
+echo
+echo "== Swift: hamlet-bench --only deep (width 64; K = 1, 2, 4, 8 per scheme)"
+"$BIN" --only deep --json >"$OUT/deep.json"
+echo "== PyTorch: Scripts/benchmark_pytorch_deep.py (the same network, states detached)"
+python3 "$ROOT/Scripts/benchmark_pytorch_deep.py" --json >"$OUT/torch-deep.json"
+python3 - "$OUT/deep.json" "$OUT/torch-deep.json" <<'PY'
+import json, re, sys
+
+swift = json.load(open(sys.argv[1]))
+torch = json.load(open(sys.argv[2]))
+rows = {}
+for r in swift["results"]:
+    k = int(re.search(r"K = (\d+)", r["model"]).group(1))
+    rows.setdefault(r["mode"], {})[k] = r
+print()
+print("| K | " + " | ".join(f"{mode} µs/step" for mode in rows) + " | PyTorch µs/step | PyTorch ÷ instant |")
+print("|--:|" + "--:|" * (len(rows) + 2))
+peer = {} if torch.get("skipped") else {r["blocks"]: r["us_per_step"] for r in torch["rows"]}
+instant = rows.get("HL traces, instant", {})
+for k in sorted({k for mode in rows.values() for k in mode}):
+    cells = [f"{rows[mode][k]['ns_per_step'] / 1000:.1f}" if k in rows[mode] else "—" for mode in rows]
+    torch_cell = f"{peer[k]:.1f}" if k in peer else "—"
+    ratio = f"{peer[k] / (instant[k]['ns_per_step'] / 1000):.1f}×" if k in peer and k in instant else "—"
+    print(f"| {k} | " + " | ".join(cells) + f" | {torch_cell} | {ratio} |")
+for r in swift["results"]:
+    if r.get("mallocs_per_step", 0) > 0:
+        print(f"  ALLOCATES in {r['mode']} ({r['model']}): {r['mallocs_per_step']:.2f} mallocs/step")
+if torch.get("skipped"):
+    print(torch["reason"])
 PY
