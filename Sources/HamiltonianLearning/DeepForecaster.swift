@@ -121,10 +121,7 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
         inputProjection.initialize(parameters: p, generator: &generator)
         for k in blocks.indices { blocks[k].initialize(parameters: p, configuration: configuration, generator: &generator) }
         readout.initialize(parameters: p, generator: &generator)
-        let (o, i) = (outputCount, inputCount)
-        for r in 0..<o {
-            for c in 0..<i { p[skipOffset + r * i + c] = (o == i && r == c) ? 1 : 0 }
-        }
+        SkipInitialization.write(into: p, offset: skipOffset, outputs: outputCount, inputs: inputCount)
         parametersDidChange(p)
     }
 

@@ -24,14 +24,14 @@ public final class LearnSession {
     public let mapping: ColumnMapping
     private let reader: any RecordSource
     private let output: any PredictionSink
-    private let logger: Logger
+    let logger: Logger
     private var input: [Float]
     private var target: [Float]
-    private var pendingInput: [Float]?
+    private(set) var pendingInput: [Float]?
     public private(set) var summary = LearnSummary()
     private var drift: DriftStage?
     /// Normalisation, calendar inputs and the anomaly score of the forecast task (nil for the others).
-    public private(set) var scoring: ForecastScoring?
+    public internal(set) var scoring: ForecastScoring?
     private var forecastBuffer: [Float]
     private var alerts: [DriftAlert] = []
     private var boostRemaining = 0
@@ -127,34 +127,6 @@ public final class LearnSession {
 
     /// Learns from one record and writes its lines: the loop body, for callers with their own loop.
     public func step(_ record: VectorRecord) throws(LearnError) { try process(record, joinKey: nil) }
-
-    /// The learner's state as a checkpoint, to be written by the caller.
-    public func checkpointFile() -> SafeTensorsFile {
-        var file = learner.checkpoint(model: model, pendingInput: pendingInput)
-        if let values = scoring?.savedState.values { file.tensors[Self.scoringTensor] = SafeTensor(values, shape: [values.count]) }
-        return file
-    }
-
-    /// The checkpoint tensor (F64, one dimension) that holds `ForecastScoring.savedState`.
-    public static let scoringTensor = "scoring/state"
-
-    /// Takes back the scoring state of a checkpoint written by `checkpointFile`; a checkpoint
-    /// without one (an older one) leaves the scoring to learn afresh, with a message.
-    public func restoreScoring(from file: SafeTensorsFile) throws(CheckpointError) {
-        guard scoring != nil else { return }
-        guard let tensor = file.tensors[Self.scoringTensor] else {
-            logger.warning("the checkpoint holds no \(Self.scoringTensor); the normalisation and the anomaly score start afresh")
-            return
-        }
-        guard tensor.dtype == .f64, tensor.shape.count == 1, let values = try? tensor.doubles() else {
-            throw .wrongDType(name: Self.scoringTensor, expected: "F64 [n]", found: "\(tensor.dtype.rawValue) \(tensor.shape)")
-        }
-        do {
-            try scoring!.restore(SavedState(values: values))
-        } catch {
-            throw .badMetadata(key: Self.scoringTensor, reason: "\(error); was it written with other score settings?")
-        }
-    }
 
     /// Takes new integrator settings from the next step; β counts as the base that pause and
     /// boost act on.

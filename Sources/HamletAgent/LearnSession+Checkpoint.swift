@@ -1,0 +1,33 @@
+import SafeTensors
+import DriftDetection
+
+/// A session's checkpoint: the learner's tensors plus the forecast scoring's state.
+extension LearnSession {
+    /// The learner's state as a checkpoint, to be written by the caller.
+    public func checkpointFile() -> SafeTensorsFile {
+        var file = learner.checkpoint(model: model, pendingInput: pendingInput)
+        if let values = scoring?.savedState.values { file.tensors[Self.scoringTensor] = SafeTensor(values, shape: [values.count]) }
+        return file
+    }
+
+    /// The checkpoint tensor (F64, one dimension) that holds `ForecastScoring.savedState`.
+    public static let scoringTensor = "scoring/state"
+
+    /// Takes back the scoring state of a checkpoint written by `checkpointFile`; a checkpoint
+    /// without one (an older one) leaves the scoring to learn afresh, with a message.
+    public func restoreScoring(from file: SafeTensorsFile) throws(CheckpointError) {
+        guard scoring != nil else { return }
+        guard let tensor = file.tensors[Self.scoringTensor] else {
+            logger.warning("the checkpoint holds no \(Self.scoringTensor); the normalisation and the anomaly score start afresh")
+            return
+        }
+        guard tensor.dtype == .f64, tensor.shape.count == 1, let values = try? tensor.doubles() else {
+            throw .wrongDType(name: Self.scoringTensor, expected: "F64 [n]", found: "\(tensor.dtype.rawValue) \(tensor.shape)")
+        }
+        do {
+            try scoring!.restore(SavedState(values: values))
+        } catch {
+            throw .badMetadata(key: Self.scoringTensor, reason: "\(error); was it written with other score settings?")
+        }
+    }
+}
