@@ -43,7 +43,7 @@ import Testing
 
     /// Σ_s L_s over `inputs` from `state`, at θ.
     static func chunkLoss(_ network: UnrolledDeepNetwork<Double>, theta: [Double], state: [Double], inputs: [[Double]], targets: [[Double]]) -> Double {
-        network.state = state
+        network.state.assign(state)
         var total = 0.0
         var y = [Double](repeating: 0, count: targets[0].count), gy = y
         for (u, target) in zip(inputs, targets) {
@@ -65,7 +65,7 @@ import Testing
         let network = UnrolledDeepNetwork(model: model, capacity: 5)
         let inputs = randomVectors(count: 5, size: 3, seed: 52), targets = randomVectors(count: 5, size: 2, seed: 53)
         let state = randomVectors(count: 1, size: network.state.count, seed: 54, scale: 0.5)[0]
-        network.state = state
+        network.state.assign(state)
         var y = [0.0, 0.0], gy = y
         for (u, target) in zip(inputs, targets) {
             network.forward(input: u, parameters: theta, output: &y)

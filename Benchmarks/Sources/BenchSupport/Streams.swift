@@ -148,3 +148,44 @@ public struct ClusterStream {
         for k in 0..<3 { target[k] = k == label ? 1 : 0 }
     }
 }
+
+/// Chaotic Mackey–Glass series, dx/dt = 0.2 x(t−τ) / (1 + x(t−τ)¹⁰) − 0.1 x(t) with τ = 17, one
+/// independent trajectory per channel (each from its own random constant history), integrated by
+/// Euler with dt = 0.1 and sampled every `sampleEvery` time units, standardised by the attractor's
+/// usual mean 0.9 and scale 0.23. Deterministic: no noise, so its floor is 0.
+public struct MackeyGlassStream: VectorStream {
+    public let channelCount: Int
+    public let sampleEvery: Int
+    static let delaySteps = 170      // τ / dt
+    static let stepsPerUnit = 10     // 1 / dt
+    private var history: [Double]    // ring of the last delaySteps values per channel, [slot * channels + c]
+    private var current: [Double]
+    private var head = 0
+
+    public init(channels: Int, seed: UInt64, sampleEvery: Int = 3) {
+        channelCount = channels
+        self.sampleEvery = sampleEvery
+        var g = SeededGenerator(seed: seed)
+        let start = (0..<channels).map { _ in 0.5 + g.nextUnit() }
+        current = start
+        history = (0..<Self.delaySteps).flatMap { _ in start }
+        for _ in 0..<(1_000 * Self.stepsPerUnit) { advance() }  // leave the transient
+    }
+
+    public var noiseFloor: Double { 0 }
+
+    private mutating func advance() {
+        for c in 0..<channelCount {
+            let delayed = history[head * channelCount + c]
+            let x = current[c]
+            history[head * channelCount + c] = x
+            current[c] = x + 0.1 * (0.2 * delayed / (1 + pow(delayed, 10)) - 0.1 * x)
+        }
+        head = (head + 1) % Self.delaySteps
+    }
+
+    public mutating func next(into x: UnsafeMutablePointer<Float>) {
+        for _ in 0..<(sampleEvery * Self.stepsPerUnit) { advance() }
+        for c in 0..<channelCount { x[c] = Float((current[c] - 0.9) / 0.23) }
+    }
+}

@@ -15,7 +15,8 @@ where Optimizer.Scalar == Scalar {
     public let loss: LossFunction
     public let parameters, gradient, prediction: ScalarBuffer<Scalar>
     @usableFromInline let outputGradient: ScalarBuffer<Scalar>
-    public private(set) var stepCount: Int64 = 0
+    public var stepCount: Int64 { completedSteps }
+    @usableFromInline var completedSteps: Int64 = 0
 
     /// θ starts as `model`'s initialiser draws it from `seed`, as `HamiltonianLearner` does.
     public init(model: DeepForecaster<Scalar>, optimizer: Optimizer, window: Int, loss: LossFunction = .meanSquaredError, seed: UInt64 = 0) {
@@ -34,13 +35,14 @@ where Optimizer.Scalar == Scalar {
     public var inputCount: Int { model.inputCount }
     public var outputCount: Int { model.outputCount }
 
+    @inlinable
     public func forward(input: UnsafePointer<Scalar>) {
         network.forward(input: input, parameters: parameters.pointer, output: prediction.pointer)
     }
 
-    @discardableResult
+    @inlinable @discardableResult
     public func learn(target: UnsafePointer<Scalar>?) -> Scalar {
-        stepCount += 1
+        completedSteps += 1
         var value = Scalar.nan
         if let target {
             value = loss.evaluate(

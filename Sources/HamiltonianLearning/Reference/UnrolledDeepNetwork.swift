@@ -10,23 +10,26 @@ import RealModule
 /// per unit, a = Re(C h) + D r + c (h before this step), h ← λ h + B r, and the stream gets
 /// M GELU(a) + m on the unit's `writes` from its `reads` (see `ResidualRecurrentBlock`).
 public final class UnrolledDeepNetwork<Scalar: Real & BinaryFloatingPoint> {
-    struct Unit {
-        let reads, writes: Range<Int>
-        let nu, phase, bRe, bIm, cRe, cIm, d, bias, mixWeight, mixBias: Int
+    @usableFromInline struct Unit {
+        @usableFromInline let reads, writes: Range<Int>
+        @usableFromInline let nu, phase, bRe, bIm, cRe, cIm, d, bias, mixWeight, mixBias: Int
     }
 
     public let capacity: Int
-    let units: [Unit]
-    let width, inputCount, outputCount, stateCount, hiddenCount, parameterCount: Int
-    let projectionWeight, projectionBias, readoutWeight, readoutBias, skip: Int
+    @usableFromInline let units: [Unit]
+    @usableFromInline let width, inputCount, outputCount, stateCount, hiddenCount, parameterCount: Int
+    @usableFromInline let projectionWeight, projectionBias, readoutWeight, readoutBias, skip: Int
     /// Every unit's state, re ++ im per unit, carried from one chunk to the next.
-    public var state: [Scalar]
+    public let state: ScalarBuffer<Scalar>
     /// Steps recorded in the current chunk.
-    public private(set) var count = 0
+    public var count: Int { recorded }
+    @usableFromInline var recorded = 0
     // Per recorded step: the input, the residual stream before every unit and after the last,
-    // every unit's state before the step and its pre-activation, and ∂L/∂y.
-    var inputs, streams, previousStates, preactivations, outputGradients: [Scalar]
-    var lambdaGradient, adjoint, nextAdjoint, streamGradient, unitGradient, hiddenGradient, activated, slopes: [Scalar]
+    // every unit's state before the step and its pre-activation, and ∂L/∂y. Buffers, not arrays,
+    // and inlinable methods: a peer run for minutes in `hamlet-quality` must be specialised.
+    @usableFromInline let inputs, streams, previousStates, preactivations, outputGradients: ScalarBuffer<Scalar>
+    @usableFromInline let lambdaGradient, adjoint, nextAdjoint, streamGradient, unitGradient, hiddenGradient: ScalarBuffer<Scalar>
+    @usableFromInline let activated, slopes: ScalarBuffer<Scalar>
 
     /// Reads the network's shape and tensor offsets from `model`; θ stays the caller's.
     public init(model: DeepForecaster<Scalar>, capacity: Int) {
@@ -51,28 +54,30 @@ public final class UnrolledDeepNetwork<Scalar: Real & BinaryFloatingPoint> {
         (projectionWeight, projectionBias) = (offset("input.weight"), offset("input.bias"))
         (readoutWeight, readoutBias, skip) = (offset("readout.weight"), offset("readout.bias"), offset("skip.weight"))
         let u = units.count
-        state = Array(repeating: 0, count: u * 2 * stateCount)
-        inputs = Array(repeating: 0, count: capacity * inputCount)
-        streams = Array(repeating: 0, count: capacity * (u + 1) * width)
-        previousStates = Array(repeating: 0, count: capacity * u * 2 * stateCount)
-        preactivations = Array(repeating: 0, count: capacity * u * hiddenCount)
-        outputGradients = Array(repeating: 0, count: capacity * outputCount)
-        lambdaGradient = Array(repeating: 0, count: u * 2 * stateCount)
-        adjoint = Array(repeating: 0, count: u * 2 * stateCount)
-        nextAdjoint = Array(repeating: 0, count: 2 * stateCount)
-        activated = Array(repeating: 0, count: hiddenCount)
-        slopes = Array(repeating: 0, count: hiddenCount)
-        streamGradient = Array(repeating: 0, count: width)
-        unitGradient = Array(repeating: 0, count: width)
-        hiddenGradient = Array(repeating: 0, count: hiddenCount)
+        state = ScalarBuffer(count: u * 2 * stateCount)
+        inputs = ScalarBuffer(count: capacity * inputCount)
+        streams = ScalarBuffer(count: capacity * (u + 1) * width)
+        previousStates = ScalarBuffer(count: capacity * u * 2 * stateCount)
+        preactivations = ScalarBuffer(count: capacity * u * hiddenCount)
+        outputGradients = ScalarBuffer(count: capacity * outputCount)
+        lambdaGradient = ScalarBuffer(count: u * 2 * stateCount)
+        adjoint = ScalarBuffer(count: u * 2 * stateCount)
+        nextAdjoint = ScalarBuffer(count: 2 * stateCount)
+        activated = ScalarBuffer(count: hiddenCount)
+        slopes = ScalarBuffer(count: hiddenCount)
+        streamGradient = ScalarBuffer(count: width)
+        unitGradient = ScalarBuffer(count: width)
+        hiddenGradient = ScalarBuffer(count: hiddenCount)
     }
 
+    @inlinable
     static func gelu(_ a: Scalar) -> (value: Scalar, slope: Scalar) {
         let cdf = (1 + Scalar.erf(a / Scalar.sqrt(2))) / 2
         let pdf = Scalar.exp(-a * a / 2) / Scalar.sqrt(2 * Scalar.pi)
         return (a * cdf, cdf + a * pdf)
     }
 
+    @inlinable
     static func lambda(_ p: UnsafePointer<Scalar>, _ unit: Unit, _ n: Int) -> (re: Scalar, im: Scalar) {
         let radius = Scalar.exp(-Scalar.exp(p[unit.nu + n]))
         let angle = Scalar.exp(p[unit.phase + n])
@@ -80,6 +85,7 @@ public final class UnrolledDeepNetwork<Scalar: Real & BinaryFloatingPoint> {
     }
 
     /// Predicts y for `input`, records the step and advances the states. Up to `capacity` steps per chunk.
+    @inlinable
     public func forward(input: UnsafePointer<Scalar>, parameters p: UnsafePointer<Scalar>, output y: UnsafeMutablePointer<Scalar>) {
         precondition(count < capacity, "the chunk is full: call backward first")
         let (s, n, h, w) = (count, stateCount, hiddenCount, width)
@@ -133,18 +139,20 @@ public final class UnrolledDeepNetwork<Scalar: Real & BinaryFloatingPoint> {
     }
 
     /// Records ∂L/∂y of the last forward; the step then counts in the chunk.
+    @inlinable
     public func record(outputGradient gy: UnsafePointer<Scalar>) {
         for o in 0..<outputCount { outputGradients[count * outputCount + o] = gy[o] }
-        count += 1
+        recorded += 1
     }
 
     /// Writes ∂(Σ L)/∂θ over the recorded steps into `gradient` (overwriting it) and starts a new chunk.
+    @inlinable
     public func backward(parameters p: UnsafePointer<Scalar>, gradient g: UnsafeMutablePointer<Scalar>) {
         let (n, w, ci) = (stateCount, width, inputCount)
         g.update(repeating: 0, count: parameterCount)
-        for m in lambdaGradient.indices { lambdaGradient[m] = 0 }
+        lambdaGradient.zero()
         // ∂L/∂h of the last state of the chunk is zero: what it does later is not credited.
-        for m in adjoint.indices { adjoint[m] = 0 }
+        adjoint.zero()
         for s in stride(from: count - 1, through: 0, by: -1) {
             let gy = s * outputCount, u = s * ci
             let base = s * (units.count + 1) * w
@@ -175,11 +183,12 @@ public final class UnrolledDeepNetwork<Scalar: Real & BinaryFloatingPoint> {
                 g[unit.phase + m] += Scalar.exp(p[unit.phase + m]) * (gi * lr - gr * li)
             }
         }
-        count = 0
+        recorded = 0
     }
 
     /// Unit k of step s: turns `streamGradient` from ∂L/∂(its output) into ∂L/∂(its input), adds
     /// its θ's share and carries ∂L/∂h back one step in `adjoint`.
+    @inlinable
     func backwardUnit(_ k: Int, step s: Int, parameters p: UnsafePointer<Scalar>, gradient g: UnsafeMutablePointer<Scalar>) {
         let (n, h, w) = (stateCount, hiddenCount, width)
         let unit = units[k]

@@ -1,6 +1,11 @@
-// hamlet-quality: how well each recurrent learner forecasts two seeded streams.
+// hamlet-quality: how well each recurrent learner forecasts three seeded streams.
 //
-//   hamlet-quality [--steps 50000] [--window 5000] [--threads 2]
+//   hamlet-quality [--steps 50000] [--window 5000] [--threads 2] [--state 64]
+//   hamlet-quality --deep [--width 32] [--steps 50000] [--window 5000] [--threads 2]
+//
+// Without --deep: the single-layer forecaster, HL costate and traces against Adam + TBPTT(32).
+// With --deep: the deep forecaster, K ∈ {1, 2, 4} under each depth scheme, against Adam with
+// truncated BPTT through the same network (see DeepQuality.swift).
 //
 // For each stream and learner it runs a small fixed grid of settings, keeps the best final
 // windowed MSE (mean one-step-ahead squared error over the last `window` steps, each prediction
@@ -20,15 +25,21 @@ struct Options {
     var window = 5_000
     var threads = 2
     var state = 64
+    var deep = false
+    var width = 32
 
     init(_ arguments: [String]) {
         var i = 0
         while i < arguments.count {
             let name = arguments[i]
             i += 1
-            guard ["--steps", "--window", "--threads", "--state"].contains(name) else {
+            if name == "--deep" {
+                deep = true
+                continue
+            }
+            guard ["--steps", "--window", "--threads", "--state", "--width"].contains(name) else {
                 print(name == "-h" || name == "--help"
-                    ? "usage: hamlet-quality [--steps 50000] [--window 5000] [--threads 2] [--state 64]"
+                    ? "usage: hamlet-quality [--deep] [--steps 50000] [--window 5000] [--threads 2] [--state 64] [--width 32]"
                     : "hamlet-quality: unknown argument \(name)")
                 exit(name == "-h" || name == "--help" ? 0 : 2)
             }
@@ -41,6 +52,7 @@ struct Options {
             case "--steps": steps = value
             case "--window": window = value
             case "--threads": threads = value
+            case "--width": width = value
             default: state = value
             }
         }
@@ -49,12 +61,13 @@ struct Options {
 }
 
 enum StreamKind: String, CaseIterable, Sendable {
-    case sinusoid, autoregressive
+    case sinusoid, autoregressive, mackeyGlass
 
     var title: String {
         switch self {
         case .sinusoid: "(a) sinusoid mixture"
         case .autoregressive: "(b) AR(2) per channel"
+        case .mackeyGlass: "(c) Mackey–Glass τ = 17"
         }
     }
 
@@ -62,6 +75,7 @@ enum StreamKind: String, CaseIterable, Sendable {
         switch self {
         case .sinusoid: "8 channels, periods 11.7/29.3/71.9 steps, unit-variance signal, Gaussian noise σ = 0.05, seed 11"
         case .autoregressive: "8 independent stationary AR(2) channels (roots r·e^{±iθ}, r ∈ [0.75, 0.95], θ ∈ [0.15, 1.2]), unit variance, Gaussian noise, seed 12"
+        case .mackeyGlass: "8 independent chaotic trajectories (β 0.2, γ 0.1, n 10, Euler dt 0.1, one sample every 3 time units), standardised, no noise, seed 13"
         }
     }
 }
@@ -73,6 +87,33 @@ func makeSinusoid() -> SinusoidMixtureStream {
 }
 
 func makeAutoregressive() -> AutoregressiveStream { AutoregressiveStream(channels: channels, seed: 12) }
+
+func makeMackeyGlass() -> MackeyGlassStream { MackeyGlassStream(channels: channels, seed: 13) }
+
+/// `evaluate` on a fresh copy of the stream `kind` (one concrete call per stream, so each is specialised).
+func evaluate<L: OnlineLearner>(_ kind: StreamKind, _ learner: L, options: Options) -> (Double, Int) where L.Scalar == Float {
+    switch kind {
+    case .sinusoid: evaluate(makeSinusoid(), learner, steps: options.steps, window: options.window)
+    case .autoregressive: evaluate(makeAutoregressive(), learner, steps: options.steps, window: options.window)
+    case .mackeyGlass: evaluate(makeMackeyGlass(), learner, steps: options.steps, window: options.window)
+    }
+}
+
+/// Persistence and zero-forecast MSE over the window, and the stream's noise floor.
+func yardsticks(_ kind: StreamKind, options: Options) -> (persistence: Double, zero: Double, floor: Double) {
+    let (steps, window) = (options.steps, options.window)
+    switch kind {
+    case .sinusoid:
+        let r = yardsticks(makeSinusoid(), steps: steps, window: window)
+        return (r.persistence, r.zero, makeSinusoid().noiseFloor)
+    case .autoregressive:
+        let r = yardsticks(makeAutoregressive(), steps: steps, window: window)
+        return (r.persistence, r.zero, makeAutoregressive().noiseFloor)
+    case .mackeyGlass:
+        let r = yardsticks(makeMackeyGlass(), steps: steps, window: window)
+        return (r.persistence, r.zero, makeMackeyGlass().noiseFloor)
+    }
+}
 
 enum LearnerKind: Sendable, Equatable {
     case hamiltonian(RecurrentGradientMode, beta: Double, eta: Double)
@@ -172,37 +213,27 @@ func run(_ spec: RunSpec, options: Options) -> RunResult {
             model: forecaster(mode, state: options.state),
             configuration: HamiltonianConfiguration(tau: 1, beta: beta, eta: eta, phi: .constant(1), ordering: .backpropagation),
             seed: 1)
-        outcome = spec.stream == .sinusoid
-            ? evaluate(makeSinusoid(), learner, steps: options.steps, window: options.window)
-            : evaluate(makeAutoregressive(), learner, steps: options.steps, window: options.window)
+        outcome = evaluate(spec.stream, learner, options: options)
     case .adam(let lr):
         // The model's own mode does not matter: TBPTT overwrites the λ and B gradients.
         let learner = ReferenceLearner(
             model: forecaster(.costate, state: options.state),
             optimizer: AdaptiveMomentEstimation<Float>(learningRate: Float(lr)), seed: 1, bpttWindow: 32)
-        outcome = spec.stream == .sinusoid
-            ? evaluate(makeSinusoid(), learner, steps: options.steps, window: options.window)
-            : evaluate(makeAutoregressive(), learner, steps: options.steps, window: options.window)
+        outcome = evaluate(spec.stream, learner, options: options)
     }
     return RunResult(
         spec: spec, windowMSE: outcome.0, nonFiniteLosses: outcome.1,
         seconds: Double(monotonicNanoseconds() - start) / 1e9)
 }
 
-/// Results written by index from worker threads; each slot is written by exactly one iteration.
-final class ResultSlots: @unchecked Sendable {
-    let slots: UnsafeMutableBufferPointer<RunResult?>
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-    deinit { slots.deallocate() }
-}
-
 // MARK: - Main
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 let betas = [0.003, 0.01, 0.03], etas = [0.5, 1.0], adamRates = [3e-4, 1e-3, 3e-3]
+if options.deep {
+    runDeepQuality(options)
+    exit(0)
+}
 var specs: [RunSpec] = []
 for stream in StreamKind.allCases {
     // Most expensive first, so the threads finish together.
@@ -213,25 +244,13 @@ for stream in StreamKind.allCases {
 }
 
 let wallStart = monotonicNanoseconds()
-let results = ResultSlots(count: specs.count)
-let queue = DispatchQueue(label: "runs", attributes: .concurrent)
-let group = DispatchGroup()
-let semaphore = DispatchSemaphore(value: max(options.threads, 1))
-let frozenSpecs = specs
 let frozenOptions = options
-for index in specs.indices {
-    semaphore.wait()
-    queue.async(group: group) {
-        let result = run(frozenSpecs[index], options: frozenOptions)
-        results.slots[index] = result
-        var line = "  done: \(result.spec.stream.rawValue) / \(result.spec.learner.family) / \(result.spec.learner.setting): "
-        line += "MSE \(short(result.windowMSE)), \(format(result.seconds, 1)) s"
-        printError(line)
-        semaphore.signal()
-    }
+let all = runInParallel(specs, threads: options.threads) { spec in
+    let result = run(spec, options: frozenOptions)
+    printError("  done: \(spec.stream.rawValue) / \(spec.learner.family) / \(spec.learner.setting): "
+        + "MSE \(short(result.windowMSE)), \(format(result.seconds, 1)) s")
+    return result
 }
-group.wait()
-let all = results.slots.map { $0! }
 let wallSeconds = Double(monotonicNanoseconds() - wallStart) / 1e9
 
 let machine = machineDescription()
@@ -240,7 +259,7 @@ print("Forecaster 8-\(options.state)-\(options.state)-8 (GELU, skip), Float. Eac
     + "on each stream; **final MSE** = mean squared one-step error over the last \(grouped(options.window)) steps "
     + "(prequential: each prediction is made before its target is learnt). Best of a fixed grid per learner: "
     + "HL β ∈ {0.003, 0.01, 0.03} × η ∈ {0.5, 1} (τ = 1, φ = 1, BP ordering; η = 1 is plain SGD); "
-    + "Adam lr ∈ {3e-4, 1e-3, 3e-3} with truncated BPTT over 32 steps. Seeds fixed (streams 11 and 12, weights 1).\n")
+    + "Adam lr ∈ {3e-4, 1e-3, 3e-3} with truncated BPTT over 32 steps. Seeds fixed (streams 11, 12 and 13, weights 1).\n")
 for stream in StreamKind.allCases {
     print("- \(stream.title): \(stream.description)")
 }
@@ -248,10 +267,8 @@ print("")
 
 var rows: [[String]] = []
 for stream in StreamKind.allCases {
-    let reference = stream == .sinusoid
-        ? yardsticks(makeSinusoid(), steps: options.steps, window: options.window)
-        : yardsticks(makeAutoregressive(), steps: options.steps, window: options.window)
-    let floor = stream == .sinusoid ? makeSinusoid().noiseFloor : makeAutoregressive().noiseFloor
+    let reference = yardsticks(stream, options: options)
+    let floor = reference.floor
     for family in ["HL costate", "HL traces", "reference: Adam + TBPTT(32)"] {
         let candidates = all.filter { $0.spec.stream == stream && $0.spec.learner.family == family }
         guard let best = candidates.min(by: { $0.windowMSE < $1.windowMSE }) else { continue }
