@@ -88,7 +88,7 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
             : nil
         stateBuffers = blocks.flatMap { block in
             block.recurrent.stateBuffers.map { StateBuffer(name: "\(block.name).\($0.name)", shape: $0.shape, buffer: $0.buffer) }
-        }
+        } + (pipeline?.stateBuffers ?? [])
     }
 
     public var inputCount: Int { configuration.inputCount }
@@ -103,6 +103,12 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
     }
 
     // Loops over `blocks` go by index: `for block in blocks` allocated on every call in a debug build.
+
+    /// The pipelined scheme's slots and message parities follow the step count: a learner resumed
+    /// at `step` must find them where its `stateBuffers` left them.
+    public func resume(atStep step: Int64) {
+        pipeline?.step = Int(step)
+    }
 
     public func resetStateCostate() {
         for k in blocks.indices {

@@ -64,7 +64,10 @@ public final class HamiltonianLearner<Model: LearnableModel>: OnlineLearner {
     }
 
     /// Sets the step counter, for a run resumed from a checkpoint (φ schedules depend on it).
-    public func resume(atStep step: Int64) { completedSteps = step }
+    public func resume(atStep step: Int64) {
+        completedSteps = step
+        model.resume(atStep: step)
+    }
 
     /// Starts learning afresh: new weights drawn with `seed`, zero costates and state. The step
     /// counter goes on, so that step numbers stay unique over a run.

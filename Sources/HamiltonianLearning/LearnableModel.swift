@@ -36,6 +36,10 @@ public protocol LearnableModel: AnyObject {
 
     /// Zeroes the recurrent state and everything carried with it. Allocation-free.
     func resetState()
+
+    /// Lines up whatever the model keeps per step number with a learner resumed at `step` (the
+    /// restored `stateBuffers` hold the rest). Most models keep nothing per step number.
+    func resume(atStep step: Int64)
 }
 
 /// One named piece of a model's recurrent state, with its shape, for checkpoints.
@@ -46,6 +50,8 @@ public struct StateBuffer<Scalar: BinaryFloatingPoint> {
 }
 
 extension LearnableModel {
+    public func resume(atStep step: Int64) {}
+
     /// `backward` that writes ∂H'/∂θ into `gradient`.
     @inlinable
     public func backward(

@@ -51,6 +51,16 @@ final class PipelinedDepth<Scalar: Real & BinaryFloatingPoint> {
         executor = StageExecutor(threadCount: threadCount)
     }
 
+    /// What is in flight between steps, for checkpoints: every stage's ring and both parities of
+    /// every message. With the step counter (`step`, set on resume) a run continues bit for bit.
+    var stateBuffers: [StateBuffer<Scalar>] {
+        let width = stages[0].block.width
+        return stages.indices.map { j in
+            StateBuffer(name: "pipeline.stages.\(j).ring", shape: [stages[j].lag + 1, stages[j].slotSize], buffer: stages[j].ring)
+        } + outputs.indices.map { StateBuffer(name: "pipeline.outputs.\($0)", shape: [width], buffer: outputs[$0]) }
+            + costates.indices.map { StateBuffer(name: "pipeline.costates.\($0)", shape: [width], buffer: costates[$0]) }
+    }
+
     var scalarCount: Int {
         stages.reduce(0) { $0 + $1.scalarCount } + (outputs + costates).reduce(0) { $0 + $1.count } + readoutPreactivation.count
     }

@@ -3,6 +3,8 @@
 //
 //   hamlet-bench [--json] [--steps N] [--repetitions R]    speed table (N ≥ 20,000 steps per repetition)
 //   hamlet-bench memory [--steps 10000000] [--json]        VmRSS after 10^4, 10^5, … steps (traces mode)
+//   hamlet-bench memory --deep K [--scheme instant|reversible|pipelined] [--deep-width 64] [--threads T]
+//                                                           the same for the deep forecaster
 //   hamlet-bench --only deep [--steps N]                    the deep forecaster: K = 1, 2, 4, 8 per depth scheme,
 //                                                           and the pipelined scheme on 2 threads
 import BenchSupport
@@ -23,6 +25,10 @@ struct Options {
     var warmup = 2_000
     /// W = N = H of the deep rows.
     var deepWidth = 64
+    /// `memory` on the deep forecaster with this many blocks (nil: the single-layer forecaster).
+    var deepBlocks: Int? = nil
+    var deepScheme = DepthScheme.instant
+    var deepThreads = 1
     /// Which rows to run: costate, traces, mlp, and (opt-in) reference, the Adam + TBPTT(32) peer,
     /// which is slow while ReferenceLearner is not specialisable (about 14 ms/step), and deep, the
     /// deep forecaster's rows (see `deepRows`).
@@ -46,6 +52,14 @@ struct Options {
             case "--repetitions": repetitions = value("--repetitions")
             case "--warmup": warmup = value("--warmup")
             case "--deep-width": deepWidth = value("--deep-width")
+            case "--deep": deepBlocks = value("--deep")
+            case "--threads": deepThreads = value("--threads")
+            case "--scheme":
+                i += 1
+                guard i < arguments.count, let scheme = DepthScheme(rawValue: arguments[i]) else {
+                    fail("--scheme needs one of \(DepthScheme.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                deepScheme = scheme
             case "--only":
                 i += 1
                 guard i < arguments.count else { fail("--only needs a list such as costate,traces,reference,mlp") }
@@ -53,7 +67,7 @@ struct Options {
             case "-h", "--help":
                 print("""
                 usage: hamlet-bench [speed] [--json] [--steps N] [--repetitions R] [--warmup W] [--only costate,traces,mlp,reference,deep] [--deep-width 64]
-                       hamlet-bench memory [--steps N] [--json]
+                       hamlet-bench memory [--steps N] [--json] [--deep K [--scheme instant|reversible|pipelined] [--deep-width 64] [--threads T]]
                 """)
                 exit(0)
             default: fail("unknown argument \(arguments[i]) (try --help)")
@@ -291,13 +305,31 @@ func runSpeed(_ options: Options) {
 // MARK: - Resident memory
 
 func runMemory(_ options: Options) {
+    guard let blocks = options.deepBlocks else {
+        let learner = HamiltonianLearner(
+            model: Forecaster<Float>(forecasterConfiguration(.traces)), configuration: sgdSettings, seed: 1)
+        return runMemory(options, learner: learner, title: "forecaster 40-128-128-40 GELU+skip, HL traces", mode: "traces")
+    }
+    let width = options.deepWidth
+    let configuration = DeepForecasterConfiguration(
+        inputCount: 40, width: width, blockCount: blocks, stateCount: width, hiddenCount: width, outputCount: 40, gradientMode: .traces,
+        scheme: options.deepScheme, coupling: options.deepScheme == .reversible ? .additive : .residual, threadCount: options.deepThreads)
+    var settings = sgdSettings
+    settings.gradientClip = 1
+    let learner = HamiltonianLearner(model: DeepForecaster<Float>(configuration), configuration: settings, seed: 1)
+    let scheme = "\(options.deepScheme.rawValue)\(options.deepThreads > 1 ? " on \(options.deepThreads) threads" : "")"
+    runMemory(
+        options, learner: learner, title: "deep forecaster 40-\(width)×\(blocks)-40 (N = H = \(width)), HL traces, \(scheme), clip 1",
+        mode: "deep K = \(blocks) \(scheme)")
+}
+
+func runMemory<Model: LearnableModel>(_ options: Options, learner: HamiltonianLearner<Model>, title: String, mode: String)
+where Model.Scalar == Float {
     let total = options.steps ?? 10_000_000
     var checkpoints = [10_000, 100_000, 1_000_000, 10_000_000].filter { $0 <= total }
     if checkpoints.last != total { checkpoints.append(total) }
     let channels = 40
     var stream = SinusoidMixtureStream(channels: channels, periods: [17.3, 43.1, 97.7], noise: 0.1, seed: 2024)
-    let learner = HamiltonianLearner(
-        model: Forecaster<Float>(forecasterConfiguration(.traces)), configuration: sgdSettings, seed: 1)
     let probe = ResidentMemoryProbe()
     var current = [Float](repeating: 0, count: channels)
     var next = [Float](repeating: 0, count: channels)
@@ -307,7 +339,7 @@ func runMemory(_ options: Options) {
         return (change >= 0 ? "+" : "") + format(change, 2) + " %"
     }
     if !options.json {
-        print("hamlet-bench memory — forecaster 40-128-128-40 GELU+skip, HL traces, SGD(lr \(speedLearningRate), momentum 0.5), "
+        print("hamlet-bench memory — \(title), SGD(lr \(speedLearningRate), momentum 0.5), "
             + "one step(input:target:) per sample of a 40-channel sinusoid-mixture stream; /proc/self/status after each checkpoint\n")
         print(markdownTable(
             ["steps", "VmRSS (kB)", "Δ VmRSS vs first", "RssAnon (kB)", "Δ RssAnon vs first", "RssFile (kB)", "mallocs since previous", "elapsed (s)"],
@@ -363,7 +395,7 @@ func runMemory(_ options: Options) {
                 + "\"mallocs_since_previous\": \($0.mallocs), \"elapsed_s\": \(jsonNumber($0.seconds))}"
         }
         print("""
-        {"benchmark": "hamlet-bench memory", "mode": "traces", "steps": \(total), "samples": [\(items.joined(separator: ", "))], \
+        {"benchmark": "hamlet-bench memory", "mode": "\(mode)", "steps": \(total), "samples": [\(items.joined(separator: ", "))], \
         "relative_vmrss_change_first_to_last": \(jsonNumber(relative)), \
         "relative_rss_anon_change_first_to_last": \(jsonNumber(relativeAnonymous)), \
         "non_finite_losses": \(learner.nonFiniteLosses), "mean_loss": \(jsonNumber(lossSum / Double(total)))}
