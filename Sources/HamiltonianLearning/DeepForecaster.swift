@@ -84,7 +84,7 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
         pipeline = pipelined
             ? PipelinedDepth(
                 blocks: blocks, projection: inputProjection, readout: readout, skipOffset: skipOffset,
-                threadCount: configuration.threadCount)
+                threadCount: configuration.threadCount, local: configuration.stageBlocks ?? 0..<blocks.count)
             : nil
         stateBuffers = blocks.flatMap { block in
             block.recurrent.stateBuffers.map { StateBuffer(name: "\(block.name).\($0.name)", shape: $0.shape, buffer: $0.buffer) }
@@ -103,6 +103,10 @@ public final class DeepForecaster<Scalar: Real & BinaryFloatingPoint>: Learnable
     }
 
     // Loops over `blocks` go by index: `for block in blocks` allocated on every call in a debug build.
+
+    /// Where a split pipelined model (`DeepForecasterConfiguration.stageBlocks`) exchanges its
+    /// messages with the models that run its neighbouring blocks; nil under the other schemes.
+    public var pipelineBoundary: PipelineBoundary<Scalar>? { pipeline?.boundary }
 
     /// The pipelined scheme's slots and message parities follow the step count: a learner resumed
     /// at `step` must find them where its `stateBuffers` left them.

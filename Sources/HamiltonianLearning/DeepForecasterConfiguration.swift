@@ -23,6 +23,11 @@ public struct DeepForecasterConfiguration: Sendable, Codable, Equatable {
     /// contiguous groups of blocks, one group per thread, with the same results bit for bit as one
     /// thread. Other schemes run on the calling thread only.
     public var threadCount: Int
+    /// The blocks this model computes under `pipelined`, when the network is split across several
+    /// learners that pass the boundary messages between them (`DeepForecaster.pipelineBoundary`);
+    /// nil: every block. The first block's owner also runs the input projection, the last block's the
+    /// read-out, the skip and the loss.
+    public var stageBlocks: Range<Int>?
     /// What each block reads and updates; `reversible` needs `additive`.
     public var coupling: BlockCoupling
     /// Treats every block's state as a constant of the step, as PyTorch does with `h.detach()`:
@@ -39,9 +44,10 @@ public struct DeepForecasterConfiguration: Sendable, Codable, Equatable {
         inputCount: Int, width: Int = 32, blockCount: Int = 2, stateCount: Int = 32, hiddenCount: Int? = nil,
         outputCount: Int? = nil, gradientMode: RecurrentGradientMode = .traces, scheme: DepthScheme = .instant,
         coupling: BlockCoupling = .residual, detachesState: Bool = false, minimumRadius: Double = 0.5, maximumRadius: Double = 0.99,
-        maximumPhase: Double = Double.pi / 4, threadCount: Int = 1
+        maximumPhase: Double = Double.pi / 4, threadCount: Int = 1, stageBlocks: Range<Int>? = nil
     ) {
         self.threadCount = threadCount
+        self.stageBlocks = stageBlocks
         self.inputCount = inputCount
         self.width = width
         self.blockCount = blockCount
@@ -72,8 +78,12 @@ public struct DeepForecasterConfiguration: Sendable, Codable, Equatable {
         if scheme == .pipelined && coupling != .residual {
             found.append("the pipelined scheme passes whole blocks' outputs: coupling must be residual, got \(coupling.rawValue)")
         }
-        if threadCount < 1 || (threadCount > 1 && (scheme != .pipelined || threadCount > blockCount)) {
+        let localCount = stageBlocks?.count ?? blockCount
+        if threadCount < 1 || (threadCount > 1 && (scheme != .pipelined || threadCount > localCount)) {
             found.append("the thread count must be 1, or at most the block count under the pipelined scheme, got \(threadCount)")
+        }
+        if let stageBlocks, scheme != .pipelined || stageBlocks.isEmpty || stageBlocks.lowerBound < 0 || stageBlocks.upperBound > blockCount {
+            found.append("a stage's blocks must be a non-empty part of 0..<\(blockCount) under the pipelined scheme, got \(stageBlocks)")
         }
         if coupling == .additive && width < 2 {
             found.append("additive coupling cuts the stream in two halves: the width must be at least 2, got \(width)")

@@ -35,8 +35,15 @@ final class PipelinedDepth<Scalar: Real & BinaryFloatingPoint> {
     @usableFromInline var backwardJob: ((Int) -> Void)?
     @usableFromInline var backwardSink: AnyObject?
 
-    init(blocks: [ResidualRecurrentBlock<Scalar>], projection: DenseLayer, readout: DenseLayer, skipOffset: Int, threadCount: Int) {
+    /// The stages this model runs; the others run elsewhere and their messages arrive through `boundary`.
+    @usableFromInline let local: Range<Int>
+
+    init(
+        blocks: [ResidualRecurrentBlock<Scalar>], projection: DenseLayer, readout: DenseLayer, skipOffset: Int, threadCount: Int,
+        local: Range<Int>
+    ) {
         let count = blocks.count
+        self.local = local
         stages = blocks.indices.map { j in
             PipelineStage(block: blocks[j], lag: 2 * (count - 1 - j), rawInputCount: j == 0 ? projection.inputCount : 0)
         }
@@ -47,7 +54,8 @@ final class PipelinedDepth<Scalar: Real & BinaryFloatingPoint> {
         outputs = (0..<(2 * count)).map { _ in ScalarBuffer(count: width) }
         costates = (0..<(2 * (count - 1))).map { _ in ScalarBuffer(count: width) }
         readoutPreactivation = ScalarBuffer(count: readout.outputCount)
-        groups = (0..<threadCount).map { part in (part * count / threadCount)..<((part + 1) * count / threadCount) }
+        let (first, size) = (local.lowerBound, local.count)
+        groups = (0..<threadCount).map { part in (first + part * size / threadCount)..<(first + (part + 1) * size / threadCount) }
         executor = StageExecutor(threadCount: threadCount)
     }
 
@@ -55,10 +63,26 @@ final class PipelinedDepth<Scalar: Real & BinaryFloatingPoint> {
     /// every message. With the step counter (`step`, set on resume) a run continues bit for bit.
     var stateBuffers: [StateBuffer<Scalar>] {
         let width = stages[0].block.width
-        return stages.indices.map { j in
+        return local.map { j in
             StateBuffer(name: "pipeline.stages.\(j).ring", shape: [stages[j].lag + 1, stages[j].slotSize], buffer: stages[j].ring)
         } + outputs.indices.map { StateBuffer(name: "pipeline.outputs.\($0)", shape: [width], buffer: outputs[$0]) }
             + costates.indices.map { StateBuffer(name: "pipeline.costates.\($0)", shape: [width], buffer: costates[$0]) }
+    }
+
+    /// The message buffers at this model's edges for the exchange between the step just completed
+    /// and the next one (parity (step + 1) % 2): after a step, read the outbound ones and send them;
+    /// before the next, write what the neighbours sent into the inbound ones. Nil where the edge
+    /// is the network's own (no neighbour).
+    var boundary: PipelineBoundary<Scalar> {
+        let parity = (step + 1) % 2
+        let (first, last) = (local.lowerBound, local.upperBound - 1)
+        let lastStage = stages.count - 1
+        return PipelineBoundary(
+            step: step,
+            stateFromBelow: first > 0 ? outputs[2 * (first - 1) + parity].pointer : nil,
+            costateFromAbove: last < lastStage ? costates[2 * last + parity].pointer : nil,
+            stateToAbove: last < lastStage ? UnsafePointer(outputs[2 * last + parity].pointer) : nil,
+            costateToBelow: first > 0 ? UnsafePointer(costates[2 * (first - 1) + parity].pointer) : nil)
     }
 
     var scalarCount: Int {
