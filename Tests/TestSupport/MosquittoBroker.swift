@@ -25,11 +25,15 @@ public final class MosquittoBroker: Sendable {
         public var requireClientCertificate = false
         /// `persistence true` with the store in the temporary directory (saved on SIGTERM).
         public var persistence = false
+        /// `set_tcp_nodelay true`: without it the broker's Nagle delays a sparse message behind an
+        /// unacknowledged one, tens of milliseconds per hop for request-and-wait traffic.
+        public var tcpNoDelay = false
 
         public init(
             users: [(name: String, password: String)] = [], allowAnonymous: Bool = true, tls: Bool = false,
-            requireClientCertificate: Bool = false, persistence: Bool = false
+            requireClientCertificate: Bool = false, persistence: Bool = false, tcpNoDelay: Bool = false
         ) {
+            self.tcpNoDelay = tcpNoDelay
             self.users = users
             self.allowAnonymous = allowAnonymous
             self.tls = tls
@@ -86,6 +90,7 @@ public final class MosquittoBroker: Sendable {
             // mosquitto_sub that falls behind a fast publisher; tests count every message.
             "max_queued_messages 0",
         ]
+        if options.tcpNoDelay { lines.append("set_tcp_nodelay true") }
         if !options.users.isEmpty {
             let passwd = try requireExecutable("mosquitto_passwd")
             let file = directory.file("passwd")

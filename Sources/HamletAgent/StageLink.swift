@@ -1,0 +1,117 @@
+import MQTTTransport
+
+/// One pipeline stage's messages through the broker: it publishes what its neighbours need and
+/// waits, in lockstep, for exactly the message of the step it needs (docs/stages.md).
+///
+/// Topics under `<prefix>/stage/`: `<k>/forward` carries stage k's state up to stage k+1,
+/// `<k>/backward` its costate down to stage k−1, and `input` the first stage's input and target
+/// of each step to the last stage. Messages of another model or another life are refused and
+/// counted; messages of a step already passed are dropped and counted; messages of later steps
+/// wait (a neighbour may run a few steps ahead). QoS 1, so a message is not lost to a busy socket.
+public final class StageLink {
+    public let stage: Int
+    public let stageCount: Int
+    public let prefix: String
+    public let model: UInt64
+    public let life: UInt32
+    let client: MQTTClient
+    let queue: MQTTMessageQueue
+    /// Messages that arrived before they were needed, by kind and step.
+    var early: [Key: [Float]] = [:]
+    /// Messages refused: damaged, or of another model or life.
+    public private(set) var refusedMessages = 0
+    /// Messages of a step this stage had already passed.
+    public private(set) var staleMessages = 0
+
+    struct Key: Hashable {
+        let kind: StageMessage.Kind
+        let step: UInt64
+    }
+
+    public var isFirst: Bool { stage == 0 }
+    public var isLast: Bool { stage == stageCount - 1 }
+
+    /// `client` must deliver to its queue (`MQTTMessageDelivery.queue`); the link subscribes to
+    /// the topics this stage reads.
+    public init(client: MQTTClient, prefix: String, stage: Int, stageCount: Int, model: UInt64, life: UInt32) throws(StageLinkError) {
+        guard let queue = client.messages else { throw .needsMessageQueue }
+        guard stageCount >= 1, (0..<stageCount).contains(stage) else { throw .noSuchStage(stage, of: stageCount) }
+        (self.client, self.queue, self.prefix, self.stage, self.stageCount, self.model, self.life) =
+            (client, queue, prefix, stage, stageCount, model, life)
+        do {
+            for topic in subscriptions { try client.subscribe(topic, qos: .atLeastOnce) }
+        } catch {
+            throw .subscription(error.description)
+        }
+    }
+
+    /// What this stage reads: the state from below, the costate from above, and (last stage) the input.
+    public var subscriptions: [String] {
+        var topics: [String] = []
+        if stage > 0 { topics.append(Self.topic(prefix, .state, from: stage - 1)) }
+        if !isLast { topics.append(Self.topic(prefix, .costate, from: stage + 1)) }
+        if isLast && !isFirst { topics.append("\(prefix)/stage/input") }
+        return topics
+    }
+
+    static func topic(_ prefix: String, _ kind: StageMessage.Kind, from stage: Int) -> String {
+        switch kind {
+        case .state: "\(prefix)/stage/\(stage)/forward"
+        case .costate: "\(prefix)/stage/\(stage)/backward"
+        case .inputAndTarget: "\(prefix)/stage/input"
+        }
+    }
+
+    /// Publishes this stage's message of `kind` for `step`.
+    public func send(_ kind: StageMessage.Kind, step: UInt64, values: [Float]) {
+        let message = StageMessage(kind: kind, step: step, model: model, life: life, values: values)
+        client.publish(topic: Self.topic(prefix, kind, from: stage), payload: message.payload, qos: .atLeastOnce)
+    }
+
+    /// The values of the neighbour's message of `kind` for `step`, waiting up to `timeout`.
+    public func receive(_ kind: StageMessage.Kind, step: UInt64, timeout: Duration) throws(StageLinkError) -> [Float] {
+        let key = Key(kind: kind, step: step)
+        if let values = early.removeValue(forKey: key) { return values }
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero, let message = queue.pop(timeout: left) else {
+                throw .neighbourSilent(kind: kind, step: step, afterSeconds: Double(timeout.components.seconds))
+            }
+            guard let decoded = try? StageMessage(payload: message.payload), decoded.model == model, decoded.life == life else {
+                refusedMessages += 1
+                continue
+            }
+            let arrived = Key(kind: decoded.kind, step: decoded.step)
+            if arrived == key { return decoded.values }
+            if decoded.kind == kind && decoded.step < step {
+                staleMessages += 1
+            } else if early.count < 64 * max(stageCount, 1) {
+                early[arrived] = decoded.values
+            } else {
+                refusedMessages += 1
+            }
+        }
+    }
+}
+
+/// Why a stage cannot go on.
+public enum StageLinkError: Error, Equatable, CustomStringConvertible {
+    case needsMessageQueue
+    case noSuchStage(Int, of: Int)
+    case subscription(String)
+    case neighbourSilent(kind: StageMessage.Kind, step: UInt64, afterSeconds: Double)
+    case wrongSize(kind: StageMessage.Kind, step: UInt64, expected: Int, found: Int)
+
+    public var description: String {
+        switch self {
+        case .needsMessageQueue: "a stage link reads its messages from the MQTT client's queue: use MQTTMessageDelivery.queue"
+        case .noSuchStage(let stage, let count): "stage \(stage) does not exist in a pipeline of \(count) stages"
+        case .subscription(let reason): "could not subscribe to the neighbours' topics: \(reason)"
+        case .neighbourSilent(let kind, let step, let seconds):
+            "no \(kind) message of step \(step) from the neighbouring stage within \(seconds) s: is it running, with the same model?"
+        case .wrongSize(let kind, let step, let expected, let found):
+            "the \(kind) message of step \(step) holds \(found) values where this stage's network needs \(expected)"
+        }
+    }
+}

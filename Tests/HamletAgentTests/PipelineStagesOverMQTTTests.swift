@@ -1,0 +1,108 @@
+import Foundation
+import HamiltonianLearning
+import HamletAgent
+import MQTTTransport
+import TestSupport
+import Testing
+
+/// Three stages of one pipelined network, each with its own MQTT client and thread, talking only
+/// through a real mosquitto in lockstep: after 5,000 steps every stage's weights equal those of
+/// one learner running every block, bit for bit (issue 15).
+@Suite(.serialized) struct PipelineStagesOverMQTTTests {
+    struct Handed<Value>: @unchecked Sendable { let value: Value }
+
+    static let blocks = 3
+    static let settings = HamiltonianConfiguration(beta: 0.02, eta: 0.3, gradientClip: 1)
+
+    static func learner(stage: Range<Int>?) -> HamiltonianLearner<DeepForecaster<Float>> {
+        let configuration = DeepForecasterConfiguration(
+            inputCount: 3, width: 6, blockCount: blocks, stateCount: 4, gradientMode: .traces, scheme: .pipelined, stageBlocks: stage)
+        return HamiltonianLearner(model: DeepForecaster<Float>(configuration), configuration: settings, seed: 5)
+    }
+
+    @Test("three stages over a real broker in lockstep equal the single-process pipelined run after 5,000 steps, bit for bit")
+    func lockstepEqualsOneProcess() async throws {
+        let steps = 5_000
+        let data = CheckpointResumeTests.stream(steps + 1)
+        let whole = Self.learner(stage: nil)
+        let expectedLosses = (0..<steps).map { whole.step(input: data[$0], target: data[$0 + 1]).bitPattern }
+        #expect(whole.nonFiniteLosses == 0)
+
+        // Lockstep waits on every hop: the broker's Nagle would add tens of milliseconds to each.
+        let broker = try await MosquittoBroker.start(.init(tcpNoDelay: true))
+        let prefix = "test/stages-\(UInt32.random(in: 0...UInt32.max))"
+        let identity = StageMessage.identity(of: "K=3 W=6 N=4 traces seed 5")
+        var runners: [PipelineStageRunner] = []
+        var clients: [MQTTClient] = []
+        defer { for client in clients { client.close() } }
+        for k in 0..<Self.blocks {
+            let id = "\(prefix.replacingOccurrences(of: "/", with: "-"))-\(k)"
+            let client = try MQTTClient(configuration: MQTTConfiguration(
+                host: "127.0.0.1", port: broker.port, clientID: id, messageDelivery: .queue(capacity: 4_096)))
+            clients.append(client)
+            let link = try StageLink(client: client, prefix: prefix, stage: k, stageCount: Self.blocks, model: identity, life: 1)
+            client.start()
+            for topic in link.subscriptions { try await broker.waitForSubscription(clientID: id, filter: topic, timeout: .seconds(10)) }
+            runners.append(PipelineStageRunner(learner: Self.learner(stage: k..<(k + 1)), link: link))
+        }
+        let outcomes = await withTaskGroup(of: (Int, Handed<Result<[UInt32], StageLinkError>>).self) { group in
+            for (k, runner) in runners.enumerated() {
+                let handed = Handed(value: runner)
+                group.addTask {
+                    let result = await onDedicatedThread { () -> Handed<Result<[UInt32], StageLinkError>> in
+                        let runner = handed.value
+                        do throws(StageLinkError) {
+                            var losses: [UInt32] = []
+                            for t in 0..<steps {
+                                let loss = try runner.step(input: data[t], target: data[t + 1])
+                                if runner.link.isLast { losses.append(loss.bitPattern) }
+                            }
+                            return Handed(value: .success(losses))
+                        } catch {
+                            return Handed(value: .failure(error))
+                        }
+                    }
+                    return (k, result)
+                }
+            }
+            var byStage: [Int: Handed<Result<[UInt32], StageLinkError>>] = [:]
+            for await (k, result) in group { byStage[k] = result }
+            return byStage
+        }
+        for k in 0..<Self.blocks {
+            guard case .success(let losses) = outcomes[k]!.value else {
+                Issue.record("stage \(k) stopped: \(outcomes[k]!.value)")
+                return
+            }
+            if k == Self.blocks - 1 { #expect(losses == expectedLosses, "the last stage's losses equal the single run's") }
+        }
+        let (theta, omega) = (whole.parameters.array, whole.parameterCostate.array)
+        for (k, runner) in runners.enumerated() {
+            let owned = whole.model.layout.tensors.filter { tensor in
+                tensor.name.hasPrefix("blocks.\(k).") || (k == 0 && tensor.name.hasPrefix("input."))
+                    || (k == Self.blocks - 1 && (tensor.name.hasPrefix("readout.") || tensor.name.hasPrefix("skip.")))
+            }
+            #expect(!owned.isEmpty)
+            let (stageTheta, stageOmega) = (runner.learner.parameters.array, runner.learner.parameterCostate.array)
+            for tensor in owned {
+                #expect(stageTheta[tensor.range].map(\.bitPattern) == theta[tensor.range].map(\.bitPattern), "stage \(k): θ of \(tensor.name)")
+                #expect(stageOmega[tensor.range].map(\.bitPattern) == omega[tensor.range].map(\.bitPattern), "stage \(k): ω of \(tensor.name)")
+            }
+            #expect(runner.link.refusedMessages == 0 && runner.link.staleMessages == 0)
+        }
+    }
+
+    @Test("a stage whose neighbour never speaks stops with an error that names the message it waited for")
+    func silentNeighbour() async throws {
+        let broker = try await MosquittoBroker.start()
+        let client = try MQTTClient(configuration: MQTTConfiguration(
+            host: "127.0.0.1", port: broker.port, clientID: "lonely-stage", messageDelivery: .queue(capacity: 16)))
+        defer { client.close() }
+        let link = try StageLink(client: client, prefix: "test/lonely", stage: 1, stageCount: 3, model: 1, life: 1)
+        client.start()
+        let runner = PipelineStageRunner(learner: Self.learner(stage: 1..<2), link: link, timeout: .milliseconds(300))
+        try runner.step()  // step 0 needs no message
+        #expect(throws: StageLinkError.neighbourSilent(kind: .state, step: 0, afterSeconds: 0)) { try runner.step() }
+        #expect(StageLinkError.neighbourSilent(kind: .state, step: 0, afterSeconds: 0).description.contains("step 0"))
+    }
+}
