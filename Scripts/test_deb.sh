@@ -25,6 +25,9 @@ installed_version="$(hamlet --version)"
 echo "hamlet --version: $installed_version"
 [ "$installed_version" = "$version" ] || fail "hamlet --version says '$installed_version', the package is $version"
 dpkg-query -W -f='${Conffiles}\n' hamlet | grep -q '^ /etc/hamlet/hamlet.yaml ' || fail "/etc/hamlet/hamlet.yaml is no conffile"
+# The service's own command line, up to the configuration check (no broker or systemd needed).
+hamlet run --check --config /etc/hamlet/hamlet.yaml >/dev/null || fail "hamlet run --check rejects /etc/hamlet/hamlet.yaml"
+echo "hamlet run --check --config /etc/hamlet/hamlet.yaml: accepted"
 
 unit=/lib/systemd/system/hamlet.service
 echo "== systemd-analyze verify $unit"
