@@ -60,7 +60,7 @@ install -D -m 0644 packaging/debian/hamlet.lintian-overrides "$pkg/usr/share/lin
 install -m 0644 README.md docs/control.md docs/nab.md "$doc/"
 cp packaging/debian/changelog "$doc/changelog"      # a native package's changelog.gz
 gzip -9n "$doc"/*.md "$doc/changelog"
-LC_ALL=C.UTF-8 help2man --no-info --version-string="$version" --name="edge agent that learns online from sensor streams" \
+help2man --locale=C.UTF-8 --no-info --version-string="$version" --name="edge agent that learns online from sensor streams" \
   "$pkg/usr/bin/hamlet" | gzip -9n >"$pkg/usr/share/man/man1/hamlet.1.gz"
 
 install -d "$pkg/DEBIAN"
