@@ -11,6 +11,7 @@ packages=(
   alsa-utils sox                                                     # ALSA's file plugin tests, test signals
   libmosquitto-dev mosquitto mosquitto-clients openssl               # MQTT, the broker, mosquitto_rr/sub, test CAs
   systemd                                                            # systemd-analyze for the unit's checks
+  dpkg-dev lintian help2man                                          # the .deb: Scripts/package_deb.sh, test_deb.sh
 )
 
 sudo=""

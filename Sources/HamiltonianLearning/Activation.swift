@@ -1,7 +1,7 @@
 import RealModule
 
 /// A pointwise nonlinearity and its derivative.
-public enum Activation: String, Sendable, Codable, CaseIterable {
+public enum Activation: String, Sendable, CaseIterable {
     case identity, tanh, relu, gelu
 
     /// σ(x). GELU is the exact form x·Φ(x), as PyTorch's default.
@@ -29,3 +29,8 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
         }
     }
 }
+
+// Embedded Swift has no Codable (Scripts/check_arm64.sh builds the core so for arm64).
+#if !hasFeature(Embedded)
+extension Activation: Codable {}
+#endif

@@ -4,7 +4,7 @@
 /// the same update on one half of x from the other half. K = 1 here is a new
 /// network, not today's `Forecaster`: that one stays the single-layer model (and its checkpoint
 /// names), and an owner picks this type only when it asks for blocks.
-public struct DeepForecasterConfiguration: Sendable, Codable, Equatable {
+public struct DeepForecasterConfiguration: Sendable, Equatable {
     public var inputCount: Int
     /// W, the width of the residual stream that every block reads and adds to.
     public var width: Int
@@ -97,3 +97,8 @@ public struct DeepForecasterConfiguration: Sendable, Codable, Equatable {
         return found
     }
 }
+
+// Embedded Swift has no Codable (Scripts/check_arm64.sh builds the core so for arm64).
+#if !hasFeature(Embedded)
+extension DeepForecasterConfiguration: Codable {}
+#endif

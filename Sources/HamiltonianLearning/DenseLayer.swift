@@ -1,4 +1,5 @@
 import RealModule
+import SeededRandom
 
 /// y = σ(W x + b), with W stored row-major [outputCount, inputCount] in the flat parameter buffer.
 public struct DenseLayer: Sendable, Equatable {

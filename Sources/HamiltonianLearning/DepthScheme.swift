@@ -1,5 +1,5 @@
 /// How a deep model carries this step's error down through its blocks (issue 14).
-public enum DepthScheme: String, Sendable, Codable, CaseIterable {
+public enum DepthScheme: String, Sendable, CaseIterable {
     /// Non-local: at every step the error goes back through all blocks at once, using only this
     /// step's activations, kept for every block (backpropagation in depth); credit through time
     /// stays inside each block.
@@ -28,3 +28,8 @@ public enum DepthScheme: String, Sendable, Codable, CaseIterable {
     /// and block k learns nothing in its first 2(K−k) steps. With K = 1 it is `instant`.
     case pipelined
 }
+
+// Embedded Swift has no Codable (Scripts/check_arm64.sh builds the core so for arm64).
+#if !hasFeature(Embedded)
+extension DepthScheme: Codable {}
+#endif

@@ -1,4 +1,5 @@
 import RealModule
+import SeededRandom
 
 /// An LRU layer: h ← λ ⊙ h + B u with complex λ = exp(−e^ν + i e^ϕ), so |λ| < 1 for every ν;
 /// its output is a = Re(C h) + D u + c.

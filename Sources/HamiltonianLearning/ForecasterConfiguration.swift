@@ -1,5 +1,5 @@
 /// How the recurrent layer's weights get their gradient without storing past activations.
-public enum RecurrentGradientMode: String, Sendable, Codable, CaseIterable {
+public enum RecurrentGradientMode: String, Sendable, CaseIterable {
     /// The pure HL forward costate z (design note §4.1): O(N) extra memory.
     case costate
     /// Exact real-time recurrent learning for the diagonal recurrence (§4.2): about 3× the parameters.
@@ -7,7 +7,7 @@ public enum RecurrentGradientMode: String, Sendable, Codable, CaseIterable {
 }
 
 /// The shape of the forecaster: input → diagonal LRU layer → nonlinearity → read-out, plus a skip.
-public struct ForecasterConfiguration: Sendable, Codable, Equatable {
+public struct ForecasterConfiguration: Sendable, Equatable {
     public var inputCount: Int
     /// N, the number of complex recurrent units.
     public var stateCount: Int
@@ -53,3 +53,9 @@ public struct ForecasterConfiguration: Sendable, Codable, Equatable {
         return found
     }
 }
+
+// Embedded Swift has no Codable (Scripts/check_arm64.sh builds the core so for arm64).
+#if !hasFeature(Embedded)
+extension RecurrentGradientMode: Codable {}
+extension ForecasterConfiguration: Codable {}
+#endif

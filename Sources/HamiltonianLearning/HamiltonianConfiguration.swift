@@ -2,7 +2,7 @@
 ///
 /// With BP ordering the learner equals PyTorch's `SGD(lr: γ, momentum: μ, dampening: ρ)` for
 /// γ = τβ, μ = 1 − τη, ρ = 1 − τφ (design note §3).
-public struct HamiltonianConfiguration: Sendable, Codable, Equatable {
+public struct HamiltonianConfiguration: Sendable, Equatable {
     public var tau: Double
     public var beta: Double
     public var eta: Double
@@ -67,9 +67,15 @@ public struct HamiltonianConfiguration: Sendable, Codable, Equatable {
 }
 
 /// Whether the weight update uses the costate after (BP) or before (local) this step's update.
-public enum UpdateOrdering: String, Sendable, Codable, CaseIterable {
+public enum UpdateOrdering: String, Sendable, CaseIterable {
     /// θ ← θ − τβ ω_new: reproduces gradient descent.
     case backpropagation = "bp"
     /// θ ← θ − τβ ω_old: the paper's Algorithm 1.
     case local
 }
+
+// Embedded Swift has no Codable (Scripts/check_arm64.sh builds the core so for arm64).
+#if !hasFeature(Embedded)
+extension HamiltonianConfiguration: Codable {}
+extension UpdateOrdering: Codable {}
+#endif

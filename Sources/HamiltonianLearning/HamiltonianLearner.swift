@@ -1,4 +1,5 @@
 import RealModule
+import SeededRandom
 
 /// Hamiltonian Learning on a model: one explicit Euler step of (E1)–(E4) per sample,
 /// costates started at zero and integrated forward (design note §2).

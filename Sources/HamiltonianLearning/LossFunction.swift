@@ -1,7 +1,7 @@
 import RealModule
 
 /// The per-sample loss L(y, ŷ) and its gradient.
-public enum LossFunction: String, Sendable, Codable, CaseIterable {
+public enum LossFunction: String, Sendable, CaseIterable {
     /// mean over outputs of (y − ŷ)², as PyTorch's `MSELoss()`.
     case meanSquaredError = "mse"
     /// −Σ ŷ log softmax(y) for a target distribution ŷ (one-hot for a class), as `CrossEntropyLoss()`.
@@ -43,3 +43,8 @@ public enum LossFunction: String, Sendable, Codable, CaseIterable {
         }
     }
 }
+
+// Embedded Swift has no Codable (Scripts/check_arm64.sh builds the core so for arm64).
+#if !hasFeature(Embedded)
+extension LossFunction: Codable {}
+#endif

@@ -1,7 +1,7 @@
 import RealModule
 
 /// The shape of a feed-forward network: input → hidden layers (shared activation) → linear output.
-public struct MLPConfiguration: Sendable, Codable, Equatable {
+public struct MLPConfiguration: Sendable, Equatable {
     public var inputCount: Int
     public var hiddenCounts: [Int]
     public var outputCount: Int
@@ -88,3 +88,8 @@ public final class MultilayerPerceptron<Scalar: Real & BinaryFloatingPoint>: Lea
         }
     }
 }
+
+// Embedded Swift has no Codable (Scripts/check_arm64.sh builds the core so for arm64).
+#if !hasFeature(Embedded)
+extension MLPConfiguration: Codable {}
+#endif

@@ -27,6 +27,8 @@ public enum PhiSchedule: Sendable, Equatable {
     }
 }
 
+// Embedded Swift has no Codable (Scripts/check_arm64.sh builds the core so for arm64).
+#if !hasFeature(Embedded)
 extension PhiSchedule: Codable {
     private enum CodingKeys: String, CodingKey { case constant, first, then, initial, final, halfLifeSteps }
 
@@ -58,3 +60,4 @@ extension PhiSchedule: Codable {
         }
     }
 }
+#endif

@@ -100,7 +100,9 @@ final class PipelinedDepth<Scalar: Real & BinaryFloatingPoint> {
         (input, parameters, prediction) = (u, p, y)
         // `if let`: comparing the optional closure with nil allocated on every step in a debug build.
         if let job = forwardJob { return executor.run(job) }
-        let job: (Int) -> Void = { [unowned self] part in
+        // unowned(unsafe): a job runs only inside `executor.run`, which returns when every part is
+        // done, called from self's own method, so self is alive; Embedded Swift has no checked unowned.
+        let job: (Int) -> Void = { [unowned(unsafe) self] part in
             for j in groups[part] { forward(stage: j) }
         }
         forwardJob = job
@@ -117,7 +119,7 @@ final class PipelinedDepth<Scalar: Real & BinaryFloatingPoint> {
         } else {
             let box = SinkBox(sink, eulerStep)
             backwardSink = box
-            backwardJob = { [unowned self] part in
+            backwardJob = { [unowned(unsafe) self] part in  // as in `forward`
                 for j in groups[part] { backward(stage: j, sink: box.sink, eulerStep: box.eulerStep) }
             }
         }

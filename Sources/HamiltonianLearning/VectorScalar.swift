@@ -8,7 +8,7 @@
 /// build each requirement specialises and inlines to the same instructions as the operator.
 /// Products and sums are rounded separately (no fused multiply-add), as in the scalar code.
 @usableFromInline
-protocol VectorScalar: BinaryFloatingPoint, SIMDScalar, Codable {
+protocol VectorScalar: BinaryFloatingPoint, SIMDScalar, VectorScalarCoding {
     /// x in every lane.
     static func lanes(_ x: Self) -> SIMD8<Self>
     /// p[0..<8], unaligned.
@@ -207,3 +207,11 @@ extension Double: VectorScalar {
     }
 #endif
 }
+
+// `SIMD8<Self>` is Codable when `Self` is, and the compiler warns unless the protocol says so; Embedded
+// Swift has no Codable, so there the refinement is a repeat of one already listed.
+#if hasFeature(Embedded)
+@usableFromInline typealias VectorScalarCoding = BinaryFloatingPoint
+#else
+@usableFromInline typealias VectorScalarCoding = Codable
+#endif

@@ -1,4 +1,5 @@
 import RealModule
+import SeededRandom
 
 /// A model trained by a classical optimiser on ∂L/∂θ: the peer that the Hamiltonian
 /// learner is checked and benchmarked against. Not for the agent.
