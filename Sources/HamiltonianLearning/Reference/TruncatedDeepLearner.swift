@@ -1,4 +1,5 @@
 import RealModule
+import SeededRandom
 
 /// A deep forecaster trained the way recurrent networks usually are: truncated BPTT over chunks
 /// of `window` steps (PyTorch's `loss.backward()` on a chunk, then `h.detach()`) with a classical
