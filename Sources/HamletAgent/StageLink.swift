@@ -18,7 +18,9 @@ public final class StageLink {
     let queue: MQTTMessageQueue
     /// Messages that arrived before they were needed, by kind and step.
     var early: [Key: [Float]] = [:]
-    /// Messages refused: damaged, or of another model or life.
+    /// Messages held at most before they are needed.
+    public static let earlyLimit = 4_096
+    /// Messages refused: damaged, of another model or life, or beyond `earlyLimit`.
     public private(set) var refusedMessages = 0
     /// Messages of a step this stage had already passed.
     public private(set) var staleMessages = 0
@@ -64,9 +66,17 @@ public final class StageLink {
 
     /// Publishes this stage's message of `kind` for `step`.
     public func send(_ kind: StageMessage.Kind, step: UInt64, values: [Float]) {
-        let message = StageMessage(kind: kind, step: step, model: model, life: life, values: values)
-        client.publish(topic: Self.topic(prefix, kind, from: stage), payload: message.payload, qos: .atLeastOnce)
+        let payload = StageMessage(kind: kind, step: step, model: model, life: life, values: values).payload
+        bytesSent += payload.count
+        client.publish(topic: Self.topic(prefix, kind, from: stage), payload: payload, qos: .atLeastOnce)
     }
+
+    /// Bytes of the payloads this stage has published and accepted.
+    public private(set) var bytesSent = 0
+    public private(set) var bytesReceived = 0
+    /// The newest step seen in a message from below (state) and from above (costate).
+    public private(set) var newestFromBelow: UInt64?
+    public private(set) var newestFromAbove: UInt64?
 
     /// The values of the neighbour's message of `kind` for `step`, waiting up to `timeout`.
     public func receive(_ kind: StageMessage.Kind, step: UInt64, timeout: Duration) throws(StageLinkError) -> [Float] {
@@ -78,20 +88,59 @@ public final class StageLink {
             guard left > .zero, let message = queue.pop(timeout: left) else {
                 throw .neighbourSilent(kind: kind, step: step, afterSeconds: Double(timeout.components.seconds))
             }
-            guard let decoded = try? StageMessage(payload: message.payload), decoded.model == model, decoded.life == life else {
-                refusedMessages += 1
-                continue
-            }
-            let arrived = Key(kind: decoded.kind, step: decoded.step)
-            if arrived == key { return decoded.values }
+            guard let decoded = accept(message) else { continue }
+            if Key(kind: decoded.kind, step: decoded.step) == key { return decoded.values }
             if decoded.kind == kind && decoded.step < step {
                 staleMessages += 1
-            } else if early.count < 64 * max(stageCount, 1) {
-                early[arrived] = decoded.values
             } else {
-                refusedMessages += 1
+                keep(decoded)
             }
         }
+    }
+
+    /// Without waiting: the newest costate from above of a step in `steps`, or nil. Costates older
+    /// than the newest one taken are dropped (counted stale when older than `steps`).
+    public func newestCostate(in steps: ClosedRange<UInt64>) -> (step: UInt64, values: [Float])? {
+        while let message = queue.tryPop() {
+            if let decoded = accept(message) { keep(decoded) }
+        }
+        let held = early.keys.filter { $0.kind == .costate }
+        guard let newest = held.filter({ steps.contains($0.step) }).max(by: { $0.step < $1.step }) else {
+            for key in held where key.step < steps.lowerBound {
+                early[key] = nil
+                staleMessages += 1
+            }
+            return nil
+        }
+        for key in held where key.step < newest.step {
+            early[key] = nil
+            if key.step < steps.lowerBound { staleMessages += 1 }
+        }
+        return early.removeValue(forKey: newest).map { (newest.step, $0) }
+    }
+
+    /// The decoded message, if it is of this network and life; counts it either way.
+    func accept(_ message: MQTTMessage) -> StageMessage? {
+        guard let decoded = try? StageMessage(payload: message.payload), decoded.model == model, decoded.life == life else {
+            refusedMessages += 1
+            return nil
+        }
+        bytesReceived += message.payload.count
+        switch decoded.kind {
+        case .state, .inputAndTarget: newestFromBelow = max(newestFromBelow ?? 0, decoded.step)
+        case .costate: newestFromAbove = max(newestFromAbove ?? 0, decoded.step)
+        }
+        return decoded
+    }
+
+    /// Holds a message that arrived before it was needed; a bounded number of them (a source
+    /// paced faster than the stages above can follow loses its newest inputs, counted refused).
+    func keep(_ message: StageMessage) {
+        guard early.count < Self.earlyLimit else {
+            refusedMessages += 1
+            return
+        }
+        early[Key(kind: message.kind, step: message.step)] = message.values
     }
 }
 
