@@ -11,8 +11,11 @@
 # metrics every second into a Prometheus textfile there), runs `hamlet run` on it, reads VmRSS
 # from /proc/<pid>/status once a second and the step count from the Prometheus file, and prints
 # a table (every --every seconds) and a summary: first, last and max VmRSS, and the growth from
-# the 10 s mark to the end in percent. The agent is stopped with SIGTERM at the end (it must exit
-# 0); the temporary directory and the agent are cleaned up on any exit.
+# the 10 s mark to the end in percent, then where the resident pages are at the end, by mapping
+# (/proc/<pid>/smaps: the binary, each shared library, the heap, anonymous memory), and the time
+# from start to READY=1 (the agent is given a NOTIFY_SOCKET, read by a small Python listener).
+# The agent is stopped with SIGTERM at the end (it must exit 0); the temporary directory, the
+# listener and the agent are cleaned up on any exit.
 set -euo pipefail
 
 usage() {
@@ -66,7 +69,9 @@ done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/hamlet-rss.XXXXXX")"
 pid=""
+listener=""
 cleanup() {
+    [[ -n "$listener" ]] && kill "$listener" 2>/dev/null || true
     if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid" 2>/dev/null || true
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -122,9 +127,26 @@ now() { echo "${EPOCHREALTIME/,/.}"; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
 steps_done() { awk '/^hamlet_steps_total/ { print $NF }' "$WORK/metrics.prom" 2>/dev/null || true; }
 
-"$binary" run --config "$WORK/hamlet.yaml" >"$WORK/stdout.log" 2>"$WORK/stderr.log" &
-pid=$!
+# Drains the notify socket for the whole run (a full socket would block the agent's sd_notify)
+# and writes the arrival time of the first READY=1.
+python3 - "$WORK/notify" "$WORK/ready" <<'PY' &
+import socket, sys, time
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+sock.bind(sys.argv[1])
+open(sys.argv[1] + ".bound", "w").close()
+ready = False
+while True:
+    message = sock.recv(65536)
+    if not ready and b"READY=1" in message.split(b"\n"):
+        ready = True
+        with open(sys.argv[2], "w") as f:
+            f.write("%.6f\n" % time.time())
+PY
+listener=$!
+for _ in $(seq 50); do [[ -e "$WORK/notify.bound" ]] && break; sleep 0.1; done
 start="$(now)"
+NOTIFY_SOCKET="$WORK/notify" "$binary" run --config "$WORK/hamlet.yaml" >"$WORK/stdout.log" 2>"$WORK/stderr.log" &
+pid=$!
 
 elapsed_list=()
 rss_list=()
@@ -155,6 +177,7 @@ if ! kill -0 "$pid" 2>/dev/null; then
     [[ $status -eq 0 && ${#rss_list[@]} -gt 0 ]] || exit 1
 else
     final_steps="$(steps_done)"
+    cp "/proc/$pid/smaps" "$WORK/smaps" 2>/dev/null || true
     kill -TERM "$pid"
     set +e
     wait "$pid"
@@ -176,3 +199,17 @@ paste <(printf '%s\n' "${elapsed_list[@]}") <(printf '%s\n' "${rss_list[@]}") | 
         printf "first %d kB, last %d kB, max %d kB (at %s s)\n", first, last, max, maxt
         printf "growth from %s (%d kB) to %s s (%d kB): %+.2f%%\n", at10t, at10, lastt, last, 100 * (last - at10) / at10
     }'
+
+if [[ -s "$WORK/ready" ]]; then
+    awk -v s="$start" -v r="$(cat "$WORK/ready")" 'BEGIN { printf "== start to READY=1: %.0f ms\n", 1000 * (r - s) }'
+else
+    echo "== no READY=1 received"
+fi
+# The mappings' resident pages just before the stop, largest first: what to shrink next.
+if [[ -s "$WORK/smaps" ]]; then
+    echo "== VmRSS by mapping at the end, kB (the 20 largest)"
+    awk '/^[0-9a-f]+-[0-9a-f]+ / { name = $6; for (i = 7; i <= NF; i++) name = name " " $i; if (name == "") name = "[anonymous]" }
+         /^Rss:/ { rss[name] += $2; total += $2 }
+         END { printf "%9d  total\n", total; for (n in rss) if (rss[n] > 0) printf "%9d  %s\n", rss[n], n }' "$WORK/smaps" |
+        sort -rn | head -21
+fi
