@@ -10,6 +10,32 @@ extension LearnSession {
         return file
     }
 
+    /// `checkpointFile()`, refused when any of its numbers is NaN or infinite: a checkpoint is
+    /// restored after a restart, and a broken one would break every run after it.
+    public func finiteCheckpointFile() throws(CheckpointError) -> SafeTensorsFile {
+        let file = checkpointFile()
+        if let problem = Self.firstNonFinite(in: file) { throw .nonFinite(problem) }
+        return file
+    }
+
+    /// `tensor "weights/readout.weight" holds nan at element 3`, for the first F32 or F64 tensor
+    /// (by name) holding a NaN or an infinity; nil when every number is finite.
+    static func firstNonFinite(in file: SafeTensorsFile) -> String? {
+        for name in file.tensors.keys.sorted() {
+            let tensor = file.tensors[name]!
+            let values: [Double]
+            switch tensor.dtype {
+            case .f32: values = ((try? tensor.floats()) ?? []).map(Double.init)
+            case .f64: values = (try? tensor.doubles()) ?? []
+            default: continue
+            }
+            if let index = values.firstIndex(where: { !$0.isFinite }) {
+                return "tensor \"\(name)\" holds \(values[index]) at element \(index)"
+            }
+        }
+        return nil
+    }
+
     /// The checkpoint tensor (F64, one dimension) that holds `ForecastScoring.savedState`.
     public static let scoringTensor = "scoring/state"
 

@@ -1,0 +1,27 @@
+import JSONText
+import StreamFeatures
+
+/// Sensor values outside their channel's sane range (`InputScreen`): counted, and each reported
+/// with the reason, to `onInputClipped` (the agent: the errors topic) or as a warning (`hamlet learn`).
+extension LearnSession {
+    /// Warnings `hamlet learn` writes before it only counts clipped values.
+    static let clipWarningLimit = 10
+
+    func reportClips(index: Int) {
+        guard let clips = scoring?.clips, !clips.isEmpty else { return }
+        for clip in clips {
+            summary.clippedValues += 1
+            let column = mapping.inputNames[clip.channel]
+            let reason =
+                "\(JSONText.readableNumber(clip.value)) is outside the sane range of \(JSONText.string(column)), "
+                + "\(JSONText.readableNumber(clip.location)) ± \(JSONText.readableNumber(abs(clip.clippedTo - clip.location))) "
+                + "(10⁶ times its scale, and at least 10⁶); learned as \(JSONText.readableNumber(clip.clippedTo))"
+            if let onInputClipped {
+                onInputClipped(clip.channel, reason)
+            } else if summary.clippedValues <= Self.clipWarningLimit {
+                logger.warning("\(reader.positionName) \(index): \(reason)")
+                if summary.clippedValues == Self.clipWarningLimit { logger.warning("further clipped values are only counted") }
+            }
+        }
+    }
+}
