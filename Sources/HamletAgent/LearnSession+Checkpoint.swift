@@ -18,17 +18,12 @@ extension LearnSession {
         return file
     }
 
-    /// `tensor "weights/readout.weight" holds nan at element 3`, for the first F32 or F64 tensor
-    /// (by name) holding a NaN or an infinity; nil when every number is finite.
+    /// `tensor "weights/readout.weight" holds nan at element 3`, for the first of the learner's F32
+    /// tensors (by name) holding a NaN or an infinity; nil when every one is finite. The scoring's
+    /// F64 state is not judged: NaN marks its empty cells.
     static func firstNonFinite(in file: SafeTensorsFile) -> String? {
         for name in file.tensors.keys.sorted() {
-            let tensor = file.tensors[name]!
-            let values: [Double]
-            switch tensor.dtype {
-            case .f32: values = ((try? tensor.floats()) ?? []).map(Double.init)
-            case .f64: values = (try? tensor.doubles()) ?? []
-            default: continue
-            }
+            guard let tensor = file.tensors[name], tensor.dtype == .f32, let values = try? tensor.floats() else { continue }
             if let index = values.firstIndex(where: { !$0.isFinite }) {
                 return "tensor \"\(name)\" holds \(values[index]) at element \(index)"
             }

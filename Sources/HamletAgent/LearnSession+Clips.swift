@@ -4,7 +4,7 @@ import StreamFeatures
 /// Sensor values outside their channel's sane range (`InputScreen`): counted, and each reported
 /// with the reason, to `onInputClipped` (the agent: the errors topic) or as a warning (`hamlet learn`).
 extension LearnSession {
-    /// Warnings `hamlet learn` writes before it only counts clipped values.
+    /// Warnings of one kind (clipped values, learner faults) logged before they are only counted.
     static let clipWarningLimit = 10
 
     func reportClips(index: Int) {
@@ -13,7 +13,7 @@ extension LearnSession {
             summary.clippedValues += 1
             let column = mapping.inputNames[clip.channel]
             let reason =
-                "\(JSONText.readableNumber(clip.value)) is outside the sane range of \(JSONText.string(column)), "
+                "\(Self.shown(clip.value)) is outside the sane range of \(JSONText.string(column)), "
                 + "\(JSONText.readableNumber(clip.location)) ± \(JSONText.readableNumber(abs(clip.clippedTo - clip.location))) "
                 + "(10⁶ times its scale, and at least 10⁶); learned as \(JSONText.readableNumber(clip.clippedTo))"
             if let onInputClipped {
@@ -23,5 +23,10 @@ extension LearnSession {
                 if summary.clippedValues == Self.clipWarningLimit { logger.warning("further clipped values are only counted") }
             }
         }
+    }
+
+    /// A value as its sender wrote it: a Float from an MQTT payload in Float's shortest digits, not Double's.
+    private static func shown(_ value: Double) -> String {
+        Float(exactly: value).map { "\($0)" } ?? JSONText.readableNumber(value)
     }
 }

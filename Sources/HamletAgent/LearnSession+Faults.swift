@@ -9,7 +9,11 @@ extension LearnSession {
         guard let fault = faultGuard.check(learner, loss: loss) else { return true }
         summary.learnerFaults += 1
         let back = fault.restoredStep.map { "the good state of step \($0)" } ?? "fresh weights (no good state was kept yet)"
-        logger.warning("learner fault at step \(learner.stepCount): \(fault.cause); back to \(back)")
+        // The alert lines carry every fault; the log names the first few.
+        if summary.learnerFaults <= Self.clipWarningLimit {
+            logger.warning("learner fault at step \(learner.stepCount): \(fault.cause); back to \(back)")
+            if summary.learnerFaults == Self.clipWarningLimit { logger.warning("further learner faults are only counted") }
+        }
         try output.alert(
             PredictionLine.learnerFault(fault, step: learner.stepCount, position: reader.positionName, index: index))
         guard forwardAgain else { return true }

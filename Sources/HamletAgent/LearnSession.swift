@@ -232,15 +232,19 @@ public final class LearnSession {
         case .regress where options.lateTargets, .classify where options.lateTargets:
             // Predicted now; learned when its target is joined (see `learn(_:)`).
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
+            _ = try guardStep(loss: nil, forwardAgain: true, index: record.line)
             fields = predictionFields()
-            _ = try guardStep(loss: nil, forwardAgain: false, index: record.line)
         case .regress, .classify:
             try fillTarget(from: record)
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
+            // A fault left by the last step's learning shows here, before this prediction is reported.
+            let usable = try guardStep(loss: nil, forwardAgain: true, index: record.line)
             // Reported as predicted before learning from this record's own target.
             fields = predictionFields()
-            loss = target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
-            _ = try guardStep(loss: loss, forwardAgain: false, index: record.line)
+            if usable {
+                loss = target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
+                _ = try guardStep(loss: loss, forwardAgain: false, index: record.line)
+            }
         }
         losses.add(loss)
         let step = learner.stepCount
@@ -293,9 +297,13 @@ public final class LearnSession {
         }
         let stepsBefore = learner.stepCount
         input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
+        let usable = try guardStep(loss: nil, forwardAgain: true, index: joined.index)
         let fields = predictionFields()
-        let loss = target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
-        _ = try guardStep(loss: loss, forwardAgain: false, index: joined.index)
+        var loss = Float.nan
+        if usable {
+            loss = target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
+            _ = try guardStep(loss: loss, forwardAgain: false, index: joined.index)
+        }
         losses.add(loss)
         let step = learner.stepCount
         var score: Double?

@@ -324,7 +324,7 @@ struct JSONLineParser {
         case .notTimestamp(let found): return "\(label): \(found) \(TimestampParser.expectation)"
         case .notFinite(let token): return "\(label): \(token) is not a finite number"
         case .outOfRange(let token): return "\(label): \(token) is out of range for a Double"
-        case .refused(let problem): return "\(label): \(problem)"
+        case .refused(let problem): return "\(label) \(problem)"
         case .other(let found): return "\(label): expected a number, found \(found)"
         }
     }
