@@ -7,6 +7,13 @@ extension LearnSession {
     /// Warnings of one kind (clipped values, learner faults) logged before they are only counted.
     static let clipWarningLimit = 10
 
+    /// Sends each clipped value's reason to `link`'s errors topic, as the sensor's topic (its slot's
+    /// filter) with a rejected payload's report.
+    public func reportClips(on link: AgentMQTTLink, source: MQTTSensorSource) {
+        let topics = source.configuration.slots.map(\.topic.description)
+        onInputClipped = { channel, reason in link.reportRejected(topic: topics[channel], reason: reason) }
+    }
+
     func reportClips(index: Int) {
         guard let clips = scoring?.clips, !clips.isEmpty else { return }
         for clip in clips {

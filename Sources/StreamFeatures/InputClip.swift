@@ -6,12 +6,4 @@ public struct InputClip: Sendable, Equatable {
     /// The channel's location and scale that the range was judged by.
     public var location: Double
     public var scale: Double
-
-    public init(channel: Int, value: Double, clippedTo: Double, location: Double, scale: Double) {
-        self.channel = channel
-        self.value = value
-        self.clippedTo = clippedTo
-        self.location = location
-        self.scale = scale
-    }
 }

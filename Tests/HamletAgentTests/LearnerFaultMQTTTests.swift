@@ -45,16 +45,25 @@ import Testing
         return try #require(reply["status"] as? [String: Any])
     }
 
-    @Test func aHugeSensorValueIsClippedWithAReasonAndNeverReachesACheckpoint() async throws {
+    /// A broker, agent `id` on sensors plant/a and plant/b, and a client subscribed to its topics,
+    /// once the agent is online and subscribed.
+    static func start(
+        _ id: String
+    ) async throws -> (MosquittoBroker, TestSupport.TemporaryDirectory, AgentProcess, MQTTClient) {
         let broker = try await MosquittoBroker.start()
-        let directory = try TestSupport.TemporaryDirectory(prefix: "hamlet-run-huge")
+        let directory = try TestSupport.TemporaryDirectory(prefix: "hamlet-run-\(id)")
         let agent = try AgentProcess(
-            configuration: RunMQTTTests.sensorConfiguration(port: broker.port, directory: directory, id: "huge"), in: directory)
+            configuration: RunMQTTTests.sensorConfiguration(port: broker.port, directory: directory, id: id), in: directory)
+        let client = try RunMQTTTests.client(port: broker.port, id: "\(id)-test", subscribe: "hamlet/\(id)/#")
+        #expect(try await waitFor(.seconds(10)) { try await retainedMessage("hamlet/\(id)/status", broker: broker, directory: directory) == "online" })
+        try await broker.waitForSubscription(clientID: "hamlet-\(id)", filter: "plant/b")
+        return (broker, directory, agent, client)
+    }
+
+    @Test func aHugeSensorValueIsClippedWithAReasonAndNeverReachesACheckpoint() async throws {
+        let (broker, directory, agent, client) = try await Self.start("huge")
         defer { agent.child.killAndReap() }
-        let client = try RunMQTTTests.client(port: broker.port, id: "huge-test", subscribe: "hamlet/huge/#")
         defer { client.close() }
-        #expect(try await waitFor(.seconds(10)) { try await retainedMessage("hamlet/huge/status", broker: broker, directory: directory) == "online" })
-        try await broker.waitForSubscription(clientID: "hamlet-huge", filter: "plant/b")
 
         Self.publishGood(client, 0..<60)
         client.publish(topic: "plant/a", payload: Array("3.4e38".utf8), qos: .atLeastOnce)
@@ -81,15 +90,9 @@ import Testing
     }
 
     @Test func aCheckpointWithANaNWeightRaisesOneLearnerFaultAndIsNeverWrittenAgain() async throws {
-        let broker = try await MosquittoBroker.start()
-        let directory = try TestSupport.TemporaryDirectory(prefix: "hamlet-run-nan")
-        let agent = try AgentProcess(
-            configuration: RunMQTTTests.sensorConfiguration(port: broker.port, directory: directory, id: "nan"), in: directory)
+        let (broker, directory, agent, client) = try await Self.start("nan")
         defer { agent.child.killAndReap() }
-        let client = try RunMQTTTests.client(port: broker.port, id: "nan-test", subscribe: "hamlet/nan/#")
         defer { client.close() }
-        #expect(try await waitFor(.seconds(10)) { try await retainedMessage("hamlet/nan/status", broker: broker, directory: directory) == "online" })
-        try await broker.waitForSubscription(clientID: "hamlet-nan", filter: "plant/b")
         Self.publishGood(client, 0..<30)
         _ = RunMQTTTests.drain(client)
         #expect(await agent.terminate() == 0)

@@ -1,5 +1,6 @@
 import AgentSettings
 import Foundation
+import Logging
 import HamletAgent
 import VectorStream
 
@@ -70,7 +71,7 @@ struct GuardedSession {
         try poisoned(learner)
         session = LearnSession(
             learner: learner, model: model, options: options, mapping: mapping, reader: ListSource(columns: columns, rows: []),
-            output: sink, pendingInput: nil, logger: .init(label: "test"))
+            output: sink, pendingInput: nil, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 
     /// Record `t` of the stream: channel c is sin(0.1·t + c), within ±1.
