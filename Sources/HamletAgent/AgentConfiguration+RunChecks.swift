@@ -17,6 +17,7 @@ extension AgentConfiguration {
         } else if source.kind == .mqtt {
             problems.append("source.kind is mqtt but mqtt.enabled is false; enable MQTT to read sensors from a broker")
         }
+        problems += driftOptions?.problems.map { "drift: \($0)" } ?? []
         // Audio's feature count is known only once the recording or device is open.
         let channels: (count: Int, calendar: Bool)? =
             switch source.kind {

@@ -1,5 +1,6 @@
 import AgentSettings
 import Foundation
+import HamiltonianLearning
 import Logging
 import HamletAgent
 import VectorStream
@@ -47,14 +48,16 @@ struct GuardedSession {
     let columns: [String]
 
     /// `poisoned` may break the learner before the session (and its guard) is built.
+    /// `hamiltonian` and `drift` default to the agent's own learning defaults and no detection.
     init(
-        task: LearnTask, channels: Int = 2, checkpointPath: String? = nil, poisoned: (AgentLearner) throws -> Void = { _ in }
+        task: LearnTask, channels: Int = 2, checkpointPath: String? = nil, hamiltonian: HamiltonianConfiguration? = nil,
+        drift: DriftOptions? = nil, poisoned: (AgentLearner) throws -> Void = { _ in }
     ) throws {
         columns = (0..<channels).map { "c\($0)" }
         let model: ModelConfiguration
         var options = LearnOptions()
         options.task = task
-        options.drift = nil
+        options.drift = drift
         options.progressInterval = 0
         options.checkpointPath = checkpointPath
         let mapping: ColumnMapping
@@ -67,7 +70,7 @@ struct GuardedSession {
         }
         // The agent's own learning defaults (gradient clip 1): without a clip this stream diverges by itself.
         let learner = AgentLearner(
-            model: model, hamiltonian: AgentConfiguration.Learning().hamiltonian, loss: .meanSquaredError, seed: 1)
+            model: model, hamiltonian: hamiltonian ?? AgentConfiguration.Learning().hamiltonian, loss: .meanSquaredError, seed: 1)
         try poisoned(learner)
         session = LearnSession(
             learner: learner, model: model, options: options, mapping: mapping, reader: ListSource(columns: columns, rows: []),
