@@ -14,8 +14,13 @@ extension LearnSession {
             logger.warning("learner fault at step \(learner.stepCount): \(fault.cause); back to \(back)")
             if summary.learnerFaults == Self.clipWarningLimit { logger.warning("further learner faults are only counted") }
         }
-        try output.alert(
-            PredictionLine.learnerFault(fault, step: learner.stepCount, position: reader.positionName, index: index))
+        // A fault within `snapshotInterval` steps of the last alerted one is the same episode (a
+        // source that keeps sending poison): counted, not alerted again, so alerts cannot flood the outbox.
+        if lastFaultAlertStep.map({ learner.stepCount - $0 >= LearnerGuard.snapshotInterval }) ?? true {
+            lastFaultAlertStep = learner.stepCount
+            try output.alert(
+                PredictionLine.learnerFault(fault, step: learner.stepCount, position: reader.positionName, index: index))
+        }
         guard forwardAgain else { return true }
         input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
         if faultGuard.check(learner, loss: nil) == nil { return true }

@@ -31,6 +31,8 @@ public final class LearnSession {
     public internal(set) var summary = LearnSummary()
     /// Catches a non-finite step and restores the last good state (`LearnSession+Faults`).
     private(set) var faultGuard: LearnerGuard
+    /// The step of the last `learner-fault` alert written (`LearnSession+Faults`).
+    var lastFaultAlertStep: Int64?
     private var drift: DriftStage?
     /// Normalisation, calendar inputs and the anomaly score of the forecast task (nil for the others).
     public internal(set) var scoring: ForecastScoring?

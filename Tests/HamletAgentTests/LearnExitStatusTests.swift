@@ -41,7 +41,7 @@ import Testing
         #expect(result.status == 65)
         let records = result.lines.filter { $0.hasPrefix("{\"type\":\"record\"") }
         #expect(records.count == 20, "every step is still reported")
-        // Each non-finite step is undone with a learner-fault alert line.
+        // Non-finite steps are undone; the first of an episode (faults within 100 steps) has a learner-fault alert line.
         let faults = result.lines.filter { $0.contains("\"alert\":\"learner-fault\"") }
         #expect(!faults.isEmpty && records.count + faults.count == result.lines.count, "\(result.lines)")
         #expect(result.standardError.contains("20 steps from 20 records"), "\(result.standardError)")

@@ -40,7 +40,7 @@ final class RecordingSink: PredictionSink {
     }
 }
 
-/// A session over `channels` sinusoids: a forecaster with normalisation and calendar off (forecast),
+/// A session over `channels` sinusoids: a forecaster (or `model`) with normalisation, calendar off (forecast),
 /// or an MLP on raw inputs (regress: the last column is the target); no drift detection.
 struct GuardedSession {
     let session: LearnSession
@@ -51,7 +51,7 @@ struct GuardedSession {
     /// `hamiltonian` and `drift` default to the agent's own learning defaults and no detection.
     init(
         task: LearnTask, channels: Int = 2, checkpointPath: String? = nil, hamiltonian: HamiltonianConfiguration? = nil,
-        drift: DriftOptions? = nil, poisoned: (AgentLearner) throws -> Void = { _ in }
+        drift: DriftOptions? = nil, model forecastModel: ModelConfiguration? = nil, poisoned: (AgentLearner) throws -> Void = { _ in }
     ) throws {
         columns = (0..<channels).map { "c\($0)" }
         let model: ModelConfiguration
@@ -62,7 +62,7 @@ struct GuardedSession {
         options.checkpointPath = checkpointPath
         let mapping: ColumnMapping
         if task == .forecast {
-            model = .forecaster(.init(inputCount: channels, stateCount: 8))
+            model = forecastModel ?? .forecaster(.init(inputCount: channels, stateCount: 8))
             mapping = try ColumnMapping(columns: columns, task: task, inputs: nil, targets: [], ignored: [])
         } else {
             model = .mlp(.init(inputCount: channels - 1, hiddenCounts: [8], outputCount: 1))

@@ -11,25 +11,40 @@ import Testing
 @Suite struct LearnerGuardTests {
     /// Makes the readout's bias NaN, which every prediction reads.
     static func poison(_ learner: AgentLearner) throws {
-        guard case .forecaster(let l) = learner else { throw TestFailure("expected a forecaster") }
-        let bias = try #require(l.model.layout.tensors.first { $0.name == "readout.bias" })
-        l.parameters[bias.offset] = .nan
+        let parameters: ScalarBuffer<Float>
+        let layout: ParameterLayout
+        switch learner {
+        case .forecaster(let l): (parameters, layout) = (l.parameters, l.model.layout)
+        case .deep(let l): (parameters, layout) = (l.parameters, l.model.layout)
+        case .mlp(let l): (parameters, layout) = (l.parameters, l.model.layout)
+        }
+        let bias = try #require(layout.tensors.first { $0.name == "readout.bias" } ?? layout.tensors.last)
+        parameters[bias.offset] = .nan
     }
+
+    /// The forecasting models the guard must bring back, each with its own state buffers.
+    static let models: [ModelConfiguration] = [
+        .forecaster(.init(inputCount: 2, stateCount: 8)),
+        .deep(.init(inputCount: 2, width: 8, blockCount: 2, stateCount: 8, scheme: .instant)),
+        .deep(.init(inputCount: 2, width: 8, blockCount: 2, stateCount: 8, scheme: .reversible, coupling: .additive)),
+        .deep(.init(inputCount: 2, width: 8, blockCount: 2, stateCount: 8, scheme: .pipelined)),
+    ]
 
     static func allFinite(_ prediction: [Double?]) -> Bool { !prediction.isEmpty && prediction.allSatisfy { $0?.isFinite == true } }
 
-    @Test("a NaN weight is caught at the next step: one alert, back to the last snapshot, finite predictions, no checkpoint")
-    func nonFiniteWeight() throws {
+    @Test("a NaN weight is caught at the next step: one alert, back to the last snapshot, finite predictions, no checkpoint",
+        arguments: models)
+    func nonFiniteWeight(model: ModelConfiguration) throws {
         let directory = try TestSupport.TemporaryDirectory(prefix: "hamlet-guard")
         let path = directory.file("model.safetensors")
-        let guarded = try GuardedSession(task: .forecast, checkpointPath: path)
+        let guarded = try GuardedSession(task: .forecast, checkpointPath: path, model: model)
         for t in 0..<250 { try guarded.step(t) }
         try Self.poison(guarded.session.learner)
         #expect(throws: CheckpointError.self) { _ = try guarded.session.finiteCheckpointFile() }
         do {
             _ = try guarded.session.finiteCheckpointFile()
         } catch {
-            #expect("\(error)".contains("weights/readout.bias"), "\(error)")
+            #expect("\(error)".contains("weights/"), "\(error)")
         }
 
         try guarded.step(250)
@@ -110,6 +125,23 @@ import Testing
                 #expect(throws: Never.self, "\(label)") { _ = try guarded.session.finiteCheckpointFile() }
             }
         }
+    }
+
+    @Test("a source that keeps sending poison makes one alert per episode; every fault is counted")
+    func faultEpisodes() throws {
+        let guarded = try GuardedSession(task: .regress, channels: 3)
+        // A target of 3.4e38: its squared error is infinite in Float, a fault at every such step.
+        func poisoned(_ t: Int) -> [Double] { GuardedSession.row(t, channels: 3).dropLast() + [3.4e38] }
+        for t in 0..<150 { try guarded.step(t) }
+        for t in 150..<200 { try guarded.step(t, values: poisoned(t)) }
+        for t in 200..<400 { try guarded.step(t) }
+        let firstEpisode = guarded.session.summary.learnerFaults
+        #expect(firstEpisode == 50, "\(firstEpisode) faults")
+        #expect(guarded.sink.faultAlerts.count == 1)
+        try guarded.step(400, values: poisoned(400))
+        try guarded.step(401)
+        #expect(guarded.sink.faultAlerts.count == 2, "a new episode alerts again")
+        #expect(Self.allFinite(guarded.sink.lastPrediction))
     }
 
     @Test("hamlet learn refuses a value outside the Float range, as the MQTT path does, in CSV and JSON lines")

@@ -52,7 +52,8 @@ import Testing
             for t in 0..<300 { try guarded.step(t) }
             let finite = guarded.sink.lastPrediction.allSatisfy { $0?.isFinite == true }
             #expect(finite, "\(key) = \(value): \(guarded.sink.lastPrediction)")
-            #expect(guarded.sink.faultAlerts.count == guarded.session.summary.learnerFaults)
+            let faults = guarded.session.summary.learnerFaults
+            #expect(faults == 0 ? guarded.sink.faultAlerts.isEmpty : (1...faults).contains(guarded.sink.faultAlerts.count))
             #expect(throws: Never.self, "\(key) = \(value)") { _ = try guarded.session.finiteCheckpointFile() }
         }
     }
