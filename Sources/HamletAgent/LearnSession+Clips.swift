@@ -5,7 +5,7 @@ import StreamFeatures
 /// with the reason, to `onInputClipped` (the agent: the errors topic) or as a warning (`hamlet learn`).
 extension LearnSession {
     /// Warnings of one kind (clipped values, learner faults) logged before they are only counted.
-    static let clipWarningLimit = 10
+    static let warningLimit = 10
 
     /// Sends each clipped value's reason to `link`'s errors topic, as the sensor's topic (its slot's
     /// filter) with a rejected payload's report.
@@ -25,9 +25,9 @@ extension LearnSession {
                 + "(10⁶ times its scale, and at least 10⁶); learned as \(JSONText.readableNumber(clip.clippedTo))"
             if let onInputClipped {
                 onInputClipped(clip.channel, reason)
-            } else if summary.clippedValues <= Self.clipWarningLimit {
+            } else if summary.clippedValues <= Self.warningLimit {
                 logger.warning("\(reader.positionName) \(index): \(reason)")
-                if summary.clippedValues == Self.clipWarningLimit { logger.warning("further clipped values are only counted") }
+                if summary.clippedValues == Self.warningLimit { logger.warning("further clipped values are only counted") }
             }
         }
     }

@@ -9,10 +9,10 @@ extension LearnSession {
         guard let fault = faultGuard.check(learner, loss: loss) else { return true }
         summary.learnerFaults += 1
         let back = fault.restoredStep.map { "the good state of step \($0)" } ?? "fresh weights (no good state was kept yet)"
-        // The alert lines carry every fault; the log names the first few.
-        if summary.learnerFaults <= Self.clipWarningLimit {
+        // The metrics count every fault and the alerts every episode; the log names the first few.
+        if summary.learnerFaults <= Self.warningLimit {
             logger.warning("learner fault at step \(learner.stepCount): \(fault.cause); back to \(back)")
-            if summary.learnerFaults == Self.clipWarningLimit { logger.warning("further learner faults are only counted") }
+            if summary.learnerFaults == Self.warningLimit { logger.warning("further learner faults are only counted") }
         }
         // A fault within `snapshotInterval` steps of the last alerted one is the same episode (a
         // source that keeps sending poison): counted, not alerted again, so alerts cannot flood the outbox.
