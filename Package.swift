@@ -116,7 +116,7 @@ let package = Package(
             dependencies: ["ServiceSupport", "SafeTensors", "DurableFiles", "CAllocationCounter", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RunPlotTests", dependencies: ["RunPlot", "hamlet", "TestSupport"]),
         .testTarget(
-            name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport", "SeededRandom"],
+            name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport", "SeededRandom", "SafeTensors", "HamiltonianLearning", "AgentSettings", "CAllocationCounter"],
             resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -5,6 +5,9 @@
 /// types, out-of-range values, settings that contradict each other), each with its key path and
 /// the file or variable to fix; none returns a configuration that failed a check.
 public enum AgentConfigurationLoader {
+    /// The largest configuration or overrides file read (1 MiB); a larger one is refused before parsing.
+    public static let maximumFileBytes = 1 << 20
+
     /// The configuration from the YAML file at `path` (nil = defaults only), `environment`, and the
     /// overrides file at `overridesPath` (nil = none; a missing file = no overrides).
     ///
@@ -18,7 +21,7 @@ public enum AgentConfigurationLoader {
         var builder = ConfigurationBuilder(baseSourceName: path ?? "defaults")
         if let path {
             do {
-                if let text = try TextFile.contents(of: path) {
+                if let text = try TextFile.contents(of: path, maximumBytes: maximumFileBytes) {
                     builder.applyYAML(text, sourceName: path)
                 } else {
                     builder.report(

@@ -18,8 +18,16 @@ struct ConfigurationBuilder {
         self.baseSourceName = baseSourceName
     }
 
+    /// Problems listed before the rest are only counted: a long file of mistakes (or garbage)
+    /// would otherwise cost a suggestion and a line each.
+    static let maximumProblems = 100
+    private(set) var unlistedProblems = 0
+
+    /// True once `maximumProblems` are listed: callers may skip working out a message.
+    var isFull: Bool { problems.count >= Self.maximumProblems }
+
     mutating func report(_ problem: ConfigurationProblem) {
-        problems.append(problem)
+        if isFull { unlistedProblems += 1 } else { problems.append(problem) }
     }
 
     // MARK: YAML file
@@ -59,6 +67,8 @@ struct ConfigurationBuilder {
                             source: sourceName, line: entry.value.line, keyPath: path,
                             message: "is a section and must hold keys (\(keys.joined(separator: ", "))), got \(entry.value.shownValue)"))
                 }
+            } else if isFull {
+                unlistedProblems += 1
             } else {
                 let siblings = SettingsSchema.children[prefix] ?? []
                 let message: String
@@ -183,6 +193,12 @@ struct ConfigurationBuilder {
             }
         }
         found += CrossSettingRules.problems(of: configuration, alreadyFound: found, builder: self)
+        if unlistedProblems > 0 {
+            found.append(
+                ConfigurationProblem(
+                    source: baseSourceName, keyPath: "",
+                    message: "and \(unlistedProblems) more problems not listed; fix these first"))
+        }
         guard found.isEmpty else { throw ConfigurationErrors(problems: found) }
         return configuration
     }

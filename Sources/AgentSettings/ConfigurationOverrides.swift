@@ -75,7 +75,7 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     public static func load(path: String) throws(ConfigurationErrors) -> ConfigurationOverrides {
         let text: String?
         do {
-            text = try TextFile.contents(of: path)
+            text = try TextFile.contents(of: path, maximumBytes: AgentConfigurationLoader.maximumFileBytes)
         } catch {
             throw ConfigurationErrors(problems: [ConfigurationProblem(source: path, keyPath: "", message: error.description)])
         }

@@ -55,6 +55,9 @@ enum SensorSetting {
             if let message = topicProblem(sensor.topic) {
                 problems.append(SettingProblem(suffix: "[\(index)].topic", message))
             }
+            if let field = sensor.field, let tooLong = ValueRules.length(atMost: 1024)(field) {
+                problems.append(SettingProblem(suffix: "[\(index)].field", tooLong))
+            }
             if sensor.field == "" {
                 problems.append(
                     SettingProblem(suffix: "[\(index)].field", "is empty; name the JSON field, or remove field to read the whole payload"))
@@ -69,6 +72,7 @@ enum SensorSetting {
 
     /// Why `topic` is not a valid MQTT topic filter, or nil.
     private static func topicProblem(_ topic: String) -> String? {
+        if let tooLong = ValueRules.length(atMost: 1024)(topic) { return tooLong }
         do {
             _ = try TopicFilter(topic)
             return nil

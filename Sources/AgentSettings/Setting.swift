@@ -68,11 +68,12 @@ struct Setting: Sendable {
         value(path, keyPath, decode: decode, check: { rule($0).map { [SettingProblem($0)] } ?? [] }, json: json)
     }
 
+    /// Text of at most `maximumBytes` (a path's limit, 4096, unless said), then `rule`.
     static func text(
-        _ path: String, _ keyPath: WritableKeyPath<AgentConfiguration, String> & Sendable,
+        _ path: String, _ keyPath: WritableKeyPath<AgentConfiguration, String> & Sendable, maximumBytes: Int = 4096,
         rule: @escaping @Sendable (String) -> String? = { _ in nil }
     ) -> Setting {
-        value(path, keyPath, decode: SettingDecoding.text, rule: rule, json: JSONValue.string)
+        value(path, keyPath, decode: SettingDecoding.text, rule: ValueRules.length(atMost: maximumBytes, rule), json: JSONValue.string)
     }
 
     static func flag(_ path: String, _ keyPath: WritableKeyPath<AgentConfiguration, Bool> & Sendable) -> Setting {

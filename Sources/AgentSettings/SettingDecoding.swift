@@ -51,12 +51,16 @@ enum SettingDecoding {
 
     /// A list read item by item; every bad item is reported, with `[index]` in its key path.
     /// An empty value (`key:` with nothing after it) is the empty list.
+    /// A list longer than `maximumCount` is refused before any item is read.
     static func list<T>(
-        _ input: SettingInput, item: (SettingInput) -> Result<T, SettingProblems>
+        _ input: SettingInput, maximumCount: Int, item: (SettingInput) -> Result<T, SettingProblems>
     ) -> Result<[T], SettingProblems> {
         if case .null = input.value { return .success([]) }
         guard case .list(let items) = input.value else {
             return .failure(SettingProblems(line: input.line, "must be a list such as [a, b], got \(input.shownValue)"))
+        }
+        guard items.count <= maximumCount else {
+            return .failure(SettingProblems(line: input.line, "has \(items.count) items; at most \(maximumCount) are allowed"))
         }
         var values: [T] = []
         var problems: [SettingProblem] = []

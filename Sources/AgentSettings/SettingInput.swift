@@ -36,7 +36,7 @@ struct SettingInput {
         switch value {
         case .null: "nothing"
         case .bool, .integer, .number: text
-        case .string(let string): quoted(string)
+        case .string(let string): quoted(shortened(string))
         case .list: "a list"
         case .mapping: "a mapping"
         }
@@ -55,10 +55,28 @@ struct SettingInput {
 }
 
 extension SettingInput {
+    /// The most values (scalars, lists and mappings) one YAML text may hold: hundreds of times a
+    /// complete configuration, far below what could exhaust memory.
+    static let maximumNodes = 100_000
+
     /// The tree of one YAML node; scalars typed by YAML 1.1's rules as Yams resolves them
-    /// (`yes`/`on` are booleans, quoted text is always a string).
-    init(node: Node) {
+    /// (`yes`/`on` are booleans, quoted text is always a string). Anchors (and so aliases) are
+    /// refused: a configuration needs none, and aliases of aliases ("billion laughs") make
+    /// billions of values out of a few hundred bytes. `budget` counts down the nodes left.
+    init(node: Node, budget: inout Int) throws(YAMLSyntaxError) {
         let line = node.mark?.line
+        if let anchor = node.anchor {
+            throw YAMLSyntaxError(
+                line: line, column: node.mark?.column,
+                message: "anchors and aliases (&\(anchor.rawValue), *\(anchor.rawValue)) are not allowed in a configuration; "
+                    + "write the value out where it is needed")
+        }
+        budget -= 1
+        guard budget >= 0 else {
+            throw YAMLSyntaxError(
+                line: line, column: node.mark?.column,
+                message: "the file holds more than \(Self.maximumNodes) values; a configuration has a few hundred")
+        }
         switch node {
         case .scalar(let scalar):
             let text = scalar.string
@@ -76,27 +94,41 @@ extension SettingInput {
                 self.init(.string(text), text: text, line: line)
             }
         case .sequence(let sequence):
-            self.init(.list(sequence.map(SettingInput.init(node:))), line: line)
+            var items: [SettingInput] = []
+            for item in sequence { items.append(try SettingInput(node: item, budget: &budget)) }
+            self.init(.list(items), line: line)
         case .mapping(let mapping):
-            let entries = mapping.map { key, value in
-                Entry(key: key.string ?? "\(key)", value: SettingInput(node: value))
+            var entries: [Entry] = []
+            for (key, value) in mapping {
+                // A key is text; an anchored one would be printed whole in a message.
+                if key.anchor != nil || key.scalar == nil {
+                    throw YAMLSyntaxError(
+                        line: key.mark?.line, column: key.mark?.column, message: "a key must be plain text, such as agent or id")
+                }
+                entries.append(Entry(key: key.string ?? "\(key)", value: try SettingInput(node: value, budget: &budget)))
             }
             self.init(.mapping(entries), line: line)
         case .alias(let alias):
-            self.init(.string("*\(alias.anchor)"), text: "*\(alias.anchor)", line: line)
+            throw YAMLSyntaxError(
+                line: line, column: node.mark?.column,
+                message: "aliases (*\(alias.anchor.rawValue)) are not allowed in a configuration; write the value out where it is needed")
         }
     }
 
     /// Parses one YAML document; an empty document is an empty mapping.
     static func parse(yaml: String) throws(YAMLSyntaxError) -> SettingInput {
+        if let problem = YAMLEventScan.problem(in: yaml, maximumNodes: maximumNodes) { throw problem }
+        let node: Node?
         do {
-            guard let node = try Yams.compose(yaml: yaml) else { return SettingInput(.mapping([])) }
-            return SettingInput(node: node)
+            node = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
             throw YAMLSyntaxError(error)
         } catch {
             throw YAMLSyntaxError(line: nil, column: nil, message: "\(error)")
         }
+        guard let node else { return SettingInput(.mapping([])) }
+        var budget = maximumNodes
+        return try SettingInput(node: node, budget: &budget)
     }
 }
 
@@ -136,6 +168,13 @@ struct YAMLSyntaxError: Error {
         if let line { text += " at line \(line)" + (column.map { ", column \($0)" } ?? "") }
         return text + ": " + message
     }
+}
+
+/// Text for a message, cut to its first 60 characters (and its size) when longer than 80: a
+/// message must not repeat a megabyte of value.
+func shortened(_ text: String) -> String {
+    guard text.count > 80 else { return text }
+    return String(text.prefix(60)) + "… (\(text.utf8.count) bytes)"
 }
 
 /// `"text"` with quotes and backslashes escaped, for messages.

@@ -9,13 +9,13 @@ enum SettingsSchema {
     static let all: [Setting] = agent + source + audio + model + learning + drift + mqtt + outputs + checkpoints + metrics
 
     static let agent: [Setting] = [
-        .text("agent.id", \C.agent.id, rule: ValueRules.topicLevel),
+        .text("agent.id", \C.agent.id, maximumBytes: 256, rule: ValueRules.topicLevel),
         .text("agent.state_directory", \C.agent.stateDirectory),
     ]
 
     static let source: [Setting] = [
         .choice("source.kind", \C.source.kind),
-        .integer("source.synthetic.channels", \C.source.synthetic.channels, rule: ValueRules.atLeast(1)),
+        .integer("source.synthetic.channels", \C.source.synthetic.channels, rule: ValueRules.within(1...1024)),
         .integer("source.synthetic.change_at", \C.source.synthetic.changeAtStep, rule: ValueRules.atLeast(0, " (0 = never)")),
         .integer("source.synthetic.steps", \C.source.synthetic.steps, rule: ValueRules.atLeast(0, " (0 = endless)")),
         .number("source.synthetic.rate_hz", \C.source.synthetic.rateHz, rule: ValueRules.upTo(1e6, ValueRules.zeroOrPositive(" (0 = as fast as possible)"))),
@@ -25,44 +25,45 @@ enum SettingsSchema {
         .text("source.alsa.device", \C.source.alsa.device, rule: ValueRules.nonEmpty("name a device such as default or plughw:1,0")),
         .integer("source.alsa.channels", \C.source.alsa.channels, rule: ValueRules.within(1...64)),
         .choice("source.alsa.sample_format", \C.source.alsa.sampleFormat),
-        .number("source.alsa.buffer_seconds", \C.source.alsa.bufferSeconds, rule: ValueRules.positive()),
+        .number("source.alsa.buffer_seconds", \C.source.alsa.bufferSeconds, rule: ValueRules.upTo(60, ValueRules.positive())),
         .value(
             "source.mqtt.sensors", \C.source.mqtt.sensors,
-            decode: { SettingDecoding.list($0, item: SensorSetting.decode) }, check: SensorSetting.check,
+            decode: { SettingDecoding.list($0, maximumCount: 1024, item: SensorSetting.decode) }, check: SensorSetting.check,
             json: SensorSetting.json),
         .choice("source.mqtt.format", \C.source.mqtt.format),
         .number("source.mqtt.max_age_seconds", \C.source.mqtt.maxAgeSeconds, rule: ValueRules.positive()),
         .choice("source.mqtt.step", \C.source.mqtt.step),
-        .number("source.mqtt.step_period_seconds", \C.source.mqtt.stepPeriodSeconds, rule: ValueRules.positive()),
-        .text("source.mqtt.time_field", \C.source.mqtt.timeField),
+        .number("source.mqtt.step_period_seconds", \C.source.mqtt.stepPeriodSeconds, rule: ValueRules.upTo(86_400, ValueRules.positive())),
+        .text("source.mqtt.time_field", \C.source.mqtt.timeField, maximumBytes: 256),
     ]
 
     static let audio: [Setting] = [
         .integer("audio.sample_rate_hz", \C.audio.sampleRateHz, rule: ValueRules.within(1000...384_000, " Hz, such as 16000")),
-        .integer("audio.period_frames", \C.audio.periodFrames, rule: ValueRules.atLeast(1)),
-        .integer("audio.mel_bands", \C.audio.melBands, rule: ValueRules.atLeast(1)),
-        .integer("audio.mfcc", \C.audio.mfccCount, rule: ValueRules.atLeast(0, " (0 = log-mel features)")),
+        .integer("audio.period_frames", \C.audio.periodFrames, rule: ValueRules.within(1...65_536)),
+        .integer("audio.mel_bands", \C.audio.melBands, rule: ValueRules.within(1...512)),
+        .integer("audio.mfcc", \C.audio.mfccCount, rule: ValueRules.within(0...512, " (0 = log-mel features)")),
         .number("audio.pre_emphasis", \C.audio.preEmphasis, rule: ValueRules.betweenZeroAndOne(inclusive: true, " (0 = none; typically 0.97)")),
-        .integer("audio.normalize_frames", \C.audio.normalizeFrames, rule: ValueRules.atLeast(0, " (0 = off)")),
+        .integer("audio.normalize_frames", \C.audio.normalizeFrames, rule: ValueRules.within(0...10_000_000, " (0 = off)")),
     ]
 
     static let model: [Setting] = [
         .choice("model.kind", \C.model.kind),
-        .integer("model.state_size", \C.model.stateSize, rule: ValueRules.atLeast(1)),
-        .integer("model.hidden_size", \C.model.hiddenSize, rule: ValueRules.atLeast(0, " (0 = the state size)")),
+        .integer("model.state_size", \C.model.stateSize, rule: ValueRules.within(1...4096)),
+        .integer("model.hidden_size", \C.model.hiddenSize, rule: ValueRules.within(0...4096, " (0 = the state size)")),
         .value(
             "model.hidden_layers", \C.model.hiddenLayers,
-            decode: { SettingDecoding.list($0, item: SettingDecoding.integer) },
+            decode: { SettingDecoding.list($0, maximumCount: 64, item: SettingDecoding.integer) },
             check: { widths in
                 widths.enumerated().compactMap { index, width in
-                    width < 1 ? SettingProblem(suffix: "[\(index)]", "a layer width must be at least 1, got \(width)") : nil
+                    (1...4096).contains(width)
+                        ? nil : SettingProblem(suffix: "[\(index)]", "a layer width must be from 1 to 4096, got \(width)")
                 }
             },
             json: { .array($0.map(JSONValue.integer)) }),
         .choice("model.activation", \C.model.activation),
         .choice("model.gradient_mode", \C.model.gradientMode),
-        .integer("model.layers", \C.model.layers, rule: ValueRules.atLeast(1)),
-        .integer("model.width", \C.model.width, rule: ValueRules.atLeast(2)),
+        .integer("model.layers", \C.model.layers, rule: ValueRules.within(1...64)),
+        .integer("model.width", \C.model.width, rule: ValueRules.within(2...4096)),
     ]
 
     static let learning: [Setting] = [
@@ -83,7 +84,7 @@ enum SettingsSchema {
         .flag("drift.enabled", \C.drift.enabled),
         .value(
             "drift.detectors", \C.drift.detectors,
-            decode: { SettingDecoding.list($0, item: SettingDecoding.choice) },
+            decode: { SettingDecoding.list($0, maximumCount: C.Drift.Detector.allCases.count, item: SettingDecoding.choice) },
             check: { detectors in
                 detectors.enumerated().compactMap { index, detector in
                     detectors[..<index].contains(detector)
@@ -96,7 +97,7 @@ enum SettingsSchema {
         .integer("drift.cooldown", \C.drift.cooldownSteps, rule: ValueRules.atLeast(0)),
         .number("drift.cusum.threshold", \C.drift.cusum.threshold, rule: ValueRules.upTo(1e6, ValueRules.positive(" (in standard deviations)"))),
         .number("drift.adwin.delta", \C.drift.adwin.delta, rule: ValueRules.adwinDelta),
-        .number("drift.page_hinkley.threshold", \C.drift.pageHinkley.threshold, rule: ValueRules.positive()),
+        .number("drift.page_hinkley.threshold", \C.drift.pageHinkley.threshold, rule: ValueRules.upTo(1e6, ValueRules.positive())),
         .number("drift.anomaly.threshold", \C.drift.anomaly.threshold, rule: ValueRules.betweenZeroAndOne(inclusive: false, ", such as 0.9999")),
     ] + score + [
         .choice("drift.reaction", \C.drift.reaction),
@@ -106,37 +107,37 @@ enum SettingsSchema {
 
     /// `drift.score`: the forecast score's settings (`ForecastScoreConfiguration`; ranges as its `problems`).
     static let score: [Setting] = [
-        .integer("drift.score.warm_up_samples", \C.drift.score.warmUpSamples, rule: ValueRules.atLeast(1)),
+        .integer("drift.score.warm_up_samples", \C.drift.score.warmUpSamples, rule: ValueRules.within(1...10_000_000)),
         .number("drift.score.threshold", \C.drift.score.threshold, rule: ValueRules.aboveZeroAtMostOne(", such as 0.5")),
         .integer("drift.score.refractory_samples", \C.drift.score.refractorySamples, rule: ValueRules.atLeast(0, " (0 = off)")),
-        .number("drift.score.range_tolerance", \C.drift.score.rangeTolerance, rule: ValueRules.zeroOrPositive(" (0 = off)")),
-        .integer("drift.score.short_run_samples", \C.drift.score.shortRunSamples, rule: ValueRules.atLeast(1)),
-        .integer("drift.score.long_run_samples", \C.drift.score.longRunSamples, rule: ValueRules.atLeast(1)),
+        .number("drift.score.range_tolerance", \C.drift.score.rangeTolerance, rule: ValueRules.upTo(1e6, ValueRules.zeroOrPositive(" (0 = off)"))),
+        .integer("drift.score.short_run_samples", \C.drift.score.shortRunSamples, rule: ValueRules.within(1...1_000_000)),
+        .integer("drift.score.long_run_samples", \C.drift.score.longRunSamples, rule: ValueRules.within(1...1_000_000)),
         .number("drift.score.tail_quantile", \C.drift.score.tailQuantile, rule: ValueRules.betweenZeroAndOne(inclusive: false, ", such as 0.95")),
-        .integer("drift.score.tail_samples", \C.drift.score.minimumTailSamples, rule: ValueRules.atLeast(0)),
-        .integer("drift.score.residual_memory_samples", \C.drift.score.residualMemorySamples, rule: ValueRules.atLeast(2)),
-        .number("drift.score.minimum_residual_scale", \C.drift.score.minimumResidualScale, rule: ValueRules.positive()),
+        .integer("drift.score.tail_samples", \C.drift.score.minimumTailSamples, rule: ValueRules.within(0...1_000_000)),
+        .integer("drift.score.residual_memory_samples", \C.drift.score.residualMemorySamples, rule: ValueRules.within(2...1_000_000)),
+        .number("drift.score.minimum_residual_scale", \C.drift.score.minimumResidualScale, rule: ValueRules.upTo(1e6, ValueRules.positive())),
     ]
 
     static let mqtt: [Setting] = [
         .flag("mqtt.enabled", \C.mqtt.enabled),
-        .text("mqtt.host", \C.mqtt.host),
+        .text("mqtt.host", \C.mqtt.host, maximumBytes: 253),
         .integer("mqtt.port", \C.mqtt.port, rule: ValueRules.within(1...65535)),
-        .text("mqtt.client_id", \C.mqtt.clientID),
-        .text("mqtt.topic_prefix", \C.mqtt.topicPrefix, rule: ValueRules.topicPrefix),
+        .text("mqtt.client_id", \C.mqtt.clientID, maximumBytes: 256),
+        .text("mqtt.topic_prefix", \C.mqtt.topicPrefix, maximumBytes: 1024, rule: ValueRules.topicPrefix),
         .choice("mqtt.protocol", \C.mqtt.protocolVersion),
         .integer("mqtt.keep_alive_seconds", \C.mqtt.keepAliveSeconds, rule: { seconds in
             seconds == 0 || (5...65535).contains(seconds)
                 ? nil : "must be 0 (off) or from 5 to 65535, got \(seconds)"
         }),
         .integer("mqtt.session_expiry_seconds", \C.mqtt.sessionExpirySeconds),
-        .text("mqtt.username", \C.mqtt.username),
+        .text("mqtt.username", \C.mqtt.username, maximumBytes: 256),
         .text("mqtt.password_file", \C.mqtt.passwordFile),
         .text("mqtt.tls.ca_file", \C.mqtt.tls.caFile),
         .text("mqtt.tls.cert_file", \C.mqtt.tls.certFile),
         .text("mqtt.tls.key_file", \C.mqtt.tls.keyFile),
-        .integer("mqtt.outbox.max_messages", \C.mqtt.outbox.maxMessages, rule: ValueRules.atLeast(1)),
-        .integer("mqtt.outbox.max_bytes", \C.mqtt.outbox.maxBytes, rule: ValueRules.atLeast(1)),
+        .integer("mqtt.outbox.max_messages", \C.mqtt.outbox.maxMessages, rule: ValueRules.within(1...10_000_000)),
+        .integer("mqtt.outbox.max_bytes", \C.mqtt.outbox.maxBytes, rule: ValueRules.within(1...(1 << 30))),
     ]
 
     static let outputs: [Setting] = [
@@ -151,7 +152,7 @@ enum SettingsSchema {
     ]
 
     static let metrics: [Setting] = [
-        .number("metrics.interval_seconds", \C.metrics.intervalSeconds, rule: ValueRules.positive()),
+        .number("metrics.interval_seconds", \C.metrics.intervalSeconds, rule: ValueRules.upTo(86_400, ValueRules.positive())),
         .text("metrics.prometheus_file", \C.metrics.prometheusFile),
     ]
 

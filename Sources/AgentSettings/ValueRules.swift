@@ -55,6 +55,17 @@ enum ValueRules {
             ? "must not contain the wildcards + or # (it starts every output topic), got \(quoted(value))" : nil
     }
 
+    /// At most `maximumBytes` bytes of UTF-8, then `rule`: checked first, so that no later message
+    /// repeats a huge value.
+    static func length(
+        atMost maximumBytes: Int, _ rule: @escaping @Sendable (String) -> String? = { _ in nil }
+    ) -> @Sendable (String) -> String? {
+        { value in
+            value.utf8.count > maximumBytes
+                ? "is \(value.utf8.count) bytes long; at most \(maximumBytes) are allowed" : rule(value)
+        }
+    }
+
     static func nonEmpty(_ example: String) -> @Sendable (String) -> String? {
         { value in value.isEmpty ? "must not be empty; \(example)" : nil }
     }

@@ -90,6 +90,7 @@ public struct AgentAssembly {
                 logger.warning("the checkpoint's scoring state could not be restored (\(error)); the anomaly score starts afresh")
             }
         }
+        if let link, let sensors = source as? MQTTSensorSource { session.reportClips(on: link, source: sensors) }
         // A pause accepted over the control plane outlives restarts, like every other accepted change.
         session.isPaused = configuration.learning.paused
         let service = AgentService(

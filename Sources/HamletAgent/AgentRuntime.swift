@@ -51,13 +51,22 @@ public final class AgentRuntime {
     func reload() {
         service.notifier.reloading()
         let next: AgentConfiguration
+        let loaded: (AgentConfiguration, AgentConfiguration)
         do {
-            (base, next) = try loadConfiguration()
+            loaded = try loadConfiguration()
         } catch {
             logger.error("reload failed; the running configuration stays in force:\n\(error)")
             service.notifier.ready(status: "reload failed; running on the previous configuration")
             return
         }
+        // What a restart would refuse is refused now, while the running configuration still works.
+        let problems = loaded.1.runProblems(environment: environment)
+        guard problems.isEmpty else {
+            logger.error("reload failed; the running configuration stays in force:\n\(problems.joined(separator: "\n"))")
+            service.notifier.ready(status: "reload failed; running on the previous configuration")
+            return
+        }
+        (base, next) = loaded
         defer { service.notifier.ready(status: "configuration reloaded") }
         let pending = configuration.sectionsWaitingForRestart(next)
         apply(next)

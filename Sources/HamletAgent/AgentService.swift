@@ -4,6 +4,7 @@ import ServiceSupport
 import ThreadScheduling
 import VectorStream
 import Logging
+import SafeTensors
 import SystemPrimitives
 
 /// `hamlet run`'s pipeline: records → learner → detectors → outputs, on the calling thread,
@@ -127,7 +128,14 @@ public final class AgentService {
     /// Writes a checkpoint now; returns its path, or nil (logged) when it could not be written.
     @discardableResult
     public func saveCheckpoint(reason: String) -> String? {
-        let file = session.checkpointFile()
+        let file: SafeTensorsFile
+        do {
+            file = try session.finiteCheckpointFile()
+        } catch {
+            checkpointFailures += 1
+            logger.error("the \(reason) checkpoint in \(checkpoints.directory) is refused: \(error)")
+            return nil
+        }
         do {
             let path = try checkpoints.save { path in try file.write(to: path) }
             lastCheckpointTime = MonotonicClock.nowSeconds()
@@ -151,7 +159,8 @@ public final class AgentService {
             anomalyScore: session.latestScore, driftAlerts: session.summary.driftAlerts,
             overruns: (source as? AudioFeatureReader)?.framesAfterGaps ?? 0, droppedMessages: Int(counters?.droppedTotal ?? 0),
             badMessages: (source as? MQTTSensorSource)?.rejectedMessages ?? 0, outboxDepth: counters?.outboxDepth ?? 0,
-            reconnects: Int(counters?.reconnects ?? 0), residentMemoryBytes: ResidentMemory.currentBytes(), paused: session.isPaused)
+            reconnects: Int(counters?.reconnects ?? 0), residentMemoryBytes: ResidentMemory.currentBytes(), paused: session.isPaused,
+            learnerFaults: session.summary.learnerFaults, clippedValues: session.summary.clippedValues)
     }
 
     /// The periodic work, at most every 10 ms; also the sources' idle callback.

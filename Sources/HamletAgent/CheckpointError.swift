@@ -11,6 +11,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case wrongDType(name: String, expected: String, found: String)
     case wrongShape(name: String, expected: [Int], found: [Int])
     case modelMismatch(checkpoint: String, requested: String)
+    /// The learner's numbers are not all finite; such a state is never written.
+    case nonFinite(String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,9 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "tensor \"\(name)\" is \(found) but must be \(expected)"
         case .wrongShape(let name, let expected, let found):
             return "tensor \"\(name)\" has shape \(found) but the model needs \(expected)"
+        case .nonFinite(let what):
+            return "the checkpoint was not written: \(what); a restart would restore a broken learner (the learner guard "
+                + "restores its last good state, and the next checkpoint is written once it is finite)"
         case .modelMismatch(let checkpoint, let requested):
             return "the checkpoint holds a model \(checkpoint), but the options ask for \(requested); drop the model options or start without --init"
         }

@@ -29,7 +29,8 @@ public struct DriftOptions: Sendable, Equatable {
         found += cusum.problems.map { "CUSUM: \($0)" } + adwin.problems.map { "ADWIN: \($0)" }
         found += pageHinkley.problems.map { "Page-Hinkley: \($0)" }
         if !(boostFactor.isFinite && boostFactor > 0) { found.append("the plasticity boost factor must be positive, got \(boostFactor)") }
-        if boostSteps < 1 { found.append("the plasticity boost must last at least 1 step, got \(boostSteps)") }
+        // Only a boost has a length: `drift.boost_steps: 0` with another reaction is valid configuration.
+        if reaction == .boostPlasticity, boostSteps < 1 { found.append("the plasticity boost must last at least 1 step, got \(boostSteps)") }
         return found
     }
 }

@@ -15,7 +15,12 @@ public struct ForecastScoring {
     public private(set) var anomaly: ForecastAnomalyScore
     /// The latest record's normalised values: the learner's target for the forecast made before it.
     public private(set) var target: [Float]
+    /// The latest record's values that were outside their channel's sane range, as clipped.
+    public private(set) var clips: [InputClip]
     private var values: [Double]
+    /// `values` as the normalisation and the profiles learn them: NaN (skipped) where a value was
+    /// clipped, except that the normalisation takes the clipped value once it clips on its own.
+    private var taught: [Double]
     private var residual: [Double]
     private var phases: [Double]
     /// The slow reference: what is usual at this time of day (`SeasonalProfile`), or the long-run
@@ -36,7 +41,10 @@ public struct ForecastScoring {
         scaler = RobustScaler(channelCount: channelCount)
         anomaly = ForecastAnomalyScore(channelCount: channelCount, configuration: score)
         target = [Float](repeating: 0, count: channelCount)
+        clips = []
+        clips.reserveCapacity(channelCount)
         values = [Double](repeating: 0, count: channelCount)
+        taught = values
         residual = [Double](repeating: 0, count: channelCount)
         phases = [Double](repeating: 0, count: CalendarPhases.count)
         reference = SeasonalProfile(channelCount: channelCount)
@@ -46,11 +54,21 @@ public struct ForecastScoring {
         referenceResidual = [Double](repeating: 0, count: channelCount)
     }
 
-    /// Takes one record's sensor values (`channel(c)` in the sensor's units) and normalises them
-    /// into `target`, judged against the records before this one.
+    /// Takes one record's sensor values (`channel(c)` in the sensor's units), clips those outside
+    /// their channel's sane range (`InputScreen`, listed in `clips`) and normalises them into
+    /// `target`, judged against the records before this one.
     public mutating func read(timestamp: Double?, _ channel: (Int) -> Double) {
+        clips.removeAll(keepingCapacity: true)
         for c in 0..<channelCount {
             values[c] = channel(c)
+            taught[c] = values[c]
+            if let clip = InputScreen.clip(values[c], by: scaler, channel: c) {
+                clips.append(clip)
+                values[c] = clip.clippedTo
+                // A fault teaches no profile what is usual; the plain mean of the normalisation's
+                // first records would carry it for thousands of records, its clipped mean later not.
+                taught[c] = .nan
+            }
             target[c] = Float(scaler.normalize(values[c], channel: c))
         }
         reference.setTime(usesCalendar ? timestamp : nil)
@@ -64,8 +82,8 @@ public struct ForecastScoring {
         // profile of normalised values would move with it.
         defer {
             for c in 0..<channelCount {
-                reference.learn(values[c], channel: c)
-                weekly.learn(values[c], channel: c)
+                reference.learn(taught[c], channel: c)
+                weekly.learn(taught[c], channel: c)
             }
         }
         guard let prediction else { return nil }
@@ -82,7 +100,10 @@ public struct ForecastScoring {
     /// Folds the record into the normalisation and writes the learner's next input: the record's
     /// normalised values, then the phases of `timestamp` (seconds) when the calendar is used.
     public mutating func nextInput(timestamp: Double?, into input: UnsafeMutablePointer<Float>) {
-        scaler.add(values)
+        if scaler.count >= scaler.exactSamples {
+            for clip in clips { taught[clip.channel] = clip.clippedTo }
+        }
+        scaler.add(taught)
         for c in 0..<channelCount { input[c] = target[c] }
         guard usesCalendar else { return }
         phases.withUnsafeMutableBufferPointer { CalendarPhases.write(seconds: timestamp ?? .nan, to: $0.baseAddress!) }

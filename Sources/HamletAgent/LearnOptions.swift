@@ -31,6 +31,10 @@ public struct LearnSummary: Sendable, Equatable {
     public var stepsAtStart: Int64 = 0
     public var skippedLines = 0
     public var nonFiniteLosses: Int64 = 0
+    /// Steps whose loss, prediction, weights or state were not finite, each undone (`learner-fault` alerts).
+    public var learnerFaults = 0
+    /// Sensor values clipped into their channel's sane range before learning (see `InputScreen`).
+    public var clippedValues = 0
     /// Mean loss over the last `LossWindow.size` scored steps.
     public var recentMeanLoss = Double.nan
     public var checkpointsWritten = 0

@@ -10,6 +10,27 @@ extension LearnSession {
         return file
     }
 
+    /// `checkpointFile()`, refused when any of its numbers is NaN or infinite: a checkpoint is
+    /// restored after a restart, and a broken one would break every run after it.
+    public func finiteCheckpointFile() throws(CheckpointError) -> SafeTensorsFile {
+        let file = checkpointFile()
+        if let problem = Self.firstNonFinite(in: file) { throw .nonFinite(problem) }
+        return file
+    }
+
+    /// `tensor "weights/readout.weight" holds nan at element 3`, for the first of the learner's F32
+    /// tensors (by name) holding a NaN or an infinity; nil when every one is finite. The scoring's
+    /// F64 state is not judged: NaN marks its empty cells.
+    static func firstNonFinite(in file: SafeTensorsFile) -> String? {
+        for name in file.tensors.keys.sorted() {
+            guard let tensor = file.tensors[name], tensor.dtype == .f32, let values = try? tensor.floats() else { continue }
+            if let index = values.firstIndex(where: { !$0.isFinite }) {
+                return "tensor \"\(name)\" holds \(values[index]) at element \(index)"
+            }
+        }
+        return nil
+    }
+
     /// The checkpoint tensor (F64, one dimension) that holds `ForecastScoring.savedState`.
     public static let scoringTensor = "scoring/state"
 

@@ -22,13 +22,17 @@ public final class LearnSession {
     public private(set) var model: ModelConfiguration
     public let options: LearnOptions
     public let mapping: ColumnMapping
-    private let reader: any RecordSource
-    private let output: any PredictionSink
+    let reader: any RecordSource
+    let output: any PredictionSink
     let logger: Logger
-    private var input: [Float]
+    private(set) var input: [Float]
     private var target: [Float]
     private(set) var pendingInput: [Float]?
-    public private(set) var summary = LearnSummary()
+    public internal(set) var summary = LearnSummary()
+    /// Catches a non-finite step and restores the last good state (`LearnSession+Faults`).
+    private(set) var faultGuard: LearnerGuard
+    /// The step of the last `learner-fault` alert written (`LearnSession+Faults`).
+    var lastFaultAlertStep: Int64?
     private var drift: DriftStage?
     /// Normalisation, calendar inputs and the anomaly score of the forecast task (nil for the others).
     public internal(set) var scoring: ForecastScoring?
@@ -51,6 +55,8 @@ public final class LearnSession {
             applyPlasticity()
         }
     }
+    /// Receives each sensor value clipped into its sane range (channel, reason); nil: logged as a warning.
+    public var onInputClipped: ((_ channel: Int, _ reason: String) -> Void)?
     /// Mean loss over the last `LossWindow.size` scored steps.
     public var recentMeanLoss: Double { losses.mean }
     /// The drift detectors' settings in force, nil when detection is off.
@@ -85,6 +91,7 @@ public final class LearnSession {
             self.pendingInput = pendingInput
             pendingInput.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
         }
+        faultGuard = LearnerGuard(learner: learner)
     }
 
     /// Processes `first` (with its join key, if any) and then every event the reader yields, until
@@ -147,6 +154,7 @@ public final class LearnSession {
     public func setModel(_ newModel: ModelConfiguration) {
         guard newModel != model else { return }
         learner = learner.rebuilt(model: newModel, loss: learner.loss)
+        faultGuard = LearnerGuard(learner: learner)
         model = newModel
         applyPlasticity()
         if let pendingInput { pendingInput.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) } }
@@ -206,30 +214,39 @@ public final class LearnSession {
         let fields: String
         switch options.task {
         case .forecast where scoring == nil:
-            if pendingInput != nil { loss = input.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) } }
+            let learns = pendingInput != nil
+            if learns { loss = input.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) } }
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
-            pendingInput = input
+            let usable = try guardStep(loss: learns ? loss : nil, forwardAgain: true, index: record.line)
+            pendingInput = usable ? input : nil
             fields = predictionFields()
         case .forecast:
             scoring!.read(timestamp: record.timestamp) { record.values[mapping.inputIndices[$0]] }
+            reportClips(index: record.line)
             forecastScore = scoring!.score(prediction: pendingInput != nil ? learner.prediction.pointer : nil)
-            if pendingInput != nil {
-                loss = scoring!.target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
-            }
+            let learns = pendingInput != nil
+            if learns { loss = scoring!.target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) } }
             input.withUnsafeMutableBufferPointer { scoring!.nextInput(timestamp: record.timestamp, into: $0.baseAddress!) }
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
-            pendingInput = input
+            let usable = try guardStep(loss: learns ? loss : nil, forwardAgain: true, index: record.line)
+            pendingInput = usable ? input : nil
             fields = forecastFields()
         case .regress where options.lateTargets, .classify where options.lateTargets:
             // Predicted now; learned when its target is joined (see `learn(_:)`).
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
+            _ = try guardStep(loss: nil, forwardAgain: true, index: record.line)
             fields = predictionFields()
         case .regress, .classify:
             try fillTarget(from: record)
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
+            // A fault left by the last step's learning shows here, before this prediction is reported.
+            let usable = try guardStep(loss: nil, forwardAgain: true, index: record.line)
             // Reported as predicted before learning from this record's own target.
             fields = predictionFields()
-            loss = target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
+            if usable {
+                loss = target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
+                _ = try guardStep(loss: loss, forwardAgain: false, index: record.line)
+            }
         }
         losses.add(loss)
         let step = learner.stepCount
@@ -282,8 +299,13 @@ public final class LearnSession {
         }
         let stepsBefore = learner.stepCount
         input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
+        let usable = try guardStep(loss: nil, forwardAgain: true, index: joined.index)
         let fields = predictionFields()
-        let loss = target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
+        var loss = Float.nan
+        if usable {
+            loss = target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
+            _ = try guardStep(loss: loss, forwardAgain: false, index: joined.index)
+        }
         losses.add(loss)
         let step = learner.stepCount
         var score: Double?
@@ -360,8 +382,16 @@ public final class LearnSession {
     }
 
     private func writeCheckpoint(to path: String) throws(LearnError) {
+        let file: SafeTensorsFile
         do {
-            try checkpointFile().write(to: path)
+            file = try finiteCheckpointFile()
+        } catch {
+            // Refused, not fatal: the guard has put the learner back, and the next checkpoint will be good.
+            logger.error("\(path): \(error)")
+            return
+        }
+        do {
+            try file.write(to: path)
             summary.checkpointsWritten += 1
         } catch {
             throw .checkpoint(.file(path: path, error))

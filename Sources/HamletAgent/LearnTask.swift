@@ -53,8 +53,17 @@ public struct ColumnMapping: Sendable, Equatable {
             throw .usage("column \"\(overlap)\" cannot be both an input and a target")
         }
         guard !inputNames.isEmpty else { throw .usage("no input columns are left; name them with --inputs") }
+        // The model's size grows with its inputs: the same limit as a sensor payload's values and `source.mqtt.sensors`.
+        guard inputNames.count <= Self.maximumInputs else {
+            throw .usage(
+                "\(inputNames.count) input columns; at most \(Self.maximumInputs) are learned from: choose them with --inputs "
+                    + "or leave some out with --ignore")
+        }
         inputIndices = try indices(inputNames, role: "input")
         self.inputNames = inputNames
         self.targetNames = targets
     }
+
+    /// The most input columns a learner takes.
+    public static let maximumInputs = 1024
 }

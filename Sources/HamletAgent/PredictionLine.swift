@@ -40,6 +40,13 @@ enum PredictionLine {
             + "\"threshold\":\(number(Float(alert.threshold))),\"reaction\":\"\(reaction)\"}"
     }
 
+    /// `{"type":"alert","alert":"learner-fault","step":…,"cause":…,"restored_step":…}`: a non-finite
+    /// step undone; `restored_step` is null when the learner started afresh.
+    static func learnerFault(_ fault: LearnerFault, step: Int64, position: String, index: Int) -> String {
+        "{\"type\":\"alert\",\"alert\":\"learner-fault\",\"step\":\(step),\"\(position)\":\(index),"
+            + "\"cause\":\(JSONText.string(fault.cause)),\"restored_step\":\(fault.restoredStep.map { String($0) } ?? "null")}"
+    }
+
     /// `"prediction":[…]`, or for a classifier the most likely class and the softmax probabilities.
     static func predictionFields(_ prediction: UnsafeBufferPointer<Float>, classify: Bool) -> String {
         guard classify else { return "\"prediction\":[" + prediction.map(number).joined(separator: ",") + "]" }

@@ -57,6 +57,12 @@ extension MetricsSnapshot {
                          help: "Resident set size of the agent process.", value: .optionalInteger(residentMemoryBytes)),
             MetricsField(jsonKey: "paused", prometheusName: "hamlet_paused", kind: .gauge,
                          help: "1 while learning is paused by a control command, else 0.", value: .flag(paused)),
+            MetricsField(jsonKey: "learner_faults", prometheusName: "hamlet_learner_faults_total", kind: .counter,
+                         help: "Learning steps with a non-finite number, undone by returning to the last good state.",
+                         value: .integer(learnerFaults)),
+            MetricsField(jsonKey: "clipped_values", prometheusName: "hamlet_clipped_values_total", kind: .counter,
+                         help: "Sensor values clipped into their channel's sane range before learning.",
+                         value: .integer(clippedValues)),
         ]
     }
 }

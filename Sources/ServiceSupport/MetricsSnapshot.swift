@@ -31,11 +31,15 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var residentMemoryBytes: Int?
     /// Whether learning is paused by a control command.
     public var paused: Bool
+    /// Learning steps with a non-finite number, each undone by going back to the last good state.
+    public var learnerFaults: Int
+    /// Sensor values clipped into their channel's sane range before learning.
+    public var clippedValues: Int
 
     public init(
         time: Double, uptimeSeconds: Double, samples: Int, steps: Int, stepsPerSecond: Double, lossAverage: Double,
         anomalyScore: Double, driftAlerts: Int, overruns: Int, droppedMessages: Int, badMessages: Int, outboxDepth: Int,
-        reconnects: Int, residentMemoryBytes: Int?, paused: Bool
+        reconnects: Int, residentMemoryBytes: Int?, paused: Bool, learnerFaults: Int, clippedValues: Int
     ) {
         self.time = time
         self.uptimeSeconds = uptimeSeconds
@@ -52,5 +56,7 @@ public struct MetricsSnapshot: Sendable, Equatable {
         self.reconnects = reconnects
         self.residentMemoryBytes = residentMemoryBytes
         self.paused = paused
+        self.learnerFaults = learnerFaults
+        self.clippedValues = clippedValues
     }
 }

@@ -1,6 +1,7 @@
 /// Per-component standardisation by an exponentially forgetting mean and variance.
 ///
-/// Each call first folds the vector x into the statistics, then writes (x − mean) / sqrt(var + ε).
+/// Each call first folds the vector x into the statistics, then writes (x − mean) / sqrt(var + ε);
+/// a non-finite component is left out of the statistics and written as 0.
 /// At the t-th vector (t = 1, 2, …) the forgetting weight is α = max(1/t, 1/τ):
 ///
 ///     δ = x − mean;  mean += α·δ;  var = (1 − α)·(var + α·δ²)
@@ -52,6 +53,12 @@ public final class OnlineNormalizer {
         let eps = Double(epsilon)
         for i in 0..<count {
             let x = Double(values[i])
+            // A non-finite component (an overflowing sample's log power) would stay in the mean and
+            // variance for good, and every later frame with it: it reads as the mean and teaches nothing.
+            guard x.isFinite else {
+                values[i] = 0
+                continue
+            }
             let delta = x - mean[i]
             mean[i] += alpha * delta
             variance[i] = (1 - alpha) * (variance[i] + alpha * delta * delta)

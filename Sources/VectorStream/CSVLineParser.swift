@@ -102,8 +102,12 @@ struct CSVLineParser {
             } else {
                 switch numbers.parseLenient(raw) {
                 case .value(let value):
-                    values.append(value)
-                    continue
+                    if let refused = options.magnitudeProblem(value) {
+                        problem = refused
+                    } else {
+                        values.append(value)
+                        continue
+                    }
                 case .notANumber: problem = "is not a number"
                 case .notFinite: problem = "is not a finite number"
                 case .outOfRange: problem = "is out of range for a Double"

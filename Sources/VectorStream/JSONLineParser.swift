@@ -11,6 +11,7 @@ struct JSONLineParser {
         case number(Double)
         case notFinite(String)
         case outOfRange(String)
+        case refused(String)  // beyond `VectorReaderOptions.maximumMagnitude`, the whole problem
         case other(String)  // what was found instead, e.g. "a string"
         case timestamp(Double)
         case notTimestamp(String)  // the text found, for the message
@@ -277,7 +278,10 @@ struct JSONLineParser {
         _ cursor: inout JSONCursor, role: ColumnRole, numbers: NumberParser
     ) throws(JSONFailure) -> Value {
         switch role {
-        case .number: return try scanNumber(&cursor, numbers: numbers)
+        case .number:
+            let value = try scanNumber(&cursor, numbers: numbers)
+            if case .number(let number) = value, let refused = options.magnitudeProblem(number) { return .refused(refused) }
+            return value
         case .unparsed:
             _ = try cursor.skipValue(depth: 1)
             return .unparsed
@@ -320,6 +324,7 @@ struct JSONLineParser {
         case .notTimestamp(let found): return "\(label): \(found) \(TimestampParser.expectation)"
         case .notFinite(let token): return "\(label): \(token) is not a finite number"
         case .outOfRange(let token): return "\(label): \(token) is out of range for a Double"
+        case .refused(let problem): return "\(label) \(problem)"
         case .other(let found): return "\(label): expected a number, found \(found)"
         }
     }

@@ -33,6 +33,8 @@ final class LineReader {
     private var scanned = 0  // start..<scanned is known to contain no newline, so memchr never rescans it
     private var atEOF = false
     private var lineCount = 0
+    /// An over-long line was reported and the rest of it, up to its newline, is still to be skipped.
+    private var discarding = false
 
     init(fd: Int32, sourceName: String, maxLineBytes: Int) {
         precondition(maxLineBytes > 0, "maxLineBytes must be positive")
@@ -49,6 +51,7 @@ final class LineReader {
     /// The next line, or nil at end of input; reads only when no complete line is buffered, so it never
     /// waits for input beyond the line it returns.
     func next() throws(VectorInputError) -> LineEvent? {
+        if discarding, try !skipRestOfLine() { return nil }
         while true {
             if let newline = findNewline() {
                 let lineStart = start
@@ -57,7 +60,14 @@ final class LineReader {
                 return makeLine(from: lineStart, to: newline)
             }
             scanned = end
-            if end - start > maxLineBytes + 1 { return try discardRestOfLine() }
+            if end - start > maxLineBytes + 1 {
+                // Reported now, not at its newline: input without one (/dev/zero) would never end.
+                lineCount += 1
+                start = end
+                scanned = end
+                discarding = true
+                return .tooLong(number: lineCount)
+            }
             if atEOF {
                 guard start < end else { return nil }
                 let lineStart = start
@@ -90,22 +100,20 @@ final class LineReader {
         return .line(number: lineCount, bytes: UnsafeBufferPointer(start: buffer + first, count: last - first))
     }
 
-    private func discardRestOfLine() throws(VectorInputError) -> LineEvent {
-        lineCount += 1
-        let number = lineCount
-        start = end
-        scanned = end
-        while !atEOF {
-            try fill()
+    /// Skips what is left of a reported over-long line through its newline; false at end of input.
+    private func skipRestOfLine() throws(VectorInputError) -> Bool {
+        while true {
             if let newline = findNewline() {
                 start = newline + 1
                 scanned = start
-                return .tooLong(number: number)
+                discarding = false
+                return true
             }
             start = end
             scanned = end
+            if atEOF { return false }
+            try fill()
         }
-        return .tooLong(number: number)
     }
 
     /// Appends at least one byte from the descriptor, or sets `atEOF`.

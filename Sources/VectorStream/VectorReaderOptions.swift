@@ -4,11 +4,29 @@ public struct VectorReaderOptions: Sendable, Equatable {
     public var delimiter: UInt8?
     public var timestampColumn: TimestampColumn
     public var parsedColumns: ParsedColumns
+    /// Values (not timestamps) of a larger magnitude are refused like malformed ones; nil: any
+    /// finite Double. `floatRange` is the limit of readers that feed Float learners.
+    public var maximumMagnitude: Double?
 
-    public init(delimiter: UInt8? = nil, timestampColumn: TimestampColumn = .none, parsedColumns: ParsedColumns = .all) {
+    /// The largest finite Float, about 3.4e38: what a learner in Float can take.
+    public static let floatRange = Double(Float.greatestFiniteMagnitude)
+
+    public init(
+        delimiter: UInt8? = nil, timestampColumn: TimestampColumn = .none, parsedColumns: ParsedColumns = .all,
+        maximumMagnitude: Double? = nil
+    ) {
         self.delimiter = delimiter
         self.timestampColumn = timestampColumn
         self.parsedColumns = parsedColumns
+        self.maximumMagnitude = maximumMagnitude
+    }
+
+    /// Why `value` is refused under `maximumMagnitude`, or nil; worded as the MQTT sensor path words it.
+    func magnitudeProblem(_ value: Double) -> String? {
+        guard let limit = maximumMagnitude, abs(value) > limit else { return nil }
+        let expected = limit == Self.floatRange ? "outside the Float range; expected a magnitude at most 3.4028235e38"
+            : "larger than allowed; expected a magnitude at most \(limit)"
+        return "is \(value), \(expected)"
     }
 
     /// How each of `columns` is read; nil when the named timestamp column is not among them.

@@ -11,7 +11,9 @@ extension LearnCommand {
         let parsed: ParsedColumns =
             columnList(inputs).map { .only(Set($0 + (columnList(targets) ?? []))) }
             ?? .allExcept(Set(columnList(ignore) ?? []))
-        return VectorReaderOptions(delimiter: delimiter?.byte, timestampColumn: timestamp, parsedColumns: parsed)
+        // The learner computes in Float: a larger value would be infinite there, as the MQTT path already refuses.
+        return VectorReaderOptions(
+            delimiter: delimiter?.byte, timestampColumn: timestamp, parsedColumns: parsed, maximumMagnitude: VectorReaderOptions.floatRange)
     }
 
     /// The names in a comma-separated option.

@@ -143,6 +143,7 @@ struct LearnCommandRunner {
         let session = LearnSession(
             learner: learner, model: model, options: options, mapping: mapping, reader: reader, output: output,
             pendingInput: pending, logger: .hamlet("hamlet learn"))
+        if let link, let sensorSource { session.reportClips(on: link, source: sensorSource) }
         let stepsAtStart = learner.stepCount
         if let checkpoint {
             try wrap { () throws(CheckpointError) in try session.restoreScoring(from: checkpoint) }

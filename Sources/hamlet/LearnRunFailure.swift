@@ -25,10 +25,11 @@ struct LearnRunFailure: CustomStringConvertible {
             } else {
                 description = "learned nothing from \(summary.records) records"
             }
-        } else if summary.nonFiniteLosses > 0 {
+        } else if summary.nonFiniteLosses > 0 || summary.learnerFaults > 0 {
+            let count = max(Int(summary.nonFiniteLosses), summary.learnerFaults)
             description =
-                "learning diverged: \(summary.nonFiniteLosses) predictions were not finite; lower --beta, raise --eta, "
-                + "or scale the inputs to about unit size"
+                "learning diverged: \(count) steps were not finite (each undone, see the learner-fault alerts); lower "
+                + "--beta, raise --eta, or scale the inputs to about unit size"
         } else {
             return nil
         }

@@ -47,6 +47,11 @@ struct RunCommand: ParsableCommand {
             logger.error("the configuration is not valid:\n\(error)")
             throw ExitCode(78)
         }
+        let runProblems = configuration.runProblems(environment: environment)
+        guard runProblems.isEmpty else {
+            logger.error("the configuration is not valid:\n\(runProblems.joined(separator: "\n"))")
+            throw ExitCode(78)
+        }
         if check {
             print(configuration.effectiveSettings)
             return

@@ -33,6 +33,31 @@ import Testing
 
     static let learnOptions = ["--state-size", "16", "--quiet"]
 
+    /// A 32-bit float WAV at 16 kHz, mono: samples stored bit for bit, whatever their size.
+    static func floatWAV(_ samples: [Float]) -> Data {
+        func le32(_ v: UInt32) -> Data { withUnsafeBytes(of: v.littleEndian) { Data($0) } }
+        func le16(_ v: UInt16) -> Data { withUnsafeBytes(of: v.littleEndian) { Data($0) } }
+        let body = samples.reduce(into: Data()) { $0 += le32($1.bitPattern) }
+        var data = Data("RIFF".utf8) + le32(UInt32(36 + body.count)) + Data("WAVEfmt ".utf8)
+        data += le32(16) + le16(3) + le16(1) + le32(16_000) + le32(64_000) + le16(4) + le16(32)
+        return data + Data("data".utf8) + le32(UInt32(body.count)) + body
+    }
+
+    @Test("one float sample of 3.4e38 is left out of the normalisation: learning goes on with finite forecasts to the end")
+    func hugeSample() throws {
+        let directory = try TemporaryDirectory()
+        let wavPath = directory.path("poison.wav")
+        var samples = (0..<32_000).map { Float(0.3 * sin(2 * Double.pi * 440 * Double($0) / 16_000)) }
+        samples[16_000] = 3.4e38
+        try Self.floatWAV(samples).write(to: URL(fileURLWithPath: wavPath))
+        let result = try HamletProcess.run(["learn", "--wav", wavPath] + Self.learnOptions)
+        #expect(result.status == 0, "\(result.standardError)")
+        let records = try result.lines.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(records.count == 1 + (32_000 - 400) / 160)
+        #expect(records.allSatisfy { ($0["prediction"] as? [Any])?.allSatisfy { ($0 as? Double)?.isFinite == true } == true })
+        #expect(records.last?["step"] as? Int == (32_000 - 400) / 160, "every frame after the first was learned from")
+    }
+
     @Test("a WAV recording gives one forecast per 10 ms hop and a checkpoint")
     func recording() throws {
         let directory = try TemporaryDirectory()

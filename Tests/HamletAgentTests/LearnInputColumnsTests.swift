@@ -114,4 +114,17 @@ import Testing
         let bad = try HamletProcess.run(["learn", input, "--delimiter", "ab"])
         #expect(bad.status == 64)
     }
+
+    @Test("more than 1024 input columns are refused with what to do; --inputs picks a few of a wide file")
+    func inputLimit() throws {
+        let directory = try TemporaryDirectory()
+        let header = (0..<1_100).map { "c\($0)" }.joined(separator: ",")
+        let row = Array(repeating: "1", count: 1_100).joined(separator: ",")
+        let input = try directory.write("wide.csv", header + "\n" + Array(repeating: row, count: 5).joined(separator: "\n") + "\n")
+        let wide = try HamletProcess.run(["learn", input, "--quiet"])
+        #expect(wide.status == 65)
+        #expect(wide.standardError.contains("1100 input columns; at most 1024 are learned from: choose them with --inputs"))
+        let picked = try HamletProcess.run(["learn", input, "--quiet", "--inputs", "c3,c700"])
+        #expect(picked.status == 0, "\(picked.standardError)")
+    }
 }

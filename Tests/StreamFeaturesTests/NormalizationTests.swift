@@ -54,4 +54,21 @@ import Testing
         normalizer.reset()
         #expect(normalizer.observed == 0 && normalizer.mean(0) == 0 && normalizer.variance(0) == 0)
     }
+
+    @Test("a non-finite component reads as the mean and leaves the statistics as they were")
+    func nonFiniteComponent() {
+        let normalizer = OnlineNormalizer(count: 2, timeConstant: 10)
+        var frame: [Float] = [1, 2]
+        for t in 0..<20 {
+            frame = [Float(t % 3), Float(t % 5)]
+            frame.withUnsafeMutableBufferPointer { normalizer.normalize($0.baseAddress!) }
+        }
+        let (mean, variance) = (normalizer.mean(0), normalizer.variance(0))
+        for bad in [Float.infinity, -.infinity, .nan] {
+            frame = [bad, 1]
+            frame.withUnsafeMutableBufferPointer { normalizer.normalize($0.baseAddress!) }
+            #expect(frame[0] == 0 && frame[1].isFinite)
+            #expect(normalizer.mean(0) == mean && normalizer.variance(0) == variance)
+        }
+    }
 }

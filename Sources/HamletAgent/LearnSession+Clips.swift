@@ -1,0 +1,39 @@
+import JSONText
+import StreamFeatures
+
+/// Sensor values outside their channel's sane range (`InputScreen`): counted, and each reported
+/// with the reason, to `onInputClipped` (the agent: the errors topic) or as a warning (`hamlet learn`).
+extension LearnSession {
+    /// Warnings of one kind (clipped values, learner faults) logged before they are only counted.
+    static let warningLimit = 10
+
+    /// Sends each clipped value's reason to `link`'s errors topic, as the sensor's topic (its slot's
+    /// filter) with a rejected payload's report.
+    public func reportClips(on link: AgentMQTTLink, source: MQTTSensorSource) {
+        let topics = source.configuration.slots.map(\.topic.description)
+        onInputClipped = { channel, reason in link.reportRejected(topic: topics[channel], reason: reason) }
+    }
+
+    func reportClips(index: Int) {
+        guard let clips = scoring?.clips, !clips.isEmpty else { return }
+        for clip in clips {
+            summary.clippedValues += 1
+            let column = mapping.inputNames[clip.channel]
+            let reason =
+                "\(Self.shown(clip.value)) is outside the sane range of \(JSONText.string(column)), "
+                + "\(JSONText.readableNumber(clip.location)) ± \(JSONText.readableNumber(abs(clip.clippedTo - clip.location))) "
+                + "(10⁶ times its scale, and at least 10⁶); learned as \(JSONText.readableNumber(clip.clippedTo))"
+            if let onInputClipped {
+                onInputClipped(clip.channel, reason)
+            } else if summary.clippedValues <= Self.warningLimit {
+                logger.warning("\(reader.positionName) \(index): \(reason)")
+                if summary.clippedValues == Self.warningLimit { logger.warning("further clipped values are only counted") }
+            }
+        }
+    }
+
+    /// A value as its sender wrote it: a Float from an MQTT payload in Float's shortest digits, not Double's.
+    private static func shown(_ value: Double) -> String {
+        Float(exactly: value).map { "\($0)" } ?? JSONText.readableNumber(value)
+    }
+}

@@ -1,0 +1,9 @@
+/// One sensor value that `InputScreen` clipped: which channel, what came, what was learned from.
+public struct InputClip: Sendable, Equatable {
+    public var channel: Int
+    public var value: Double
+    public var clippedTo: Double
+    /// The channel's location and scale that the range was judged by.
+    public var location: Double
+    public var scale: Double
+}
