@@ -109,7 +109,7 @@ public struct AgentAssembly {
             prometheusFile: configuration.metrics.prometheusFile.isEmpty ? nil : configuration.metrics.prometheusFile)
     }
 
-    private func makeSource(link: AgentMQTTLink?) throws(LearnError) -> any RecordSource {
+    private func makeSource(link: AgentMQTTLink?) throws(LearnError) -> any ServiceSource {
         let source = configuration.source
         let audio = configuration.audio
         switch source.kind {

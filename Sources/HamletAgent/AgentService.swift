@@ -39,7 +39,7 @@ public final class AgentService {
     public var onControl: ((MQTTMessage) -> Void)?
     /// Runs between two steps when `reloadRequested` said yes (SIGHUP).
     public var onReload: (() -> Void)?
-    private let source: any RecordSource
+    private let source: any ServiceSource
     let checkpoints: CheckpointStore
     let notifier: SystemdNotifier
     private let agentID: String
@@ -56,7 +56,7 @@ public final class AgentService {
     private var checkpointFailures = 0
 
     public init(
-        session: LearnSession, source: any RecordSource, link: AgentMQTTLink?, predictionSink: MQTTPredictionSink?,
+        session: LearnSession, source: any ServiceSource, link: AgentMQTTLink?, predictionSink: MQTTPredictionSink?,
         schedule: Schedule, checkpoints: CheckpointStore, notifier: SystemdNotifier, agentID: String,
         shouldStop: @escaping @Sendable () -> Bool, reloadRequested: @escaping @Sendable () -> Bool,
         logger: Logger
@@ -89,7 +89,7 @@ public final class AgentService {
     private func runPipeline() throws(LearnError) -> LearnSummary {
         installIdleHooks()
         link?.start()
-        notifier.ready(status: "learning from \(sourceDescription)")
+        notifier.ready(status: "learning from \(source.sourceDescription)")
         var failure: LearnError?
         do throws(LearnError) {
             while !shouldStop() {
@@ -157,8 +157,8 @@ public final class AgentService {
             time: AgentClock.epochSeconds(), uptimeSeconds: now - startTime, samples: session.summary.records, steps: Int(steps),
             stepsPerSecond: elapsed > 0 ? Double(steps - lastMetricsSteps) / elapsed : 0, lossAverage: session.recentMeanLoss,
             anomalyScore: session.latestScore, driftAlerts: session.summary.driftAlerts,
-            overruns: (source as? AudioFeatureReader)?.framesAfterGaps ?? 0, droppedMessages: Int(counters?.droppedTotal ?? 0),
-            badMessages: (source as? MQTTSensorSource)?.rejectedMessages ?? 0, outboxDepth: counters?.outboxDepth ?? 0,
+            overruns: source.overruns, droppedMessages: Int(counters?.droppedTotal ?? 0),
+            badMessages: source.rejectedMessages, outboxDepth: counters?.outboxDepth ?? 0,
             reconnects: Int(counters?.reconnects ?? 0), residentMemoryBytes: ResidentMemory.currentBytes(), paused: session.isPaused,
             learnerFaults: session.summary.learnerFaults, clippedValues: session.summary.clippedValues)
     }
@@ -172,7 +172,7 @@ public final class AgentService {
             lastWatchdog = now
             notifier.watchdog()
         }
-        if !(source is MQTTSensorSource), let link {
+        if !source.readsControlMessages, let link {
             // Other sources do not read the link's queue: take the control messages here.
             while let message = link.takeMessage() {
                 if message.topic == link.topics.control { onControl?(message) }
@@ -207,21 +207,7 @@ public final class AgentService {
     }
 
     private func installIdleHooks() {
-        if let source = source as? MQTTSensorSource {
-            source.onIdle = { [unowned self] in housekeepingIfDue() }
-            source.onControl = { [unowned self] message in onControl?(message) }
-        } else if let source = source as? AudioFeatureReader {
-            source.onIdle = { [unowned self] in housekeepingIfDue() }
-        } else if let source = source as? SyntheticSensorSource {
-            source.onIdle = { [unowned self] in housekeepingIfDue() }
-        }
-    }
-
-    private var sourceDescription: String {
-        switch source {
-        case is MQTTSensorSource: "MQTT sensors"
-        case is AudioFeatureReader: "audio"
-        default: "the synthetic stream"
-        }
+        source.onIdle = { [unowned self] in housekeepingIfDue() }
+        source.onControl = { [unowned self] message in onControl?(message) }
     }
 }
