@@ -21,8 +21,13 @@ extension AgentConfiguration {
         public var protocolVersion: ProtocolVersion
         /// `keep_alive_seconds`: 0 = off, else 5…65535.
         public var keepAliveSeconds: Int
-        /// `session_expiry_seconds`: how long the broker keeps the session (MQTT 5 only).
+        /// `session_expiry_seconds`: how long the broker keeps the agent's session (its QoS 1
+        /// subscriptions and their messages) after a disconnect; 0 = a clean session at every connect.
+        /// Under MQTT 3.1.1, which has no expiry, any value above 0 asks for a persistent session.
         public var sessionExpirySeconds: UInt32
+        /// `reconnect_max_seconds`: the longest wait between two connection attempts, so the
+        /// agent is back within it once the broker is.
+        public var reconnectMaxSeconds: Double
         /// `username`: empty = none.
         public var username: String
         /// `password_file`: empty = `$CREDENTIALS_DIRECTORY/mqtt-password` when that exists.
@@ -35,9 +40,10 @@ extension AgentConfiguration {
         public init(
             enabled: Bool = true, host: String = "127.0.0.1", port: Int = 1883, clientID: String = "",
             topicPrefix: String = "", protocolVersion: ProtocolVersion = .v5, keepAliveSeconds: Int = 30,
-            sessionExpirySeconds: UInt32 = 0, username: String = "", passwordFile: String = "", tls: TLS = TLS(),
-            outbox: Outbox = Outbox()
+            sessionExpirySeconds: UInt32 = 600, reconnectMaxSeconds: Double = 1, username: String = "", passwordFile: String = "",
+            tls: TLS = TLS(), outbox: Outbox = Outbox()
         ) {
+            self.reconnectMaxSeconds = reconnectMaxSeconds
             self.enabled = enabled
             self.host = host
             self.port = port

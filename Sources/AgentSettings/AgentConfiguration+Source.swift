@@ -135,11 +135,16 @@ extension AgentConfiguration.Source {
         /// `time_field`: the JSON field dating each sensor message (epoch seconds or a date and
         /// time); `arrival` (or empty) = when the message arrived. A record's time is its newest message's.
         public var timeField: String
+        /// `qos`: the sensors' subscription QoS, 0 or 1. With 1 and a persistent session
+        /// (`mqtt.session_expiry_seconds`), the broker keeps what the sensors send while the agent
+        /// is away, and delivers it on reconnect.
+        public var qos: Int
 
         public init(
             sensors: [Sensor] = [], format: PayloadFormat = .json, maxAgeSeconds: Double = 10, step: Stepping = .message,
-            stepPeriodSeconds: Double = 1, timeField: String = "arrival"
+            stepPeriodSeconds: Double = 1, timeField: String = "arrival", qos: Int = 1
         ) {
+            self.qos = qos
             self.sensors = sensors
             self.format = format
             self.maxAgeSeconds = maxAgeSeconds

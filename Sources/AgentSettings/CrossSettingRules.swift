@@ -117,11 +117,6 @@ enum CrossSettingRules {
         if c.mqtt.enabled && c.mqtt.host.isEmpty {
             report("mqtt.host", related: ["mqtt.enabled"], "is empty; set the broker's host name or address, or mqtt.enabled: false")
         }
-        if c.mqtt.protocolVersion == .v311 && c.mqtt.sessionExpirySeconds > 0 {
-            report(
-                "mqtt.session_expiry_seconds", related: ["mqtt.protocol"],
-                "needs mqtt.protocol: \"5\" (MQTT 3.1.1 has no session expiry); set it to 0 or change the protocol")
-        }
         if !c.mqtt.passwordFile.isEmpty && c.mqtt.username.isEmpty {
             report("mqtt.password_file", related: ["mqtt.username"], "needs mqtt.username: a broker checks a password only with a user name")
         }

@@ -35,6 +35,7 @@ enum SettingsSchema {
         .choice("source.mqtt.step", \C.source.mqtt.step),
         .number("source.mqtt.step_period_seconds", \C.source.mqtt.stepPeriodSeconds, rule: ValueRules.upTo(86_400, ValueRules.positive())),
         .text("source.mqtt.time_field", \C.source.mqtt.timeField, maximumBytes: 256),
+        .integer("source.mqtt.qos", \C.source.mqtt.qos, rule: ValueRules.within(0...1)),
     ]
 
     static let audio: [Setting] = [
@@ -131,6 +132,7 @@ enum SettingsSchema {
                 ? nil : "must be 0 (off) or from 5 to 65535, got \(seconds)"
         }),
         .integer("mqtt.session_expiry_seconds", \C.mqtt.sessionExpirySeconds),
+        .number("mqtt.reconnect_max_seconds", \C.mqtt.reconnectMaxSeconds, rule: ValueRules.upTo(3_600, ValueRules.positive())),
         .text("mqtt.username", \C.mqtt.username, maximumBytes: 256),
         .text("mqtt.password_file", \C.mqtt.passwordFile),
         .text("mqtt.tls.ca_file", \C.mqtt.tls.caFile),

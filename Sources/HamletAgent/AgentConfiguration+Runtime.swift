@@ -3,6 +3,7 @@ import DriftDetection
 import HamiltonianLearning
 import MQTTTransport
 import StreamFeatures
+import SystemPrimitives
 
 /// The library settings that a validated `AgentConfiguration` stands for.
 extension AgentConfiguration {
@@ -52,13 +53,19 @@ extension AgentConfiguration {
     public func mqttConfiguration(agentID: String, environment: [String: String]) -> MQTTConfiguration {
         MQTTConfiguration(
             host: mqtt.host, port: mqtt.port, clientID: resolvedClientID(hostName: agentID),
-            keepAliveSeconds: mqtt.keepAliveSeconds, sessionExpirySeconds: mqtt.sessionExpirySeconds,
+            keepAliveSeconds: mqtt.keepAliveSeconds,
+            // A persistent session keeps the QoS 1 sensor messages sent while the agent is away (3.1.1: clean session off).
+            cleanStart: mqtt.sessionExpirySeconds == 0,
+            sessionExpirySeconds: mqtt.protocolVersion == .v5 ? mqtt.sessionExpirySeconds : 0,
             protocolVersion: mqtt.protocolVersion == .v5 ? .v5 : .v311,
             tls: mqtt.tls.isEnabled
                 ? MQTTTLSConfiguration(
                     caFile: mqtt.tls.caFile, certificateFile: mqtt.tls.certFile.isEmpty ? nil : mqtt.tls.certFile,
                     keyFile: mqtt.tls.keyFile.isEmpty ? nil : mqtt.tls.keyFile) : nil,
             userName: mqtt.username.isEmpty ? nil : mqtt.username, passwordFile: resolvedPasswordFile(environment: environment),
+            reconnect: ExponentialBackoff(
+                initial: .milliseconds(min(500, Int64(mqtt.reconnectMaxSeconds * 1000))), maximum: .milliseconds(Int64(mqtt.reconnectMaxSeconds * 1000)),
+                jitterFraction: 0.2),
             outbox: MQTTOutboxLimits(maximumMessages: mqtt.outbox.maxMessages, maximumBytes: mqtt.outbox.maxBytes))
     }
 
@@ -83,6 +90,6 @@ extension AgentConfiguration {
         }
         return MQTTSensorConfiguration(
             slots: slots, stepping: input.step == .message ? .perMessage : .periodic(seconds: input.stepPeriodSeconds),
-            time: MQTTSensorConfiguration.RecordTime(setting: input.timeField))
+            time: MQTTSensorConfiguration.RecordTime(setting: input.timeField), qos: input.qos == 1 ? .atLeastOnce : .atMostOnce)
     }
 }

@@ -1,3 +1,4 @@
+import MQTTTransport
 import StreamFeatures
 
 /// How records are made from MQTT sensor topics.
@@ -32,11 +33,15 @@ public struct MQTTSensorConfiguration: Sendable {
     /// Supervised targets on their own topics, joined to their steps (nil: none).
     public var targets: MQTTTargetConfiguration?
     public var time: RecordTime
+    /// The subscriptions' QoS: 1 lets a persistent session keep what arrives while the agent is away.
+    public var qos: MQTTQoS
 
     /// Joining by sequence number needs `.perMessage` stepping (one step per sequence number).
     public init(
-        slots: [SensorSlot], stepping: Stepping = .perMessage, targets: MQTTTargetConfiguration? = nil, time: RecordTime = .arrival
+        slots: [SensorSlot], stepping: Stepping = .perMessage, targets: MQTTTargetConfiguration? = nil, time: RecordTime = .arrival,
+        qos: MQTTQoS = .atMostOnce
     ) {
+        self.qos = qos
         if case .sequence = targets?.join { precondition(stepping == .perMessage, "sequence joining needs per-message stepping") }
         self.slots = slots
         self.stepping = stepping

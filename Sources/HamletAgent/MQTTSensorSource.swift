@@ -98,7 +98,7 @@ public final class MQTTSensorSource: RecordSource {
             targetKeys = []
         }
         let filters = configuration.slots.map(\.topic.description) + (configuration.targets?.slots.map(\.topic.description) ?? [])
-        for filter in Set(filters).sorted() { try link.subscribe(filter) }
+        for filter in Set(filters).sorted() { try link.subscribe(filter, qos: configuration.qos) }
     }
 
     /// The next record; joined targets are skipped (use `nextEvent()` when targets are configured).

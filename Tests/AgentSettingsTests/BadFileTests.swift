@@ -193,9 +193,8 @@ struct BadFileTests {
                   mqtt:
                     sensors: [{topic: a}]
                 """,
-            keyPaths: [
-                "learning.eta", "drift.detectors", "drift.boost_steps", "mqtt.session_expiry_seconds",
-            ]),
+            // A session expiry under 3.1.1 is no longer refused: it asks for a persistent session (issue 16).
+            keyPaths: ["learning.eta", "drift.detectors", "drift.boost_steps"]),
         BadFile(
             name: "out-of-range forecast score settings",
             yaml: """
