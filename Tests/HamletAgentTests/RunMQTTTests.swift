@@ -6,23 +6,27 @@ import Testing
 /// `hamlet run` with MQTT sensors and outputs through a real mosquitto: malformed payloads,
 /// a broker restart during a stream, TLS and a wrong password.
 @Suite(.serialized) struct RunMQTTTests {
-    static func sensorConfiguration(port: Int, directory: TestSupport.TemporaryDirectory, id: String, extra: String = "") -> String {
-        """
+    /// An MQTT-source agent on `port`; `sensors` are the lines under `source.mqtt` (two sensors by
+    /// default), `extra` goes at the end of the file, `mqttExtra` at the end of the `mqtt` section.
+    static func sensorConfiguration(
+        port: Int, directory: TestSupport.TemporaryDirectory, id: String, extra: String = "",
+        sensors: String = "sensors:\n  - topic: plant/a\n  - topic: plant/b\n    field: watts", mqttExtra: String = ""
+    ) -> String {
+        let source = sensors.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        return """
         agent:
           id: \(id)
           state_directory: \(directory.file("state"))
         source:
           kind: mqtt
           mqtt:
-            sensors:
-              - topic: plant/a
-              - topic: plant/b
-                field: watts
+        \(source)
         model:
           state_size: 8
         mqtt:
           host: 127.0.0.1
           port: \(port)
+        \(mqttExtra.isEmpty ? "" : "  " + mqttExtra)
         \(extra)
         """
     }

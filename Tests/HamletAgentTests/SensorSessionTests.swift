@@ -17,27 +17,10 @@ import Testing
     static func run(id: String, qos: Int? = nil, sessionExpiry: Int? = nil, count: Int = 1_500) async throws -> Outcome {
         let broker = try await MosquittoBroker.start(MosquittoBroker.Options(persistence: true))
         let directory = try TestSupport.TemporaryDirectory(prefix: "hamlet-session")
-        let configuration = """
-            agent:
-              id: \(id)
-              state_directory: \(directory.file("state"))
-            source:
-              kind: mqtt
-              mqtt:
-                sensors:
-                  - topic: plant/\(id)
-            \(qos.map { "    qos: \($0)" } ?? "")
-            model:
-              state_size: 8
-            drift:
-              enabled: false
-            outputs:
-              stdout: true
-            mqtt:
-              host: 127.0.0.1
-              port: \(broker.port)
-            \(sessionExpiry.map { "  session_expiry_seconds: \($0)" } ?? "")
-            """
+        let configuration = RunMQTTTests.sensorConfiguration(
+            port: broker.port, directory: directory, id: id, extra: "drift:\n  enabled: false\noutputs:\n  stdout: true",
+            sensors: "sensors:\n  - topic: plant/\(id)" + (qos.map { "\nqos: \($0)" } ?? ""),
+            mqttExtra: sessionExpiry.map { "session_expiry_seconds: \($0)" } ?? "")
         let agent = try AgentProcess(configuration: configuration, in: directory)
         defer { agent.child.killAndReap() }
         try await broker.waitForSubscription(clientID: "hamlet-\(id)", filter: "plant/\(id)", timeout: .seconds(10))
