@@ -95,7 +95,7 @@ public struct ForecastScoring {
         }
         return anomaly.update(
             residual: residual, referenceResidual: referenceResidual, values: values, referenceSettled: reference.isSettled,
-            weeklyResidual: usesCalendar ? weeklyResidual : nil, weeklySettled: weekly.isSettled)
+            weeklyResidual: usesCalendar ? weeklyResidual : nil, weeklySettled: weekly.isSettled, rangeValues: taught)
     }
 
     /// Folds the record into the normalisation and writes the learner's next input: the record's
