@@ -125,6 +125,13 @@ public struct ForecastAnomalyScore: Sendable {
         return score
     }
 
+    /// Forgets channel `c`'s range, as before its first value: for a range that took in a value
+    /// later found to be a fault.
+    public mutating func forgetRange(channel c: Int) {
+        low[c] = .infinity
+        high[c] = -.infinity
+    }
+
     private mutating func learnRange(_ values: [Double]) {
         let shrink = 1 / Double(configuration.rangeMemorySamples)
         for c in 0..<channelCount where values[c].isFinite {

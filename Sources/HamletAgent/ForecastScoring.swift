@@ -105,6 +105,12 @@ public struct ForecastScoring {
             for clip in clips { taught[clip.channel] = clip.clippedTo }
         }
         scaler.add(taught)
+        // A fault among a channel's first values, found now, is in the profiles and the range too.
+        for drop in scaler.warmUpDrops {
+            reference.reseed(channel: drop.channel, at: scaler.location(drop.channel))
+            weekly.reseed(channel: drop.channel, at: scaler.location(drop.channel))
+            anomaly.forgetRange(channel: drop.channel)
+        }
         clips += scaler.warmUpDrops
         for c in 0..<channelCount { input[c] = target[c] }
         guard usesCalendar else { return }

@@ -153,4 +153,16 @@ import Testing
         widened.update(residual: [0], referenceResidual: [0], values: [1e9])
         #expect(widened.update(residual: [0], referenceResidual: [0], values: [1.5]) < 1, "learned, 1e9 widens the range")
     }
+
+    @Test("forgetRange makes a channel's range as new: a range widened by a fault judges by range again")
+    func forgetRange() {
+        let configuration = ForecastScoreConfiguration(warmUpSamples: 50, refractorySamples: 0)
+        var score = ForecastAnomalyScore(channelCount: 1, configuration: configuration)
+        score.update(residual: [0], referenceResidual: [0], values: [3.4e38])
+        for t in 0..<500 { score.update(residual: [0], referenceResidual: [0], values: [sin(Double(t))]) }
+        #expect(score.update(residual: [0], referenceResidual: [0], values: [1.5]) < 1, "3.4e38 is in the range")
+        score.forgetRange(channel: 0)
+        for t in 0..<100 { score.update(residual: [0], referenceResidual: [0], values: [sin(Double(t))]) }
+        #expect(score.update(residual: [0], referenceResidual: [0], values: [1.5]) == 1)
+    }
 }
