@@ -80,11 +80,13 @@ public struct ForecastAnomalyScore: Sendable {
     /// Scores one step from the forecaster's and the references' residuals (in the learner's
     /// units; `weeklyResidual` nil without timestamps) and the raw values (in the sensor's units),
     /// then folds them all into the history. A reference that has not `…Settled` yet is neither
-    /// judged nor learned into its tails.
+    /// judged nor learned into its tails. `rangeValues` (default `values`) are what the range seen
+    /// so far learns; NaN leaves a channel's range as it was (a value clipped as a fault is judged,
+    /// but must not widen the range for the next 10⁵ records).
     @discardableResult
     public mutating func update(
         residual: [Double], referenceResidual: [Double], values: [Double], referenceSettled: Bool = true,
-        weeklyResidual: [Double]? = nil, weeklySettled: Bool = false
+        weeklyResidual: [Double]? = nil, weeklySettled: Bool = false, rangeValues: [Double]? = nil
     ) -> Double {
         precondition(values.count == channelCount)
         count += 1
@@ -119,8 +121,15 @@ public struct ForecastAnomalyScore: Sendable {
         forecast.learn(residual, intoTails: count > configuration.warmUpSamples / 2)
         reference.learn(referenceResidual, intoTails: referenceSettled)
         if let weeklyResidual { weekly.learn(weeklyResidual, intoTails: weeklySettled) }
-        learnRange(values)
+        learnRange(rangeValues ?? values)
         return score
+    }
+
+    /// Forgets channel `c`'s range, as before its first value: for a range that took in a value
+    /// later found to be a fault.
+    public mutating func forgetRange(channel c: Int) {
+        low[c] = .infinity
+        high[c] = -.infinity
     }
 
     private mutating func learnRange(_ values: [Double]) {

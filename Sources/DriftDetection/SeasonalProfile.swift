@@ -90,6 +90,13 @@ public struct SeasonalProfile: Sendable {
         return (1 - nextWeight) * lower + nextWeight * upper
     }
 
+    /// Makes `value` channel `c`'s expectation at every time, keeping what the cells have seen: for
+    /// a profile that learned a value later found to be a fault, which would otherwise stay in it.
+    public mutating func reseed(channel c: Int, at value: Double) {
+        level[c] = value
+        for k in 0..<cellCount { mean[c * cellCount + k] = value }
+    }
+
     /// Learns channel `c`'s value at the time set last.
     public mutating func learn(_ value: Double, channel c: Int) {
         guard value.isFinite else { return }

@@ -15,7 +15,8 @@ public struct ForecastScoring {
     public private(set) var anomaly: ForecastAnomalyScore
     /// The latest record's normalised values: the learner's target for the forecast made before it.
     public private(set) var target: [Float]
-    /// The latest record's values that were outside their channel's sane range, as clipped.
+    /// The latest record's values that were outside their channel's sane range, as clipped, and the
+    /// first records' values the normalisation dropped when its warm-up ended (`nextInput`).
     public private(set) var clips: [InputClip]
     private var values: [Double]
     /// `values` as the normalisation and the profiles learn them: NaN (skipped) where a value was
@@ -94,7 +95,7 @@ public struct ForecastScoring {
         }
         return anomaly.update(
             residual: residual, referenceResidual: referenceResidual, values: values, referenceSettled: reference.isSettled,
-            weeklyResidual: usesCalendar ? weeklyResidual : nil, weeklySettled: weekly.isSettled)
+            weeklyResidual: usesCalendar ? weeklyResidual : nil, weeklySettled: weekly.isSettled, rangeValues: taught)
     }
 
     /// Folds the record into the normalisation and writes the learner's next input: the record's
@@ -104,6 +105,13 @@ public struct ForecastScoring {
             for clip in clips { taught[clip.channel] = clip.clippedTo }
         }
         scaler.add(taught)
+        // A fault among a channel's first values, found now, is in the profiles and the range too.
+        for drop in scaler.warmUpDrops {
+            reference.reseed(channel: drop.channel, at: scaler.location(drop.channel))
+            weekly.reseed(channel: drop.channel, at: scaler.location(drop.channel))
+            anomaly.forgetRange(channel: drop.channel)
+        }
+        clips += scaler.warmUpDrops
         for c in 0..<channelCount { input[c] = target[c] }
         guard usesCalendar else { return }
         phases.withUnsafeMutableBufferPointer { CalendarPhases.write(seconds: timestamp ?? .nan, to: $0.baseAddress!) }

@@ -19,10 +19,14 @@ extension LearnSession {
         for clip in clips {
             summary.clippedValues += 1
             let column = mapping.inputNames[clip.channel]
+            let range = "\(JSONText.readableNumber(clip.location)) ± \(JSONText.readableNumber(InputScreen.halfWidth(scale: clip.scale)))"
             let reason =
-                "\(Self.shown(clip.value)) is outside the sane range of \(JSONText.string(column)), "
-                + "\(JSONText.readableNumber(clip.location)) ± \(JSONText.readableNumber(abs(clip.clippedTo - clip.location))) "
-                + "(10⁶ times its scale, and at least 10⁶); learned as \(JSONText.readableNumber(clip.clippedTo))"
+                clip.clippedTo.isNaN
+                ? "\(Self.shown(clip.value)) among the first values of \(JSONText.string(column)) is outside the sane range of "
+                    + "the others, \(range) (10⁶ times their spread around their median, and at least 10⁹); left out of its normalisation"
+                : "\(Self.shown(clip.value)) is outside the sane range of \(JSONText.string(column)), "
+                    + "\(JSONText.readableNumber(clip.location)) ± \(JSONText.readableNumber(abs(clip.clippedTo - clip.location))) "
+                    + "(10⁶ times its scale, and at least 10⁹); learned as \(JSONText.readableNumber(clip.clippedTo))"
             if let onInputClipped {
                 onInputClipped(clip.channel, reason)
             } else if summary.clippedValues <= Self.warningLimit {

@@ -222,11 +222,11 @@ public final class LearnSession {
             fields = predictionFields()
         case .forecast:
             scoring!.read(timestamp: record.timestamp) { record.values[mapping.inputIndices[$0]] }
-            reportClips(index: record.line)
             forecastScore = scoring!.score(prediction: pendingInput != nil ? learner.prediction.pointer : nil)
             let learns = pendingInput != nil
             if learns { loss = scoring!.target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) } }
             input.withUnsafeMutableBufferPointer { scoring!.nextInput(timestamp: record.timestamp, into: $0.baseAddress!) }
+            reportClips(index: record.line)
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
             let usable = try guardStep(loss: learns ? loss : nil, forwardAgain: true, index: record.line)
             pendingInput = usable ? input : nil

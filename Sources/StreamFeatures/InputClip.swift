@@ -1,4 +1,5 @@
-/// One sensor value that `InputScreen` clipped: which channel, what came, what was learned from.
+/// One sensor value outside its channel's sane range: which channel, what came, what was learned
+/// from (`clippedTo`; NaN when `WarmUpScreen` dropped it from the first records' moments).
 public struct InputClip: Sendable, Equatable {
     public var channel: Int
     public var value: Double

@@ -13,7 +13,9 @@
 ///
 /// `normalize` maps x to (x − m)/s with the values before x is folded in, so a record is judged
 /// against the past only, and bounds the result to ±`bound` so one wild value cannot throw the
-/// learner off. The scale has a floor of 10⁻³ of the location's size (a constant stream does not
+/// learner off. The plain moments of the first `exactSamples` records have no range to judge a
+/// value by: when they end, `WarmUpScreen` drops the values beyond `InputScreen`'s range of the
+/// others (listed in `warmUpDrops`) and refits them. The scale has a floor of 10⁻³ of the location's size (a constant stream does not
 /// divide by zero). Double arithmetic; allocates only in `init`; one thread at a time.
 public struct RobustScaler: Sendable {
     public let channelCount: Int
@@ -30,6 +32,9 @@ public struct RobustScaler: Sendable {
     /// Per channel: the records in the current run beyond the clip (signed by its side) and their sum.
     private var run: [Double]
     private var runSum: [Double]
+    private var warmUp: WarmUpScreen
+    /// The values the warm-up's end dropped, at the `add` that ended it (empty otherwise).
+    public private(set) var warmUpDrops: [InputClip] = []
 
     public init(
         channelCount: Int, memorySamples: Int = 1000, clip: Double = 4, bound: Double = 20, exactSamples: Int = 20,
@@ -46,6 +51,8 @@ public struct RobustScaler: Sendable {
         scale = [Double](repeating: 0, count: channelCount)
         run = [Double](repeating: 0, count: channelCount)
         runSum = [Double](repeating: 0, count: channelCount)
+        warmUp = WarmUpScreen(channelCount: channelCount, sampleCount: exactSamples)
+        warmUpDrops.reserveCapacity(channelCount)
     }
 
     /// The current location of channel `c`.
@@ -88,6 +95,8 @@ public struct RobustScaler: Sendable {
     public mutating func add(_ values: [Double]) {
         precondition(values.count == channelCount)
         count += 1
+        warmUpDrops.removeAll(keepingCapacity: true)
+        if count <= exactSamples { warmUp.record(values, at: count - 1) }
         let alpha = max(1 / Double(count), 1 / Double(memorySamples))
         let exact = count <= exactSamples
         for c in 0..<channelCount {
@@ -107,6 +116,18 @@ public struct RobustScaler: Sendable {
                 location[c] += alpha * min(max(d, -limit), limit)
                 scale[c] += alpha * (min(abs(d), limit) - scale[c])
             }
+        }
+        if count == exactSamples { refitWarmUp() }
+    }
+
+    /// The plain moments without the warm-up's outliers, where it had any.
+    private mutating func refitWarmUp() {
+        for c in 0..<channelCount {
+            guard let fit = warmUp.refit(channel: c, into: &warmUpDrops) else { continue }
+            location[c] = fit.location
+            scale[c] = fit.scale
+            run[c] = 0
+            runSum[c] = 0
         }
     }
 

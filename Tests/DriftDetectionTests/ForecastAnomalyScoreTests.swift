@@ -140,4 +140,29 @@ import Testing
         }
         #expect(abs(tail.tailProbability(0) - 1) < 1e-9)
     }
+
+    @Test("a value judged but kept out of the range (rangeValues NaN) does not widen it: the next one just beyond still scores 1")
+    func rangeValuesLeaveTheRange() {
+        let configuration = ForecastScoreConfiguration(warmUpSamples: 50, refractorySamples: 0)
+        var score = ForecastAnomalyScore(channelCount: 1, configuration: configuration)
+        for t in 0..<500 { score.update(residual: [0], referenceResidual: [0], values: [sin(Double(t))]) }
+        #expect(score.update(residual: [0], referenceResidual: [0], values: [1e9], rangeValues: [.nan]) == 1)
+        #expect(score.update(residual: [0], referenceResidual: [0], values: [1.5]) == 1, "the range is still about ±1")
+        var widened = ForecastAnomalyScore(channelCount: 1, configuration: configuration)
+        for t in 0..<500 { widened.update(residual: [0], referenceResidual: [0], values: [sin(Double(t))]) }
+        widened.update(residual: [0], referenceResidual: [0], values: [1e9])
+        #expect(widened.update(residual: [0], referenceResidual: [0], values: [1.5]) < 1, "learned, 1e9 widens the range")
+    }
+
+    @Test("forgetRange makes a channel's range as new: a range widened by a fault judges by range again")
+    func forgetRange() {
+        let configuration = ForecastScoreConfiguration(warmUpSamples: 50, refractorySamples: 0)
+        var score = ForecastAnomalyScore(channelCount: 1, configuration: configuration)
+        score.update(residual: [0], referenceResidual: [0], values: [3.4e38])
+        for t in 0..<500 { score.update(residual: [0], referenceResidual: [0], values: [sin(Double(t))]) }
+        #expect(score.update(residual: [0], referenceResidual: [0], values: [1.5]) < 1, "3.4e38 is in the range")
+        score.forgetRange(channel: 0)
+        for t in 0..<100 { score.update(residual: [0], referenceResidual: [0], values: [sin(Double(t))]) }
+        #expect(score.update(residual: [0], referenceResidual: [0], values: [1.5]) == 1)
+    }
 }

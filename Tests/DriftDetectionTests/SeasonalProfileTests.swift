@@ -88,4 +88,26 @@ import Testing
         var fresh = SeasonalProfile(channelCount: 1)
         #expect(throws: SavedStateError.self) { try fresh.load(from: &short) }
     }
+
+    @Test("reseed puts a channel's expectation back at a value, timed or not, and it learns on from there")
+    func reseed() {
+        var level = SeasonalProfile(channelCount: 2)
+        var daily = SeasonalProfile(channelCount: 2)
+        for k in 0..<20 {
+            let t = Self.monday + Double(k) * 300
+            daily.setTime(t)
+            for c in 0..<2 {
+                level.learn(k == 0 ? 3.4e38 : 5, channel: c)
+                daily.learn(k == 0 ? 3.4e38 : 5, channel: c)
+            }
+        }
+        daily.setTime(Self.monday)  // the cell that learned the fault
+        #expect(level.expected(0) > 1e36 && daily.expected(0) > 1e36, "the fault is in both")
+        level.reseed(channel: 0, at: 5)
+        daily.reseed(channel: 0, at: 5)
+        #expect(level.expected(0) == 5 && daily.expected(0) == 5)
+        #expect(level.expected(1) > 1e36, "the other channel is untouched")
+        level.learn(7, channel: 0)
+        #expect(level.expected(0) > 5 && level.expected(0) < 7)
+    }
 }

@@ -76,7 +76,9 @@ import Testing
         #expect(try guarded.session.finiteCheckpointFile().tensors.isEmpty == false)
     }
 
-    @Test("3.4e38 is clipped into its channel's sane range with a reason; the forecast stays finite and sane", arguments: [3, 150])
+    /// At record 0 the channel has no range yet: the value is dropped when the normalisation's warm-up
+    /// (20 records) ends, and its forecasts are sane from then on; later it is clipped at once.
+    @Test("3.4e38 is clipped into its channel's sane range with a reason; the forecast stays finite and sane", arguments: [0, 3, 150])
     func hugeSensorValue(at position: Int) throws {
         let guarded = try GuardedSession(task: .forecast)
         var reasons: [String] = []
@@ -84,11 +86,17 @@ import Testing
         for t in 0..<position { try guarded.step(t) }
         try guarded.step(position, values: [3.4e38, GuardedSession.row(position, channels: 2)[1]])
         try guarded.step(position + 1)
-        #expect(reasons.count == 1)
-        #expect(reasons.first?.hasPrefix("0: 3.4e+38 is outside the sane range of \"c0\"") == true, "\(reasons)")
-        #expect(Self.allFinite(guarded.sink.lastPrediction))
+        if position > 0 {
+            #expect(reasons.count == 1)
+            #expect(reasons.first?.hasPrefix("0: 3.4e+38 is outside the sane range of \"c0\"") == true, "\(reasons)")
+            #expect(Self.allFinite(guarded.sink.lastPrediction))
+        }
         for t in (position + 2)..<(position + 300) { try guarded.step(t) }
         #expect(guarded.sink.faultAlerts.isEmpty)
+        #expect(reasons.count == 1, "\(reasons)")
+        if position == 0 {
+            #expect(reasons.first?.hasPrefix("0: 3.4e+38 among the first values of \"c0\" is outside the sane range of the others") == true)
+        }
         // Back within the stream's ±1 (the denormalised forecast), not carried off by the value.
         let last = guarded.sink.lastPrediction.compactMap { $0 }
         #expect(last.count == 2 && last.allSatisfy { abs($0) < 3 }, "\(last)")

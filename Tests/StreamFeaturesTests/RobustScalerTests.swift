@@ -143,4 +143,27 @@ import Testing
 
     @Test("a missing time gives zeros")
     func missing() { #expect(phases(.nan) == [0, 0, 0, 0]) }
+
+    @Test("a first value far beyond the others is dropped when the warm-up ends; without one nothing changes")
+    func warmUpOutlier() {
+        var poisoned = RobustScaler(channelCount: 2)
+        var clean = RobustScaler(channelCount: 2)
+        var generator = SplitMix64(seed: 5)
+        var values: [[Double]] = []
+        for _ in 0..<20 { values.append([5 + generator.nextGaussian(), 2e8 + 1e6 * generator.nextGaussian()]) }
+        for t in 0..<20 {
+            poisoned.add(t == 0 ? [3.4e38, values[t][1]] : values[t])
+            clean.add(values[t])
+            #expect(poisoned.warmUpDrops.isEmpty == (t < 19))
+            #expect(clean.warmUpDrops.isEmpty)
+        }
+        #expect(poisoned.warmUpDrops.map(\.value) == [3.4e38])
+        let rest = values[1...].map { $0[0] }
+        let mean = rest.reduce(0, +) / Double(rest.count)
+        #expect(abs(poisoned.location(0) - mean) < 1e-9)
+        #expect(abs(poisoned.scale(0) - rest.map { abs($0 - mean) }.reduce(0, +) / Double(rest.count)) < 1e-9)
+        // The other channel, and a clean scaler, keep their plain running moments exactly.
+        #expect(poisoned.location(1) == clean.location(1) && poisoned.scale(1) == clean.scale(1))
+        #expect(abs(clean.location(0) - values.map { $0[0] }.reduce(0, +) / 20) < 1e-9)
+    }
 }
