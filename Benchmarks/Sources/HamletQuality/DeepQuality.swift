@@ -93,14 +93,10 @@ func runDeepQuality(_ options: Options) {
             }
         }
     }
-    let wallStart = monotonicNanoseconds()
-    let all = runInParallel(specs, threads: options.threads) { spec in
-        let result = runDeep(spec, options: options)
-        printError("  done: \(spec.stream.rawValue) / K = \(spec.blocks) / \(spec.learner.family) / \(spec.learner.setting): "
-            + "MSE \(short(result.windowMSE)), \(format(result.seconds, 1)) s")
-        return result
-    }
-    let wallSeconds = Double(monotonicNanoseconds() - wallStart) / 1e9
+    let (all, wallSeconds) = runInParallel(specs, threads: options.threads, progress: { spec, result in
+        "\(spec.stream.rawValue) / K = \(spec.blocks) / \(spec.learner.family) / \(spec.learner.setting): "
+            + "MSE \(short(result.windowMSE)), \(format(result.seconds, 1)) s"
+    }) { runDeep($0, options: options) }
     let w = options.width
     print("## Learning quality of the deep forecaster: one-step-ahead forecasting\n")
     print("Deep forecaster 8-\(w)×K-8 (N = H = \(w), GELU, skip, traces inside each block), Float, \(grouped(options.steps)) steps per run; "

@@ -1,3 +1,4 @@
+import BenchSupport
 import Dispatch
 
 /// Results written by index from worker threads; each slot is written by exactly one iteration.
@@ -10,11 +11,13 @@ final class ResultSlots<Result>: @unchecked Sendable {
     deinit { slots.deallocate() }
 }
 
-/// Runs `body` on every spec, at most `threads` at a time, and returns the results in the specs' order.
-/// List the most expensive specs first so the threads finish together.
+/// Runs `body` on every spec, at most `threads` at a time, printing `progress` of each on stderr;
+/// returns the results in the specs' order and the wall time. List the most expensive specs first so
+/// the threads finish together.
 func runInParallel<Spec: Sendable, Result>(
-    _ specs: [Spec], threads: Int, _ body: @escaping @Sendable (Spec) -> Result
-) -> [Result] {
+    _ specs: [Spec], threads: Int, progress: @escaping @Sendable (Spec, Result) -> String, _ body: @escaping @Sendable (Spec) -> Result
+) -> (results: [Result], seconds: Double) {
+    let start = monotonicNanoseconds()
     let results = ResultSlots<Result>(count: specs.count)
     let queue = DispatchQueue(label: "runs", attributes: .concurrent)
     let group = DispatchGroup()
@@ -23,10 +26,12 @@ func runInParallel<Spec: Sendable, Result>(
         semaphore.wait()
         let spec = specs[index]
         queue.async(group: group) {
-            results.slots[index] = body(spec)
+            let result = body(spec)
+            results.slots[index] = result
+            printError("  done: " + progress(spec, result))
             semaphore.signal()
         }
     }
     group.wait()
-    return results.slots.map { $0! }
+    return (results.slots.map { $0! }, Double(monotonicNanoseconds() - start) / 1e9)
 }

@@ -243,15 +243,10 @@ for stream in StreamKind.allCases {
     }
 }
 
-let wallStart = monotonicNanoseconds()
 let frozenOptions = options
-let all = runInParallel(specs, threads: options.threads) { spec in
-    let result = run(spec, options: frozenOptions)
-    printError("  done: \(spec.stream.rawValue) / \(spec.learner.family) / \(spec.learner.setting): "
-        + "MSE \(short(result.windowMSE)), \(format(result.seconds, 1)) s")
-    return result
-}
-let wallSeconds = Double(monotonicNanoseconds() - wallStart) / 1e9
+let (all, wallSeconds) = runInParallel(specs, threads: options.threads, progress: { spec, result in
+    "\(spec.stream.rawValue) / \(spec.learner.family) / \(spec.learner.setting): MSE \(short(result.windowMSE)), \(format(result.seconds, 1)) s"
+}) { run($0, options: frozenOptions) }
 
 let machine = machineDescription()
 print("## Learning quality: one-step-ahead forecasting, state 64\n")
