@@ -73,9 +73,10 @@ for name in "${selected[@]}"; do
     -artifact_prefix="Fuzz/crashes/$name/" "$@" >"$log" 2>&1 || status=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
   cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 || true)
   if [ "$status" -eq 0 ]; then
-    echo "$name: ${runs:-?} runs, ${speed:-?} exec/s, ${cov:-cov: ?}, ${seconds} s, no crash"
+    echo "$name: ${runs:-?} runs, ${speed:-?} exec/s, ${cov:-cov: ?}, ${took:-?} s, no crash"
   else
     failed=1
     echo "$name: FAILED (exit $status) after ${runs:-?} runs; input in Fuzz/crashes/$name/, log: $log"
