@@ -49,6 +49,11 @@ else
 fi
 
 scratch=Fuzz/.build-fuzz
+toolchain=$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")
+if ! compgen -G "$toolchain/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a" >/dev/null; then
+  echo "fuzz.sh: no libFuzzer runtime under $toolchain/lib/clang/*/lib/linux; use a swift.org Linux toolchain" >&2
+  exit 1
+fi
 # One build for every target: they share the sanitized copies of the library targets.
 # swiftc keeps only the last of several -sanitize= flags, so SwiftPM's "--sanitize=fuzzer
 # --sanitize=address" alone compiles Swift with ASan but without coverage (blind fuzzing); the
