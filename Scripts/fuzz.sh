@@ -14,7 +14,7 @@ Builds the fuzz targets (swift build --sanitize=fuzzer --sanitize=address, scrat
 and runs TARGET, or every target in turn, for SECONDS each. Seeds come from Fuzz/corpus/TARGET
 (never written to); inputs found are kept in Fuzz/.build-fuzz/corpus/TARGET for the next run;
 a crashing input goes to Fuzz/crashes/TARGET/. Prints one summary line per target and exits 1
-if any target found a crash. Extra options go to libFuzzer (e.g. -runs=1000000 -jobs=2).
+if any target found a crash. Extra options go to libFuzzer (e.g. -runs=10000000 -max_len=512; not -jobs, whose logs the summary does not read).
 
 targets:
   FuzzVectorStream    CSV / JSON-lines reader of hamlet learn (Sources/VectorStream)
@@ -28,8 +28,8 @@ USAGE
 }
 
 if [ "$#" -lt 2 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then
-  usage
-  [ "$#" -ge 1 ] && { [ "$1" = "-h" ] || [ "$1" = "--help" ]; } && exit 0
+  if [ "$#" -ge 1 ] && { [ "$1" = "-h" ] || [ "$1" = "--help" ]; }; then usage; exit 0; fi
+  usage >&2
   exit 2
 fi
 target=$1
