@@ -14,6 +14,9 @@ packages=(
   dpkg-dev lintian help2man                                          # the .deb: Scripts/package_deb.sh, test_deb.sh
 )
 
+# The fuzz targets (Scripts/fuzz.sh) need nothing from apt: libFuzzer and ASan come with the Swift
+# toolchain (usr/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a), not with Debian's clang packages.
+
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || { echo "install_dependencies.sh: run as root or install sudo" >&2; exit 1; }

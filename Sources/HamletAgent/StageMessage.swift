@@ -66,6 +66,9 @@ public struct StageMessage: Equatable, Sendable {
         guard bytes.count >= Self.headerSize else { throw .tooShort(bytes: bytes.count) }
         guard Array(bytes[0..<4]) == Self.magic else { throw .notAStageMessage }
         guard let kind = Kind(rawValue: bytes[4]) else { throw .unknownKind(bytes[4]) }
+        // Reserved bytes set mean another version or damage; accepting them would also give one
+        // message two spellings (found by Fuzz/FuzzStageMessage's round trip).
+        guard bytes[5..<8].allSatisfy({ $0 == 0 }) else { throw .reservedNotZero(Array(bytes[5..<8])) }
         let count = Int(Self.read(bytes, at: 28, size: 4))
         guard count <= Self.maximumCount else { throw .tooManyValues(count) }
         guard bytes.count == Self.headerSize + 4 * count else {
@@ -98,6 +101,7 @@ public enum StageMessageError: Error, Equatable, CustomStringConvertible {
     case tooShort(bytes: Int)
     case notAStageMessage
     case unknownKind(UInt8)
+    case reservedNotZero([UInt8])
     case tooManyValues(Int)
     case wrongLength(expected: Int, found: Int)
     case nonFiniteValue(index: Int)
@@ -107,6 +111,8 @@ public enum StageMessageError: Error, Equatable, CustomStringConvertible {
         case .tooShort(let bytes): "a stage message has a 32-byte header; this payload has \(bytes) bytes"
         case .notAStageMessage: "the payload does not start with \"HLS1\": not a stage message"
         case .unknownKind(let kind): "unknown stage message kind \(kind) (0 state, 1 costate, 2 input and target)"
+        case .reservedNotZero(let bytes):
+            "bytes 5…7 are reserved and must be zero, found \(bytes): another format version or a damaged message"
         case .tooManyValues(let count): "the header announces \(count) values, more than the \(StageMessage.maximumCount) allowed"
         case .wrongLength(let expected, let found): "the header announces \(expected) bytes in all; the payload has \(found)"
         case .nonFiniteValue(let index): "value \(index) is not finite: a stage does not learn from it"

@@ -49,4 +49,14 @@ import Testing
         #expect(refusal(nan) == .nonFiniteValue(index: 1))
         #expect(refusal(nan)!.description.contains("not finite"))
     }
+
+    @Test("refuses non-zero reserved bytes, so a message has one spelling (Fuzz/FuzzStageMessage's first find)")
+    func reservedBytes() {
+        // The fuzzer's input: kind 2 with byte 6 = 0x99, no values; it decoded, then re-encoded with a zero there.
+        let found: [UInt8] = Array("HLS1".utf8) + [2, 0, 0x99, 0] + [UInt8](repeating: 0, count: 24)
+        #expect(throws: StageMessageError.reservedNotZero([0, 0x99, 0])) { try StageMessage(payload: found) }
+        var good = Self.message.payload
+        good[7] = 1
+        #expect(throws: StageMessageError.reservedNotZero([0, 0, 1])) { try StageMessage(payload: good) }
+    }
 }
