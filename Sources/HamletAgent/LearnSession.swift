@@ -18,8 +18,8 @@ import SystemPrimitives
 /// MLP), which is why the caller must not use the recurrent forecaster in this mode: its state
 /// and gradient memory have moved on since the joined record.
 public final class LearnSession {
-    public private(set) var learner: AgentLearner
-    public private(set) var model: ModelConfiguration
+    public internal(set) var learner: AgentLearner
+    public internal(set) var model: ModelConfiguration
     public let options: LearnOptions
     public let mapping: ColumnMapping
     let reader: any RecordSource
@@ -27,13 +27,13 @@ public final class LearnSession {
     let logger: Logger
     private(set) var input: [Float]
     private var target: [Float]
-    private(set) var pendingInput: [Float]?
+    var pendingInput: [Float]?
     public internal(set) var summary = LearnSummary()
     /// Catches a non-finite step and restores the last good state (`LearnSession+Faults`).
-    private(set) var faultGuard: LearnerGuard
+    var faultGuard: LearnerGuard
     /// The step of the last `learner-fault` alert written (`LearnSession+Faults`).
     var lastFaultAlertStep: Int64?
-    private var drift: DriftStage?
+    var drift: DriftStage?
     /// Normalisation, calendar inputs and the anomaly score of the forecast task (nil for the others).
     public internal(set) var scoring: ForecastScoring?
     private var forecastBuffer: [Float]
@@ -41,7 +41,7 @@ public final class LearnSession {
     private var boostRemaining = 0
     private var wasAlerting = false
     /// β as configured; the learner's β is this, ×boost while boosted, or 0 while paused.
-    private var baseBeta: Double
+    var baseBeta: Double
     private var losses = LossWindow()
     /// The anomaly score of the latest scored step (nan before drift detection starts or when off).
     public private(set) var latestScore = Double.nan
@@ -135,59 +135,7 @@ public final class LearnSession {
     /// Learns from one record and writes its lines: the loop body, for callers with their own loop.
     public func step(_ record: VectorRecord) throws(LearnError) { try process(record, joinKey: nil) }
 
-    /// Takes new integrator settings from the next step; β counts as the base that pause and
-    /// boost act on.
-    public func setLearning(_ configuration: HamiltonianConfiguration) {
-        baseBeta = configuration.beta
-        learner.configuration = configuration
-        applyPlasticity()
-    }
-
-    /// The integrator's settings with the configured β (not the paused or boosted one).
-    public var learningConfiguration: HamiltonianConfiguration {
-        var configuration = learner.configuration
-        configuration.beta = baseBeta
-        return configuration
-    }
-
-    /// Switches to another model of the same parameter layout (a gradient mode), keeping the weights.
-    public func setModel(_ newModel: ModelConfiguration) {
-        guard newModel != model else { return }
-        learner = learner.rebuilt(model: newModel, loss: learner.loss)
-        faultGuard = LearnerGuard(learner: learner)
-        model = newModel
-        applyPlasticity()
-        if let pendingInput { pendingInput.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) } }
-    }
-
-    /// New weights, zero costates and state; the next record starts a fresh forecast.
-    public func resetModel(seed: UInt64) {
-        learner.reinitialize(seed: seed)
-        pendingInput = nil
-    }
-
-    /// Zeroes ω and z.
-    public func resetCostates() { learner.resetCostates() }
-
-    /// New detector settings from the next step (see `DriftStage.reconfigure`). Needs drift on.
-    public func reconfigureDrift(_ options: DriftOptions) {
-        if scoring != nil {
-            drift?.reconfigure(Self.lossDetectors(of: options))
-            scoring!.setThreshold(options.forecast.threshold)
-        } else {
-            drift?.reconfigure(options)
-        }
-    }
-
-    /// A forecast's detectors on the loss: its own score is the anomaly-score detector, and the
-    /// loss-based one would repeat it.
-    private static func lossDetectors(of options: DriftOptions) -> DriftOptions {
-        var loss = options
-        loss.detectors.removeAll { $0 == .anomalyScore }
-        return loss
-    }
-
-    private func applyPlasticity() {
+    func applyPlasticity() {
         let factor = boostRemaining > 0 ? (options.drift?.boostFactor ?? 1) : 1
         learner.configuration.beta = isPaused ? 0 : baseBeta * factor
     }
