@@ -53,6 +53,7 @@ public final class AgentService {
     private var lastMetricsTime: Double
     private var lastMetricsSteps: Int64
     private var lastWatchdog = -Double.infinity
+    private lazy var wedge = PipelineWedge(start: startTime)
     private var checkpointFailures = 0
 
     public init(
@@ -168,6 +169,7 @@ public final class AgentService {
         let now = MonotonicClock.nowSeconds()
         guard now - lastHousekeeping >= 0.01 else { return }
         lastHousekeeping = now
+        wedge.holdIfDue(now: now, logger: logger)
         if let watchdog = notifier.watchdogInterval, now - lastWatchdog >= watchdog.seconds {
             lastWatchdog = now
             notifier.watchdog()

@@ -109,19 +109,19 @@ import Testing
         #expect(verify.standardError.isEmpty, "systemd-analyze verify complained: \(verify.standardError)")
     }
 
-    @Test func stagedUnitPassesSystemdAnalyzeSecurityAtThreshold20() throws {
+    @Test func stagedUnitPassesSystemdAnalyzeSecurityAtThreshold15() throws {
         let analyze = try systemdAnalyze()
         let stage = try Stage()
         try #require(stage.result.status == 0, "install.sh failed: \(stage.result.standardError)")
 
         let security = try ChildProcess.run(
-            analyze, ["security", "--offline=true", "--root=" + stage.root, "--threshold=20", "hamlet.service"])
+            analyze, ["security", "--offline=true", "--root=" + stage.root, "--threshold=15", "hamlet.service"])
         let summary = security.standardOutput.split(separator: "\n").last { $0.contains("Overall exposure level") }
-        #expect(security.status == 0, "exposure above 2.0: \(summary ?? "")\n\(security.standardError)")
+        #expect(security.status == 0, "exposure above 1.5: \(summary ?? "")\n\(security.standardError)")
         let exposure = summary.flatMap { line in
             line.split(separator: " ").compactMap { Double($0) }.first
         }
         print("systemd-analyze security: \(summary ?? "no summary line")")
-        #expect(exposure.map { $0 <= 2.0 } == true, "\(security.standardOutput)")
+        #expect(exposure.map { $0 <= 1.5 } == true, "\(security.standardOutput)")
     }
 }
