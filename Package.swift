@@ -25,7 +25,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // YAML for `hamlet run --config` (issue 6): a maintained parser with line and column in its errors.
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // One logger with levels for every target (issue 13); our handler adds journald's priorities.
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
@@ -48,6 +47,8 @@ let package = Package(
         // VectorStream: a sensor payload's time field is read with the same timestamp grammar as a file's time column.
         .target(name: "StreamFeatures", dependencies: ["CKissFFT", "VectorStream"]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        // Debian's libyaml: the configuration reader composes its settings from the event parser.
+        .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
         // The bottom of the stack: the monotonic clock, Duration's parts, a joinable named thread, a
@@ -62,13 +63,13 @@ let package = Package(
         .target(name: "MQTTTransport", dependencies: ["CMosquitto", "SystemPrimitives", .product(name: "Logging", package: "swift-log")]),
         .target(name: "VectorStream"),
         // `hamlet plot`: a run's JSON lines, its input CSV and NAB labels drawn as one SVG, with our own small SVG writer.
-        .target(name: "RunPlot", dependencies: ["VectorStream", "JSONText"]),
+        .target(name: "RunPlot", dependencies: ["VectorStream", "JSONText", "SystemPrimitives"]),
         // `hamlet run`'s configuration: YAML file, environment and control-plane overrides, validated
         // (DriftDetection: `drift.score` is the forecast score's own settings type, defaults and all).
         .target(
             name: "AgentSettings",
             dependencies: [
-                "HamiltonianLearning", "StreamFeatures", "DriftDetection", "JSONText", "DurableFiles", .product(name: "Yams", package: "Yams"),
+                "HamiltonianLearning", "StreamFeatures", "DriftDetection", "JSONText", "DurableFiles", "CLibYAML",
             ]
         ),
         // The MQTT control protocol: requests parsed and validated, replies routed (v5 or 3.1.1).
@@ -79,7 +80,7 @@ let package = Package(
             name: "HamletAgent",
             dependencies: [
                 "HamiltonianLearning", "SafeTensors", "VectorStream", "AudioCapture", "StreamFeatures", "DriftDetection",
-                "MQTTTransport", "AgentSettings", "ControlPlane", "ServiceSupport", "JSONText", "ThreadScheduling", "SystemPrimitives",
+                "MQTTTransport", "AgentSettings", "ControlPlane", "ServiceSupport", "JSONText", "ThreadScheduling", "SystemPrimitives", "DurableFiles",
                 .product(name: "RealModule", package: "swift-numerics"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -87,7 +88,7 @@ let package = Package(
             name: "hamlet",
             dependencies: [
                 "HamletAgent", "AgentSettings", "AudioCapture", "ThreadScheduling", "RunPlot", "ServiceSupport", "MQTTTransport",
-                "DriftDetection", "HamiltonianLearning", "SafeTensors", "StreamFeatures", "VectorStream",
+                "DriftDetection", "HamiltonianLearning", "SafeTensors", "StreamFeatures", "VectorStream", "DurableFiles", "SystemPrimitives", "JSONText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -10,6 +10,7 @@ packages=(
   libkissfft-dev libasound2-dev libsndfile1-dev libsamplerate0-dev  # audio: FFT, ALSA, files, resampling
   alsa-utils sox                                                     # ALSA's file plugin tests, test signals
   libmosquitto-dev mosquitto mosquitto-clients openssl               # MQTT, the broker, mosquitto_rr/sub, test CAs
+  libyaml-dev                                                        # the configuration reader's YAML parser
   systemd                                                            # systemd-analyze for the unit's checks
   dpkg-dev lintian help2man                                          # the .deb: Scripts/package_deb.sh, test_deb.sh
 )

@@ -1,6 +1,6 @@
 import JSONText
 import DurableFiles
-import Foundation
+import FoundationEssentials
 
 /// The control plane's changes to the configuration: a flat JSON object of key path → scalar,
 /// such as `{"learning.beta": 0.01, "drift.cusum.threshold": 12}`, persisted in the state

@@ -1,5 +1,3 @@
-import Yams
-
 /// A value as one layer (YAML file, environment variable, overrides file) wrote it, before it is
 /// checked against the setting it is meant for.
 struct SettingInput {
@@ -59,80 +57,13 @@ extension SettingInput {
     /// complete configuration, far below what could exhaust memory.
     static let maximumNodes = 100_000
 
-    /// The tree of one YAML node; scalars typed by YAML 1.1's rules as Yams resolves them
-    /// (`yes`/`on` are booleans, quoted text is always a string). Anchors (and so aliases) are
-    /// refused: a configuration needs none, and aliases of aliases ("billion laughs") make
-    /// billions of values out of a few hundred bytes. `budget` counts down the nodes left.
-    init(node: Node, budget: inout Int) throws(YAMLSyntaxError) {
-        let line = node.mark?.line
-        if let anchor = node.anchor {
-            throw YAMLSyntaxError(
-                line: line, column: node.mark?.column,
-                message: "anchors and aliases (&\(anchor.rawValue), *\(anchor.rawValue)) are not allowed in a configuration; "
-                    + "write the value out where it is needed")
-        }
-        budget -= 1
-        guard budget >= 0 else {
-            throw YAMLSyntaxError(
-                line: line, column: node.mark?.column,
-                message: "the file holds more than \(Self.maximumNodes) values; a configuration has a few hundred")
-        }
-        switch node {
-        case .scalar(let scalar):
-            let text = scalar.string
-            switch node.tag.rawValue {
-            case Tag.Name.null.rawValue:
-                self.init(.null, text: text, line: line)
-            case Tag.Name.bool.rawValue:
-                self.init(node.bool.map(Value.bool) ?? .string(text), text: text, line: line)
-            case Tag.Name.int.rawValue:
-                // Too large for Int: still a number, so that the range check can say so.
-                self.init(node.int.map(Value.integer) ?? node.float.map(Value.number) ?? .string(text), text: text, line: line)
-            case Tag.Name.float.rawValue:
-                self.init(node.float.map(Value.number) ?? .string(text), text: text, line: line)
-            default:
-                self.init(.string(text), text: text, line: line)
-            }
-        case .sequence(let sequence):
-            var items: [SettingInput] = []
-            for item in sequence { items.append(try SettingInput(node: item, budget: &budget)) }
-            self.init(.list(items), line: line)
-        case .mapping(let mapping):
-            var entries: [Entry] = []
-            for (key, value) in mapping {
-                // A key is text; an anchored one would be printed whole in a message.
-                if key.anchor != nil || key.scalar == nil {
-                    throw YAMLSyntaxError(
-                        line: key.mark?.line, column: key.mark?.column, message: "a key must be plain text, such as agent or id")
-                }
-                entries.append(Entry(key: key.string ?? "\(key)", value: try SettingInput(node: value, budget: &budget)))
-            }
-            self.init(.mapping(entries), line: line)
-        case .alias(let alias):
-            throw YAMLSyntaxError(
-                line: line, column: node.mark?.column,
-                message: "aliases (*\(alias.anchor.rawValue)) are not allowed in a configuration; write the value out where it is needed")
-        }
-    }
-
     /// Parses one YAML document; an empty document is an empty mapping.
     static func parse(yaml: String) throws(YAMLSyntaxError) -> SettingInput {
-        if let problem = YAMLEventScan.problem(in: yaml, maximumNodes: maximumNodes) { throw problem }
-        let node: Node?
-        do {
-            node = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            throw YAMLSyntaxError(error)
-        } catch {
-            throw YAMLSyntaxError(line: nil, column: nil, message: "\(error)")
-        }
-        guard let node else { return SettingInput(.mapping([])) }
-        var budget = maximumNodes
-        return try SettingInput(node: node, budget: &budget)
+        try YAMLComposer.compose(yaml, maximumNodes: maximumNodes) ?? SettingInput(.mapping([]))
     }
 }
 
-/// A YAML text that does not parse, with the position Yams reported.
+/// A YAML text that does not parse, with the position libyaml reported (1-based).
 struct YAMLSyntaxError: Error {
     var line: Int?
     var column: Int?
@@ -142,24 +73,6 @@ struct YAMLSyntaxError: Error {
         self.line = line
         self.column = column
         self.message = message
-    }
-
-    init(_ error: YamlError) {
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            let detail = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
-            self.init(line: mark.line, column: mark.column, message: problem + detail)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            let keys = duplicates.sorted().map(quoted).joined(separator: ", ")
-            self.init(
-                line: context.mark.line, column: context.mark.column,
-                message: "the key \(keys) appears more than once in one mapping; keep one")
-        case .reader(let problem, _, _, _):
-            self.init(line: nil, column: nil, message: problem)
-        default:
-            self.init(line: nil, column: nil, message: "\(error)")
-        }
     }
 
     /// `YAML syntax error at line 3, column 7: …`

@@ -1,6 +1,6 @@
 import AgentSettings
 import AudioCapture
-import Foundation
+import DurableFiles
 import Glibc
 import HamiltonianLearning
 import SafeTensors
@@ -41,10 +41,9 @@ public struct AgentAssembly {
         let state = configuration.resolvedStateDirectory(environment: environment)
         do {
             // Made now, not at the first checkpoint: the control plane saves its overrides here too.
-            try FileManager.default.createDirectory(
-                atPath: state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try DurableFiles.createDirectory(state, mode: 0o700)
         } catch {
-            throw .usage("cannot create the state directory \(state) (agent.state_directory): \(error.localizedDescription)")
+            throw .usage("cannot create the state directory \(state) (agent.state_directory): \(error.description)")
         }
         let link: AgentMQTTLink?
         if configuration.mqtt.enabled {

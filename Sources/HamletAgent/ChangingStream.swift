@@ -50,4 +50,8 @@ public final class ChangingStream: RecordSource {
     }
 }
 
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import HamiltonianLearning
 
 /// Seeded synthetic sensor streams, for demos, tests and learning-quality runs.

@@ -1,4 +1,5 @@
-import Foundation
+import VectorStream
+import FoundationEssentials
 
 /// One channel of the CSV a run learned from, and its timestamps, by the file's 1-based line number.
 public struct InputTable: Sendable {
@@ -19,7 +20,7 @@ public struct InputTable: Sendable {
     public static func read(path: String, channel: String?) throws(PlotError) -> InputTable {
         let lines = try TextLines(path: path)
         guard let header = lines.next(), let first = lines.next() else { throw .emptyTable(path: path) }
-        let columns = CSVFields.split(header).map { $0.trimmingCharacters(in: .whitespaces) }
+        let columns = CSVFields.split(header).map { $0.trimmingBlanks }
         let firstRow = CSVFields.split(first)
         let timeIndex = columns.firstIndex { timeColumns.contains($0.lowercased()) }
         let channelIndex: Int
@@ -29,7 +30,7 @@ public struct InputTable: Sendable {
         } else {
             guard
                 let index = columns.indices.first(where: {
-                    $0 != timeIndex && $0 < firstRow.count && Double(firstRow[$0].trimmingCharacters(in: .whitespaces)) != nil
+                    $0 != timeIndex && $0 < firstRow.count && Double(firstRow[$0].trimmingBlanks) != nil
                 })
             else { throw .noNumericChannel(path: path, columns: columns) }
             channelIndex = index
@@ -48,7 +49,7 @@ public struct InputTable: Sendable {
                 continue
             }
             let fields = CSVFields.split(line)
-            let text = channelIndex < fields.count ? fields[channelIndex].trimmingCharacters(in: .whitespaces) : ""
+            let text = channelIndex < fields.count ? fields[channelIndex].trimmingBlanks : ""
             values.append(Double(text) ?? .nan)
             if times != nil, let timeIndex {
                 guard timeIndex < fields.count, let seconds = Timestamp.seconds(fields[timeIndex]) else {

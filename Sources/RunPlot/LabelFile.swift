@@ -1,4 +1,3 @@
-import Foundation
 import JSONText
 
 /// NAB's label file: `{"realKnownCause/nyc_taxi.csv": [["2014-10-30 15:30:00.000000", "…"], …], …}`.
@@ -12,12 +11,10 @@ public struct LabelFile: Sendable {
     }
 
     public static func read(path: String) throws(PlotError) -> LabelFile {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .cannotOpen(path: path, reason: (error as NSError).localizedDescription)
-        }
-        let bytes = Array(data)
-        guard String(validating: bytes, as: UTF8.self) != nil, let members = (try? JSONParser.parse(bytes, maximumDepth: 8))?.members else {
+        let lines = try TextLines(path: path)
+        var bytes: [UInt8] = []
+        while let line = lines.next() { bytes += line.utf8 + [UInt8(ascii: "\n")] }
+        guard let members = (try? JSONParser.parse(bytes, maximumDepth: 8))?.members else {
             throw .badLabels(path: path, reason: "not a JSON object")
         }
         var windows: [String: [LabelWindow]] = [:]

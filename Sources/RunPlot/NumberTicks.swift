@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import SystemPrimitives
 
 /// Round-numbered ticks (1, 2 or 5 times a power of ten) for a numeric axis.
 enum NumberTicks {
@@ -26,7 +31,7 @@ enum NumberTicks {
     static func label(_ value: Double, step: Double) -> String {
         let decimals = max(0, min(6, Int(-floor(log10(step)))))
         let rounded = abs(value) < step * 1e-6 ? 0 : value
-        return String(format: "%.\(decimals)f", rounded)
+        return PrintfFormat.string("%.\(decimals)f", rounded)
     }
 
     /// A range with a little room above and below, so a line at its extremes stays visible.

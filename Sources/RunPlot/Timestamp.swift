@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import VectorStream
 
 /// Calendar timestamps as UTC seconds since 1970, without Foundation's locale-dependent formatters.
@@ -6,7 +6,7 @@ public enum Timestamp {
     /// Seconds for "2014-04-01 00:00:00", "2014-10-30 15:30:00.000000" or "2014-04-01T00:00:00Z"
     /// (the grammar of `hamlet learn`'s timestamp column, `TimestampText`); nil for anything else.
     public static func seconds(_ text: Substring) -> Double? {
-        TimestampText.seconds(text.trimmingCharacters(in: .whitespaces))
+        TimestampText.seconds(text.trimmingBlanks)
     }
 
     /// Days since 1970-01-01 in the proleptic Gregorian calendar.

@@ -1,3 +1,4 @@
+import VectorStream
 import ArgumentParser
 
 import HamletAgent
@@ -68,7 +69,7 @@ struct DriftCommandOptions: ParsableArguments {
         if noDrift { return nil }
         var options = DriftOptions()
         options.detectors = try detectors.split(separator: ",").map { name in
-            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            let trimmed = name.trimmingBlanks
             guard let detector = DriftOptions.Detector(rawValue: trimmed) else {
                 throw ValidationError(
                     "unknown detector \"\(trimmed)\"; choose from \(DriftOptions.Detector.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -105,4 +106,4 @@ struct DriftCommandOptions: ParsableArguments {
     }
 }
 
-import Foundation
+import FoundationEssentials

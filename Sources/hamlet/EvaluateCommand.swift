@@ -1,3 +1,4 @@
+import SystemPrimitives
 import AgentSettings
 import ArgumentParser
 import DriftDetection
@@ -92,7 +93,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         // The columns are known once the first record is read; read it, then replay it first.
         let first = try source.next()
-        let ignored = Set(ignore.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? [])
+        let ignored = Set(ignore.map { $0.split(separator: ",").map { String($0).trimmingBlanks } } ?? [])
         let columns = source.columns.indices.filter { !ignored.contains(source.columns[$0]) }
         guard first != nil, !columns.isEmpty else { throw ValidationError("the input has no records or no columns to learn from") }
         let model = try modelOptions.configuration(inputCount: columns.count, outputCount: columns.count)
@@ -105,7 +106,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     private func parse(_ text: String) throws -> [Int] {
-        let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let values = text.split(separator: ",").map { Int($0.trimmingBlanks) }
         guard !values.isEmpty, let points = values as? [Int], points == points.sorted(), points.allSatisfy({ $0 >= 0 }) else {
             throw ValidationError("--change-points takes increasing record indices such as 5000,12000; got \"\(text)\"")
         }
@@ -118,15 +119,12 @@ struct EvaluateCommand: ParsableCommand {
         lines.append("detector        detected  missed  mean delay  delays                 false alarms  per 10k")
         for (name, report) in reports {
             let delays = report.delays.map { $0.map(String.init) ?? "-" }.joined(separator: ",")
-            let mean = report.meanDelay.map { String(format: "%.1f", $0) } ?? "-"
-            lines.append(
-                name.padding(toLength: 16, withPad: " ", startingAt: 0)
-                    + "\(report.detectedCount)/\(report.changePoints.count)".padding(toLength: 10, withPad: " ", startingAt: 0)
-                    + "\(report.missedCount)".padding(toLength: 8, withPad: " ", startingAt: 0)
-                    + mean.padding(toLength: 12, withPad: " ", startingAt: 0)
-                    + delays.padding(toLength: 23, withPad: " ", startingAt: 0)
-                    + "\(report.falseAlarms)".padding(toLength: 14, withPad: " ", startingAt: 0)
-                    + String(format: "%.2f", report.falseAlarmsPer10kSamples))
+            let mean = report.meanDelay.map { PrintfFormat.string("%.1f", $0) } ?? "-"
+            let columns: [(String, Int)] = [
+                (name, 16), ("\(report.detectedCount)/\(report.changePoints.count)", 10), ("\(report.missedCount)", 8), (mean, 12),
+                (delays, 23), ("\(report.falseAlarms)", 14),
+            ]
+            lines.append(columns.map { padded($0.0, to: $0.1) }.joined() + PrintfFormat.string("%.2f", report.falseAlarmsPer10kSamples))
         }
         return lines.joined(separator: "\n")
     }
@@ -162,4 +160,9 @@ private final class ReplayFirst: RecordSource {
     }
 }
 
-import Foundation
+import FoundationEssentials
+
+/// `text` cut or filled with spaces to `width` characters, for a column of a plain-text table.
+private func padded(_ text: String, to width: Int) -> String {
+    text.count >= width ? String(text.prefix(width)) : text + String(repeating: " ", count: width - text.count)
+}

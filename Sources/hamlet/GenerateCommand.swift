@@ -1,3 +1,4 @@
+import SystemPrimitives
 import ArgumentParser
 import Glibc
 import AudioCapture
@@ -54,7 +55,7 @@ struct GenerateCommand: ParsableCommand {
         do {
             try output.writeLine((0..<channels).map { "x\($0)" }.joined(separator: ","))
             for _ in 0..<steps {
-                try output.writeLine(stream.next().map { String(format: "%.6g", $0) }.joined(separator: ","))
+                try output.writeLine(stream.next().map { PrintfFormat.string("%.6g", $0) }.joined(separator: ","))
             }
             try output.flush()
         } catch {
@@ -75,12 +76,12 @@ struct GenerateCommand: ParsableCommand {
             throw ExitCode(74)
         }
         printError(
-            "hamlet generate: \(path): \(String(format: "%.1f", recording.durationSeconds)) s; the hum starts at "
-                + "\(String(format: "%.2f", recording.changeSeconds)) s (feature frame "
+            "hamlet generate: \(path): \(PrintfFormat.string("%.1f", recording.durationSeconds)) s; the hum starts at "
+                + "\(PrintfFormat.string("%.2f", recording.changeSeconds)) s (feature frame "
                 + "\(recording.changeFeatureFrame(hopFrames: 160, windowFrames: 400)))")
     }
 }
 
 extension SyntheticStream.Kind: ExpressibleByArgument {}
 
-import Foundation
+import FoundationEssentials

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import HamletAgent
 import VectorStream
 
@@ -18,6 +18,6 @@ extension LearnCommand {
 
     /// The names in a comma-separated option.
     func columnList(_ text: String?) -> [String]? {
-        text.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        text.map { $0.split(separator: ",").map { String($0).trimmingBlanks } }
     }
 }

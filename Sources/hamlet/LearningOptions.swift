@@ -1,3 +1,4 @@
+import JSONText
 import AgentSettings
 import ArgumentParser
 import HamiltonianLearning
@@ -7,16 +8,16 @@ import HamiltonianLearning
 struct LearningOptions: ParsableArguments {
     private static let defaults = AgentConfiguration.Learning()
 
-    @Option(help: "Euler step τ per sample (default \(defaults.tau.formatted())).")
+    @Option(help: "Euler step τ per sample (default \(JSONText.readableNumber(defaults.tau))).")
     var tau: Double?
 
-    @Option(help: "Plasticity β: the weight update is τβω (default \(defaults.beta.formatted())).")
+    @Option(help: "Plasticity β: the weight update is τβω (default \(JSONText.readableNumber(defaults.beta))).")
     var beta: Double?
 
-    @Option(help: "Dissipation η of the costates: momentum is 1 − τη (default \(defaults.eta.formatted())).")
+    @Option(help: "Dissipation η of the costates: momentum is 1 − τη (default \(JSONText.readableNumber(defaults.eta))).")
     var eta: Double?
 
-    @Option(help: "Loss weight φ (default \(defaults.phi.formatted())).")
+    @Option(help: "Loss weight φ (default \(JSONText.readableNumber(defaults.phi))).")
     var phi: Double?
 
     @Option(help: "bp (θ uses the new ω: gradient descent; default) or local (the paper's Algorithm 1).")
@@ -25,7 +26,7 @@ struct LearningOptions: ParsableArguments {
     @Option(help: "Zero the state costate z every N steps (costate mode; default never).")
     var stateCostateReset: Int?
 
-    @Option(help: "Clamp each gradient entry to ±c, a safety net against runaway learning (0: off; default \(defaults.gradientClip.formatted())).")
+    @Option(help: "Clamp each gradient entry to ±c, a safety net against runaway learning (0: off; default \(JSONText.readableNumber(defaults.gradientClip))).")
     var gradientClip: Double?
 
     @Option(help: "Seed of the initial weights (default 0).")

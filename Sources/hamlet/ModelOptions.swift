@@ -1,3 +1,4 @@
+import VectorStream
 import AgentSettings
 import ArgumentParser
 import HamiltonianLearning
@@ -70,7 +71,7 @@ struct ModelOptions: ParsableArguments {
         if let gradientMode { settings.model.gradientMode = gradientMode }
         if let activation { settings.model.activation = ActivationChoice(rawValue: activation.rawValue) ?? .automatic }
         if let hiddenLayers {
-            let parsed = hiddenLayers.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let parsed = hiddenLayers.split(separator: ",").map { Int($0.trimmingBlanks) }
             guard !parsed.isEmpty, let valid = parsed as? [Int] else {
                 throw ValidationError("--hidden-layers takes comma-separated widths such as 64,32; got \"\(hiddenLayers)\"")
             }
@@ -88,4 +89,4 @@ extension Activation: ExpressibleByArgument {}
 extension RecurrentGradientMode: ExpressibleByArgument {}
 extension UpdateOrdering: ExpressibleByArgument {}
 
-import Foundation
+import FoundationEssentials

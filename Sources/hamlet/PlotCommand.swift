@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import DurableFiles
+import FoundationEssentials
 import HamletAgent
 import RunPlot
 
@@ -91,11 +92,12 @@ struct PlotCommand: ParsableCommand {
 
     private func write(_ svg: String) throws(PlotError) {
         guard let output else {
-            FileHandle.standardOutput.write(Data(svg.utf8))
+            print(svg, terminator: "")
             return
         }
-        do { try svg.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-            throw .cannotWrite(path: output, reason: (error as NSError).localizedDescription)
+        // Atomic like the checkpoints: a reader never sees half a plot; no fsync, a plot is redrawn.
+        do { try DurableFiles.replace(output, with: Array(svg.utf8), durable: false) } catch {
+            throw .cannotWrite(path: output, reason: error.description)
         }
     }
 }

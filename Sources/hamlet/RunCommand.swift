@@ -1,6 +1,7 @@
 import AgentSettings
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import HamletAgent
 import Logging
 
