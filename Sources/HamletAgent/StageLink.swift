@@ -24,6 +24,8 @@ public final class StageLink {
     public private(set) var refusedMessages = 0
     /// Messages of a step this stage had already passed.
     public private(set) var staleMessages = 0
+    /// The neighbours' latest retained status ("online", "offline"), by stage (`awaitNeighbours`).
+    public internal(set) var neighbourStatus: [Int: String] = [:]
 
     struct Key: Hashable {
         let kind: StageMessage.Kind
@@ -41,7 +43,9 @@ public final class StageLink {
         (self.client, self.queue, self.prefix, self.stage, self.stageCount, self.model, self.life) =
             (client, queue, prefix, stage, stageCount, model, life)
         do {
-            for topic in subscriptions { try client.subscribe(topic, qos: .atLeastOnce) }
+            for topic in subscriptions + neighbours.map({ Self.statusTopic(prefix, stage: $0) }) {
+                try client.subscribe(topic, qos: .atLeastOnce)
+            }
         } catch {
             throw .subscription(error.description)
         }
@@ -121,6 +125,10 @@ public final class StageLink {
 
     /// The decoded message, if it is of this network and life; counts it either way.
     func accept(_ message: MQTTMessage) -> StageMessage? {
+        if let neighbour = neighbour(reportingStatusOn: message.topic) {
+            neighbourStatus[neighbour] = String(decoding: message.payload, as: UTF8.self)
+            return nil
+        }
         guard let decoded = try? StageMessage(payload: message.payload), decoded.model == model, decoded.life == life else {
             refusedMessages += 1
             return nil

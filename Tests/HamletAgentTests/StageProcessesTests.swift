@@ -1,0 +1,158 @@
+import AgentSettings
+import Foundation
+import HamiltonianLearning
+import HamletAgent
+import SafeTensors
+import TestSupport
+import Testing
+
+/// Three `hamlet run` processes, each running one block of a 3-block deep network as a pipeline
+/// stage (`model.stage`), talking only through a real mosquitto in lockstep (issue 15): after
+/// 5,000 steps the weights and weight costates each stage wrote to its checkpoint, and the losses
+/// the last stage printed, equal one in-process learner running every block on the same records.
+@Suite(.serialized) struct StageProcessesTests {
+    static let steps = 5_000
+    static let stageCount = 3
+
+    static func configuration(stage k: Int, port: Int, directory: TemporaryDirectory, prefix: String) -> String {
+        """
+        agent:
+          id: stage-\(k)
+          state_directory: \(directory.path("state-\(k)"))
+        source:
+          kind: synthetic
+          synthetic:
+            channels: 3
+            change_at: 2500
+            rate_hz: 0
+            seed: 7
+        model:
+          kind: deep
+          layers: \(stageCount)
+          width: 8
+          state_size: 4
+          stage:
+            count: \(stageCount)
+            index: \(k)
+            topic_prefix: \(prefix)
+            timeout_seconds: 30
+        learning:
+          scheme: pipelined
+          beta: 0.02
+          seed: 5
+        mqtt:
+          host: 127.0.0.1
+          port: \(port)
+        outputs:
+          stdout: \(k == stageCount - 1)
+        checkpoints:
+          every_seconds: 0
+        metrics:
+          interval_seconds: 1
+
+        """
+    }
+
+    /// The single-process `pipelined` run of the network the stages' configuration describes, on
+    /// the records and features a whole agent makes of the same synthetic source; its losses.
+    static func reference(_ configuration: AgentConfiguration) -> (HamiltonianLearner<DeepForecaster<Float>>, [Float]) {
+        var whole = configuration
+        whole.model.stage = .init()
+        let synthetic = configuration.source.synthetic
+        guard case .deep(let network) = whole.modelConfiguration(inputCount: synthetic.channels, outputCount: synthetic.channels) else {
+            fatalError("the stages' configuration is not a deep network")
+        }
+        precondition(network.stageBlocks == nil && network.scheme == .pipelined)
+        let learner = HamiltonianLearner(
+            model: DeepForecaster<Float>(network), configuration: configuration.learning.hamiltonian, loss: .meanSquaredError,
+            seed: configuration.learning.seed)
+        let source = SyntheticSensorSource(
+            channels: synthetic.channels, changeAt: synthetic.changeAtStep, steps: steps + 1, rateHz: 0, seed: synthetic.seed)
+        var scoring = ForecastScoring(channelCount: synthetic.channels, usesCalendar: false, score: configuration.drift.score)
+        var input = [Float](repeating: 0, count: synthetic.channels)
+        var previous: [Float]?
+        var losses: [Float] = []
+        while let record = try! source.next() {
+            scoring.read(timestamp: nil) { record.values[$0] }
+            let target = scoring.target
+            if let previous { losses.append(learner.step(input: previous, target: target)) }
+            input.withUnsafeMutableBufferPointer { scoring.nextInput(timestamp: nil, into: $0.baseAddress!) }
+            previous = input
+        }
+        return (learner, losses)
+    }
+
+    /// The tensors stage `k` of a one-block-per-stage split learns.
+    static func owned(by k: Int, in layout: ParameterLayout) -> [ParameterLayout.Tensor] {
+        layout.tensors.filter { tensor in
+            tensor.name.hasPrefix("blocks.\(k).") || (k == 0 && tensor.name.hasPrefix("input."))
+                || (k == stageCount - 1 && (tensor.name.hasPrefix("readout.") || tensor.name.hasPrefix("skip.")))
+        }
+    }
+
+    /// The `loss` of each record line, as printed (Swift prints the shortest text that reads back to the same Float).
+    static func printedLosses(_ output: String) -> [Float?] {
+        output.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("{\"type\":\"record\""), let match = line.firstMatch(of: /"loss":([^,]+),/) else { return nil }
+            return Float(String(match.1))
+        }
+    }
+
+    @Test("three hamlet run stages over a real broker in lockstep equal the single-process pipelined run after 5,000 steps, bit for bit")
+    func threeProcessesEqualOneProcess() async throws {
+        let broker = try await MosquittoBroker.start(.init(tcpNoDelay: true))
+        let directory = try TemporaryDirectory()
+        let prefix = "test/stages-\(UInt32.random(in: 0...UInt32.max))"
+        let paths = try (0..<Self.stageCount).map { k in
+            try directory.write("stage-\(k).yaml", Self.configuration(stage: k, port: broker.port, directory: directory, prefix: prefix))
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        // Started out of order: each stage waits until the stages it sends to are online.
+        var children: [(Int, ChildProcess)] = []
+        defer { for (_, child) in children { child.killAndReap() } }
+        for k in [0, 2, 1] {
+            children.append((k, try startHamlet(["run", "--config", paths[k], "--max-steps", "\(Self.steps)"], in: directory, name: "stage-\(k)")))
+        }
+        for (k, child) in children {
+            let status = await child.wait(timeout: .seconds(600))
+            #expect(status == 0, "stage \(k) ended with \(String(describing: status)): \(child.standardError.suffix(3000))")
+        }
+        let elapsed = clock.now - start
+        print("three hamlet run stages: \(Self.steps) steps in \(elapsed) (process start to the last exit)")
+
+        let configuration = try AgentConfigurationLoader.load(path: paths[0], environment: [:], overridesPath: nil)
+        let (whole, losses) = Self.reference(configuration)
+        #expect(losses.count == Self.steps && whole.nonFiniteLosses == 0)
+        let (theta, omega) = (whole.parameters.array, whole.parameterCostate.array)
+        let initial = HamiltonianLearner(
+            model: DeepForecaster<Float>(whole.model.configuration), configuration: configuration.learning.hamiltonian,
+            seed: configuration.learning.seed
+        ).parameters.array
+
+        for (k, child) in children.sorted(by: { $0.0 < $1.0 }) {
+            let path = try #require(CheckpointDirectory(path: directory.path("state-\(k)/checkpoints")).newest, "stage \(k) wrote no checkpoint")
+            let file = try LearnerCheckpoint.read(path: path)
+            guard case .deep(let network) = try LearnerCheckpoint.describe(file).model else {
+                Issue.record("stage \(k)'s checkpoint holds another model")
+                continue
+            }
+            #expect(network.stageBlocks == k..<(k + 1))
+            #expect(try file.tensors["step"]?.int64s() == [Int64(Self.steps)])
+            let owned = Self.owned(by: k, in: whole.model.layout)
+            #expect(!owned.isEmpty)
+            for tensor in owned {
+                let weights = try #require(file.tensors["weights/\(tensor.name)"]).floats()
+                let costates = try #require(file.tensors["weight_costates/\(tensor.name)"]).floats()
+                #expect(weights.map(\.bitPattern) == theta[tensor.range].map(\.bitPattern), "stage \(k): θ of \(tensor.name)")
+                #expect(costates.map(\.bitPattern) == omega[tensor.range].map(\.bitPattern), "stage \(k): ω of \(tensor.name)")
+                #expect(theta[tensor.range] != initial[tensor.range], "\(tensor.name) learned something: the equality is not the initial weights'")
+            }
+            let log = child.standardError
+            #expect(log.contains("\(Self.steps) steps; refused messages 0, stale messages 0"), "stage \(k): \(log.suffix(2000))")
+        }
+        let printed = Self.printedLosses(children.first { $0.0 == Self.stageCount - 1 }!.1.standardOutput)
+        #expect(printed.count == Self.steps, "the last stage printed one line per step")
+        #expect(printed.map { $0?.bitPattern } == losses.map { $0.isFinite ? $0.bitPattern : nil }, "the last stage's losses are the single run's")
+    }
+}
