@@ -156,3 +156,34 @@ import Testing
         #expect(printed.map { $0?.bitPattern } == losses.map { $0.isFinite ? $0.bitPattern : nil }, "the last stage's losses are the single run's")
     }
 }
+
+extension StageProcessesTests {
+    @Test("stages configured for different runs refuse each other's messages, and the waiting stage stops with an error naming the message")
+    func foreignStagesRefuseEachOther() async throws {
+        let broker = try await MosquittoBroker.start(.init(tcpNoDelay: true))
+        let directory = try TemporaryDirectory()
+        let prefix = "test/foreign-\(UInt32.random(in: 0...UInt32.max))"
+        var children: [ChildProcess] = []
+        defer { for child in children { child.killAndReap() } }
+        for k in 0..<2 {
+            // Two stages of a 2-block network, each with its own seed: the same topics, different identities.
+            let yaml = Self.configuration(stage: k, port: broker.port, directory: directory, prefix: prefix)
+                .replacingOccurrences(of: "layers: \(Self.stageCount)", with: "layers: 2")
+                .replacingOccurrences(of: "count: \(Self.stageCount)", with: "count: 2")
+                .replacingOccurrences(of: "timeout_seconds: 30", with: "timeout_seconds: 2")
+                .replacingOccurrences(of: "seed: 5", with: "seed: \(5 + k)")
+            let path = try directory.write("foreign-\(k).yaml", yaml)
+            children.append(try startHamlet(["run", "--config", path, "--max-steps", "100"], in: directory, name: "foreign-\(k)"))
+        }
+        for (k, child) in children.enumerated() {
+            let status = await child.wait(timeout: .seconds(60))
+            let log = child.standardError
+            #expect(status == 65, "stage \(k): \(log)")
+            // Stage 1 (the last) refuses stage 0's input of step 0 and waits for one it can use;
+            // stage 0 waits for the costate of step 0 that stage 1 never sends.
+            let kind = k == 0 ? "costate" : "input and target"
+            #expect(log.contains("no \(kind) message of step 0 from the neighbouring stage within 2.0 s"), "stage \(k): \(log)")
+            if k == 1 { #expect(log.contains("0 steps; refused messages 0,") == false, "the other run's messages are counted refused: \(log)") }
+        }
+    }
+}
