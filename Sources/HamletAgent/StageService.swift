@@ -57,6 +57,7 @@ public final class StageService {
         link.start()
         stageClient.start()
         input?.source.onIdle = { [unowned self] in housekeepingIfDue() }
+        runner.link.shouldStop = shouldStop
         logger.info("\(name): waiting for stages \(runner.link.neighbours) under \(runner.link.prefix)")
         var failure: LearnError?
         if runner.link.awaitNeighbours(shouldStop: shouldStop, onIdle: { housekeepingIfDue() }) {
@@ -99,6 +100,7 @@ public final class StageService {
             do throws(StageLinkError) {
                 loss = try runner.step(input: pair?.input, target: pair?.target)
             } catch {
+                if error == .stopped { return }
                 throw .stage("\(name): \(error)")
             }
             try output?.report(step: Int64(runner.steps), loss: loss, prediction: runner.learner.prediction, every: predictionEvery)

@@ -158,6 +158,46 @@ import Testing
 }
 
 extension StageProcessesTests {
+    /// Stage `k` of two stages of a 2-block network, each with its own seed: the same topics, different identities.
+    static func foreignConfiguration(stage k: Int, port: Int, directory: TemporaryDirectory, prefix: String, timeout: Int) -> String {
+        configuration(stage: k, port: port, directory: directory, prefix: prefix)
+            .replacingOccurrences(of: "layers: \(stageCount)", with: "layers: 2")
+            .replacingOccurrences(of: "count: \(stageCount)", with: "count: 2")
+            .replacingOccurrences(of: "timeout_seconds: 30", with: "timeout_seconds: \(timeout)")
+            .replacingOccurrences(of: "seed: 5", with: "seed: \(5 + k)")
+    }
+
+    @Test("SIGTERM ends a stage that waits for a neighbour's message at once, not after its timeout")
+    func stopWhileWaiting() async throws {
+        let broker = try await MosquittoBroker.start(.init(tcpNoDelay: true))
+        let directory = try TemporaryDirectory()
+        let prefix = "test/stop-\(UInt32.random(in: 0...UInt32.max))"
+        var children: [ChildProcess] = []
+        defer { for child in children { child.killAndReap() } }
+        for k in 0..<2 {
+            // Foreign stages: each waits for a message the other never sends, for up to 120 s.
+            let path = try directory.write("stop-\(k).yaml", Self.foreignConfiguration(stage: k, port: broker.port, directory: directory, prefix: prefix, timeout: 120))
+            children.append(try startHamlet(["run", "--config", path], in: directory, name: "stop-\(k)"))
+        }
+        for child in children {
+            let learning = await waitFor(.seconds(30)) { child.standardError.contains("the neighbouring stages are online; learning") }
+            #expect(learning, "\(child.standardError)")
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let clock = ContinuousClock()
+        let start = clock.now
+        for child in children { child.kill(SIGTERM) }
+        for (k, child) in children.enumerated() {
+            let status = await child.wait(timeout: .seconds(20))
+            #expect(status == 0, "stage \(k): \(child.standardError)")
+            let newest = CheckpointDirectory(path: directory.path("state-\(k)/checkpoints")).newest
+            #expect(newest != nil, "stage \(k) wrote its shutdown checkpoint")
+        }
+        let elapsed = clock.now - start
+        #expect(elapsed < .seconds(10), "both stopped \(elapsed) after SIGTERM")
+        print("two waiting stages stopped \(elapsed) after SIGTERM")
+    }
+
     @Test("stages configured for different runs refuse each other's messages, and the waiting stage stops with an error naming the message")
     func foreignStagesRefuseEachOther() async throws {
         let broker = try await MosquittoBroker.start(.init(tcpNoDelay: true))
@@ -166,13 +206,7 @@ extension StageProcessesTests {
         var children: [ChildProcess] = []
         defer { for child in children { child.killAndReap() } }
         for k in 0..<2 {
-            // Two stages of a 2-block network, each with its own seed: the same topics, different identities.
-            let yaml = Self.configuration(stage: k, port: broker.port, directory: directory, prefix: prefix)
-                .replacingOccurrences(of: "layers: \(Self.stageCount)", with: "layers: 2")
-                .replacingOccurrences(of: "count: \(Self.stageCount)", with: "count: 2")
-                .replacingOccurrences(of: "timeout_seconds: 30", with: "timeout_seconds: 2")
-                .replacingOccurrences(of: "seed: 5", with: "seed: \(5 + k)")
-            let path = try directory.write("foreign-\(k).yaml", yaml)
+            let path = try directory.write("foreign-\(k).yaml", Self.foreignConfiguration(stage: k, port: broker.port, directory: directory, prefix: prefix, timeout: 2))
             children.append(try startHamlet(["run", "--config", path, "--max-steps", "100"], in: directory, name: "foreign-\(k)"))
         }
         for (k, child) in children.enumerated() {
