@@ -167,18 +167,25 @@ extension StageProcessesTests {
             .replacingOccurrences(of: "seed: 5", with: "seed: \(5 + k)")
     }
 
+    /// Two foreign stages (`foreignConfiguration`) started on `broker` with `arguments` after `--config`.
+    static func startForeignStages(
+        broker: MosquittoBroker, directory: TemporaryDirectory, timeout: Int, arguments: [String]
+    ) throws -> [ChildProcess] {
+        let prefix = "test/foreign-\(UInt32.random(in: 0...UInt32.max))"
+        return try (0..<2).map { k in
+            let yaml = foreignConfiguration(stage: k, port: broker.port, directory: directory, prefix: prefix, timeout: timeout)
+            let path = try directory.write("foreign-\(k).yaml", yaml)
+            return try startHamlet(["run", "--config", path] + arguments, in: directory, name: "foreign-\(k)")
+        }
+    }
+
     @Test("SIGTERM ends a stage that waits for a neighbour's message at once, not after its timeout")
     func stopWhileWaiting() async throws {
         let broker = try await MosquittoBroker.start(.init(tcpNoDelay: true))
         let directory = try TemporaryDirectory()
-        let prefix = "test/stop-\(UInt32.random(in: 0...UInt32.max))"
-        var children: [ChildProcess] = []
+        // Foreign stages: each waits for a message the other never sends, for up to 120 s.
+        let children = try Self.startForeignStages(broker: broker, directory: directory, timeout: 120, arguments: [])
         defer { for child in children { child.killAndReap() } }
-        for k in 0..<2 {
-            // Foreign stages: each waits for a message the other never sends, for up to 120 s.
-            let path = try directory.write("stop-\(k).yaml", Self.foreignConfiguration(stage: k, port: broker.port, directory: directory, prefix: prefix, timeout: 120))
-            children.append(try startHamlet(["run", "--config", path], in: directory, name: "stop-\(k)"))
-        }
         for child in children {
             let learning = await waitFor(.seconds(30)) { child.standardError.contains("the neighbouring stages are online; learning") }
             #expect(learning, "\(child.standardError)")
@@ -202,13 +209,8 @@ extension StageProcessesTests {
     func foreignStagesRefuseEachOther() async throws {
         let broker = try await MosquittoBroker.start(.init(tcpNoDelay: true))
         let directory = try TemporaryDirectory()
-        let prefix = "test/foreign-\(UInt32.random(in: 0...UInt32.max))"
-        var children: [ChildProcess] = []
+        let children = try Self.startForeignStages(broker: broker, directory: directory, timeout: 2, arguments: ["--max-steps", "100"])
         defer { for child in children { child.killAndReap() } }
-        for k in 0..<2 {
-            let path = try directory.write("foreign-\(k).yaml", Self.foreignConfiguration(stage: k, port: broker.port, directory: directory, prefix: prefix, timeout: 2))
-            children.append(try startHamlet(["run", "--config", path, "--max-steps", "100"], in: directory, name: "foreign-\(k)"))
-        }
         for (k, child) in children.enumerated() {
             let status = await child.wait(timeout: .seconds(60))
             let log = child.standardError
