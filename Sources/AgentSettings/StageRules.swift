@@ -14,13 +14,13 @@ enum StageRules {
             }
             return
         }
-        if c.model.kind != .deep {
-            report("model.stage.count", ["model.kind"], "needs model.kind: deep; only the deep network is split into stages")
-        }
-        if c.learning.scheme != .pipelined {
+        var needs: [String] = []
+        if c.model.kind != .deep { needs.append("model.kind: deep (got \(c.model.kind.rawValue))") }
+        if c.learning.scheme != .pipelined { needs.append("learning.scheme: pipelined (got \(c.learning.scheme.rawValue))") }
+        if !needs.isEmpty {
             report(
-                "model.stage.count", ["learning.scheme"],
-                "needs learning.scheme: pipelined, where each block talks only to its neighbours; got \(c.learning.scheme.rawValue)")
+                "model.stage.count", ["model.kind", "learning.scheme"],
+                "needs \(needs.joined(separator: " and ")): only a deep network whose blocks talk only to their neighbours is split into stages")
         }
         if stage.index >= stage.count {
             report(

@@ -58,10 +58,13 @@ public final class StageService {
         stageClient.start()
         input?.source.onIdle = { [unowned self] in housekeepingIfDue() }
         runner.link.shouldStop = shouldStop
-        logger.info("\(name): waiting for stages \(runner.link.neighbours) under \(runner.link.prefix)")
+        let waiting = "\(name): waiting for stages \(runner.link.neighbours) under \(runner.link.prefix)"
+        logger.info("\(waiting)")
+        // Ready now: the neighbours may come much later than systemd's start timeout.
+        notifier.ready(status: waiting)
         var failure: LearnError?
         if runner.link.awaitNeighbours(shouldStop: shouldStop, onIdle: { housekeepingIfDue() }) {
-            notifier.ready(status: "\(name): learning")
+            notifier.status("\(name): learning")
             logger.info("\(name): the neighbouring stages are online; learning")
             do throws(LearnError) {
                 try stepUntilDone()

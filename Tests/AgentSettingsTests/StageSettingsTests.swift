@@ -37,9 +37,11 @@ import Testing
     @Test("each contradiction is named at its key, with what to do")
     func contradictionsAreNamed() {
         func messages(_ yaml: String) -> [String] { problems(yaml: yaml).map { "\($0.keyPath): \($0.message)" } }
-        #expect(messages(Self.yaml(stage: "count: 2", kind: "forecaster")).contains(
-            "model.stage.count: needs model.kind: deep; only the deep network is split into stages"))
-        #expect(messages(Self.yaml(stage: "count: 2", scheme: "instant")).contains { $0.hasPrefix("model.stage.count: needs learning.scheme: pipelined") })
+        let why = "only a deep network whose blocks talk only to their neighbours is split into stages"
+        #expect(messages(Self.yaml(stage: "count: 2", kind: "forecaster")).contains("model.stage.count: needs model.kind: deep (got forecaster): \(why)"))
+        #expect(messages(Self.yaml(stage: "count: 2", scheme: "instant")) == ["model.stage.count: needs learning.scheme: pipelined (got instant): \(why)"])
+        #expect(messages(Self.yaml(stage: "count: 2", kind: "mlp", scheme: "reversible")).contains(
+            "model.stage.count: needs model.kind: deep (got mlp) and learning.scheme: pipelined (got reversible): \(why)"))
         #expect(messages(Self.yaml(stage: "count: 3\nindex: 3")) == [
             "model.stage.index: must be less than model.stage.count (3): stages are numbered from 0, got 3"
         ])
