@@ -79,6 +79,8 @@ public final class StageService {
             logger.error("could not flush the last output: \(error)")
         }
         saveCheckpoint(reason: "shutdown")
+        // The final counts on the broker too, not only in the log.
+        publishMetrics(now: MonotonicClock.nowSeconds())
         logger.info("\(name): \(countersText)")
         stageClient.close()
         link.close()

@@ -48,7 +48,7 @@ import Testing
         checkpoints:
           every_seconds: 0
         metrics:
-          interval_seconds: 1
+          interval_seconds: 0.5
 
         """
     }
@@ -98,6 +98,23 @@ import Testing
         }
     }
 
+    /// Every stage's last metrics name the stage and count 5,000 steps, no refused or stale
+    /// message; the predictions come from the last stage only.
+    static func checkBroker(watcher: ChildProcess) async throws {
+        let lastMetrics = { (k: Int) in watcher.standardOutput.split(separator: "\n").last { $0.hasPrefix("hamlet/stage-\(k)/metrics ") } }
+        for k in 0..<stageCount {
+            // QoS 0 on loopback: the last one arrives within moments of the stage's exit.
+            _ = await waitFor(.seconds(5)) { lastMetrics(k)?.contains("\"steps\":\(steps),") == true }
+            let line = try #require(lastMetrics(k), "stage \(k) published no metrics: \(watcher.standardOutput.suffix(1000))")
+            for field in ["\"stage\":\(k),", "\"stages\":\(stageCount),", "\"steps\":\(steps),", "\"refused_messages\":0,", "\"stale_messages\":0,"] {
+                #expect(line.contains(field), "stage \(k)'s last metrics: \(line)")
+            }
+        }
+        let predictions = watcher.standardOutput.split(separator: "\n").filter { $0.contains("/prediction ") }
+        #expect(!predictions.isEmpty && predictions.allSatisfy { $0.hasPrefix("hamlet/stage-\(stageCount - 1)/prediction {\"type\":\"record\",") })
+        print("the broker carried \(predictions.count) prediction lines of \(steps) from the last stage")
+    }
+
     @Test("three hamlet run stages over a real broker in lockstep equal the single-process pipelined run after 5,000 steps, bit for bit")
     func threeProcessesEqualOneProcess() async throws {
         let broker = try await MosquittoBroker.start(.init(tcpNoDelay: true))
@@ -106,6 +123,13 @@ import Testing
         let paths = try (0..<Self.stageCount).map { k in
             try directory.write("stage-\(k).yaml", Self.configuration(stage: k, port: broker.port, directory: directory, prefix: prefix))
         }
+        // What a user of the agents sees on the broker: every stage's metrics, the predictions.
+        let watcher = try ChildProcess.spawn(
+            try requireExecutable("mosquitto_sub"),
+            ["-h", "127.0.0.1", "-p", "\(broker.port)", "-i", "stage-watcher", "-v", "-t", "hamlet/+/metrics", "-t", "hamlet/+/prediction"],
+            stdout: directory.path("watcher.out"), stderr: directory.path("watcher.err"))
+        defer { watcher.killAndReap() }
+        try await broker.waitForSubscription(clientID: "stage-watcher", filter: "hamlet/+/prediction", timeout: .seconds(10))
         let clock = ContinuousClock()
         let start = clock.now
         // Started out of order: each stage waits until the stages it sends to are online.
@@ -151,6 +175,7 @@ import Testing
             let log = child.standardError
             #expect(log.contains("\(Self.steps) steps; refused messages 0, stale messages 0"), "stage \(k): \(log.suffix(2000))")
         }
+        try await Self.checkBroker(watcher: watcher)
         let printed = Self.printedLosses(children.first { $0.0 == Self.stageCount - 1 }!.1.standardOutput)
         #expect(printed.count == Self.steps, "the last stage printed one line per step")
         #expect(printed.map { $0?.bitPattern } == losses.map { $0.isFinite ? $0.bitPattern : nil }, "the last stage's losses are the single run's")
