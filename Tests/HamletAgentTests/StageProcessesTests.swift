@@ -14,7 +14,9 @@ import Testing
     static let steps = 5_000
     static let stageCount = 3
 
-    static func configuration(stage k: Int, port: Int, directory: TemporaryDirectory, prefix: String) -> String {
+    static func configuration(
+        stage k: Int, port: Int, directory: TemporaryDirectory, prefix: String, timing: String = "lockstep", rateHz: Int = 0
+    ) -> String {
         """
         agent:
           id: stage-\(k)
@@ -24,7 +26,7 @@ import Testing
           synthetic:
             channels: 3
             change_at: 2500
-            rate_hz: 0
+            rate_hz: \(rateHz)
             seed: 7
         model:
           kind: deep
@@ -36,6 +38,7 @@ import Testing
             index: \(k)
             topic_prefix: \(prefix)
             timeout_seconds: 30
+            timing: \(timing)
         learning:
           scheme: pipelined
           beta: 0.02
@@ -55,7 +58,7 @@ import Testing
 
     /// The single-process `pipelined` run of the network the stages' configuration describes, on
     /// the records and features a whole agent makes of the same synthetic source; its losses.
-    static func reference(_ configuration: AgentConfiguration) -> (HamiltonianLearner<DeepForecaster<Float>>, [Float]) {
+    static func reference(_ configuration: AgentConfiguration, steps: Int = steps) -> (HamiltonianLearner<DeepForecaster<Float>>, [Float]) {
         var whole = configuration
         whole.model.stage = .init()
         let synthetic = configuration.source.synthetic
@@ -246,5 +249,43 @@ extension StageProcessesTests {
             #expect(log.contains("no \(kind) message of step 0 from the neighbouring stage within 2.0 s"), "stage \(k): \(log)")
             if k == 1 { #expect(log.contains("0 steps; refused messages 0,") == false, "the other run's messages are counted refused: \(log)") }
         }
+    }
+}
+
+extension StageProcessesTests {
+    @Test("free timing through hamlet run: the stages never wait for a costate, learn, and count what came late or not at all")
+    func freeTiming() async throws {
+        let steps = 3_000
+        let broker = try await MosquittoBroker.start(.init(tcpNoDelay: true))
+        let directory = try TemporaryDirectory()
+        let prefix = "test/free-\(UInt32.random(in: 0...UInt32.max))"
+        var children: [ChildProcess] = []
+        defer { for child in children { child.killAndReap() } }
+        for k in 0..<Self.stageCount {
+            // Stage 0 paced as a sensor would be (2,000 records/s): under free timing nothing else holds it back.
+            let yaml = Self.configuration(stage: k, port: broker.port, directory: directory, prefix: prefix, timing: "free", rateHz: 2_000)
+            let path = try directory.write("free-\(k).yaml", yaml)
+            children.append(try startHamlet(["run", "--config", path, "--max-steps", "\(steps)"], in: directory, name: "free-\(k)"))
+        }
+        for (k, child) in children.enumerated() {
+            let status = await child.wait(timeout: .seconds(300))
+            #expect(status == 0, "stage \(k): \(child.standardError.suffix(2000))")
+            let newest = try #require(CheckpointDirectory(path: directory.path("state-\(k)/checkpoints")).newest)
+            #expect(try checkpointStep(newest) == Int64(steps))
+            let counts = child.standardError.split(separator: "\n").last { $0.contains("\(steps) steps; refused messages") } ?? ""
+            print("free timing, stage \(k): \(counts)")
+            if k == Self.stageCount - 1 { #expect(counts.contains("late costates 0, missing costates 0"), "no stage above the last") }
+        }
+        let losses = Self.printedLosses(children.last!.standardOutput).compactMap { $0 }
+        #expect(losses.count == steps)
+        // Against the same network on the same records with its weights fixed (β = 0), and learning in lockstep.
+        var configuration = try AgentConfigurationLoader.load(path: directory.path("free-0.yaml"), environment: [:], overridesPath: nil)
+        let lockstep = Self.reference(configuration, steps: steps).1
+        configuration.learning.beta = 0
+        let fixed = Self.reference(configuration, steps: steps).1
+        func lastMean(_ values: [Float]) -> Float { values.suffix(300).reduce(0, +) / 300 }
+        print("free timing through hamlet run: mean loss of the last 300 steps \(lastMean(losses)); "
+            + "in lockstep \(lastMean(lockstep)), with fixed weights \(lastMean(fixed))")
+        #expect(lastMean(losses) * 2 <= lastMean(fixed), "the stages learned")
     }
 }
