@@ -29,11 +29,13 @@ extension AgentConfiguration {
         public var layers: Int
         /// `width`: the deep model's residual stream width.
         public var width: Int
+        /// `stage`: which part of a deep network split across agents this agent runs.
+        public var stage: Stage
 
         public init(
             kind: Kind = .forecaster, stateSize: Int = 64, hiddenSize: Int = 0, hiddenLayers: [Int] = [32],
             activation: ActivationChoice = .automatic, gradientMode: RecurrentGradientMode = .traces, layers: Int = 2,
-            width: Int = 32
+            width: Int = 32, stage: Stage = Stage()
         ) {
             self.kind = kind
             self.stateSize = stateSize
@@ -43,6 +45,7 @@ extension AgentConfiguration {
             self.gradientMode = gradientMode
             self.layers = layers
             self.width = width
+            self.stage = stage
         }
 
         /// The activation function in use: `default` is gelu for the forecasters and tanh for the MLP.

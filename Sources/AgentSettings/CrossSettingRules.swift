@@ -28,6 +28,8 @@ enum CrossSettingRules {
             report("learning.threads", related: ["model.layers"], "must be at most model.layers (\(c.model.layers)): each thread runs at least one block")
         }
 
+        StageRules.check(c) { report($0, related: $1, $2) }
+
         // source
         if c.source.kind == .recording && c.source.recording.path.isEmpty {
             report(

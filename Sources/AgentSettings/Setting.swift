@@ -87,6 +87,22 @@ struct Setting: Sendable {
         value(path, keyPath, decode: SettingDecoding.integer, rule: rule, json: JSONValue.integer)
     }
 
+    /// A list of at most `maximumCount` integers, each in `range` (`what` names one in the message).
+    static func integers(
+        _ path: String, _ keyPath: WritableKeyPath<AgentConfiguration, [Int]> & Sendable, maximumCount: Int,
+        each range: ClosedRange<Int>, what: String
+    ) -> Setting {
+        value(
+            path, keyPath, decode: { SettingDecoding.list($0, maximumCount: maximumCount, item: SettingDecoding.integer) },
+            check: { values in
+                values.enumerated().compactMap { index, value in
+                    range.contains(value)
+                        ? nil : SettingProblem(suffix: "[\(index)]", "\(what) must be from \(range.lowerBound) to \(range.upperBound), got \(value)")
+                }
+            },
+            json: { .array($0.map(JSONValue.integer)) })
+    }
+
     static func number(
         _ path: String, _ keyPath: WritableKeyPath<AgentConfiguration, Double> & Sendable,
         rule: @escaping @Sendable (Double) -> String?

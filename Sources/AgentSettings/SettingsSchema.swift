@@ -51,20 +51,23 @@ enum SettingsSchema {
         .choice("model.kind", \C.model.kind),
         .integer("model.state_size", \C.model.stateSize, rule: ValueRules.within(1...4096)),
         .integer("model.hidden_size", \C.model.hiddenSize, rule: ValueRules.within(0...4096, " (0 = the state size)")),
-        .value(
-            "model.hidden_layers", \C.model.hiddenLayers,
-            decode: { SettingDecoding.list($0, maximumCount: 64, item: SettingDecoding.integer) },
-            check: { widths in
-                widths.enumerated().compactMap { index, width in
-                    (1...4096).contains(width)
-                        ? nil : SettingProblem(suffix: "[\(index)]", "a layer width must be from 1 to 4096, got \(width)")
-                }
-            },
-            json: { .array($0.map(JSONValue.integer)) }),
+        .integers("model.hidden_layers", \C.model.hiddenLayers, maximumCount: 64, each: 1...4096, what: "a layer width"),
         .choice("model.activation", \C.model.activation),
         .choice("model.gradient_mode", \C.model.gradientMode),
         .integer("model.layers", \C.model.layers, rule: ValueRules.within(1...64)),
         .integer("model.width", \C.model.width, rule: ValueRules.within(2...4096)),
+        .integer("model.stage.count", \C.model.stage.count, rule: { count in
+            count == 0 || (2...64).contains(count)
+                ? nil : "must be 0 (this agent runs the whole network) or from 2 to 64 stages, got \(count)"
+        }),
+        .integer("model.stage.index", \C.model.stage.index, rule: ValueRules.within(0...63, " (0 = the first stage)")),
+        .integers("model.stage.blocks", \C.model.stage.blocks, maximumCount: 64, each: 1...64, what: "a stage's block count"),
+        .text(
+            "model.stage.topic_prefix", \C.model.stage.topicPrefix, maximumBytes: 1024,
+            rule: { ValueRules.topicPrefix($0) ?? ValueRules.nonEmpty("give the prefix every stage shares, such as plant/pump-7")($0) }),
+        .choice("model.stage.timing", \C.model.stage.timing),
+        .integer("model.stage.max_staleness", \C.model.stage.maxStaleness, rule: ValueRules.within(0...10_000)),
+        .number("model.stage.timeout_seconds", \C.model.stage.timeoutSeconds, rule: ValueRules.upTo(3_600, ValueRules.positive())),
     ]
 
     static let learning: [Setting] = [

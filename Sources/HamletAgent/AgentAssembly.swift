@@ -16,6 +16,8 @@ public struct AgentAssembly {
     public let shouldStop: @Sendable () -> Bool
     public let reloadRequested: @Sendable () -> Bool
     public let logger: Logger
+    /// Stop after this many learning steps (`hamlet run --max-steps`); nil: until the source ends or a stop.
+    public var maximumSteps: Int?
 
     public init(
         configuration: AgentConfiguration, environment: [String: String], shouldStop: @escaping @Sendable () -> Bool,
@@ -38,13 +40,7 @@ public struct AgentAssembly {
     /// environment), against which control commands are validated.
     public func build(configurationPath: String?, base: AgentConfiguration) throws(LearnError) -> AgentRuntime {
         let id = agentID
-        let state = configuration.resolvedStateDirectory(environment: environment)
-        do {
-            // Made now, not at the first checkpoint: the control plane saves its overrides here too.
-            try DurableFiles.createDirectory(state, mode: 0o700)
-        } catch {
-            throw .usage("cannot create the state directory \(state) (agent.state_directory): \(error.description)")
-        }
+        let state = try makeStateDirectory()
         let link: AgentMQTTLink?
         if configuration.mqtt.enabled {
             let mqtt = configuration.mqttConfiguration(agentID: id, environment: environment)
@@ -96,9 +92,21 @@ public struct AgentAssembly {
             session: session, source: source, link: link, predictionSink: mqttSink, schedule: Self.schedule(configuration),
             checkpoints: store, notifier: SystemdNotifier(environment: environment, logger: logger), agentID: id,
             shouldStop: shouldStop, reloadRequested: reloadRequested, logger: logger)
+        service.maximumSteps = maximumSteps.map(Int64.init)
         return AgentRuntime(
             service: service, configuration: configuration, base: base, configurationPath: configurationPath,
             environment: environment, overridesPath: overridesPath, logger: logger)
+    }
+
+    /// The state directory, made now, not at the first checkpoint: the control plane saves its overrides there too.
+    func makeStateDirectory() throws(LearnError) -> String {
+        let state = configuration.resolvedStateDirectory(environment: environment)
+        do {
+            try DurableFiles.createDirectory(state, mode: 0o700)
+        } catch {
+            throw .usage("cannot create the state directory \(state) (agent.state_directory): \(error.description)")
+        }
+        return state
     }
 
     static func schedule(_ configuration: AgentConfiguration) -> AgentService.Schedule {
@@ -108,7 +116,7 @@ public struct AgentAssembly {
             prometheusFile: configuration.metrics.prometheusFile.isEmpty ? nil : configuration.metrics.prometheusFile)
     }
 
-    private func makeSource(link: AgentMQTTLink?) throws(LearnError) -> any ServiceSource {
+    func makeSource(link: AgentMQTTLink?) throws(LearnError) -> any ServiceSource {
         let source = configuration.source
         let audio = configuration.audio
         switch source.kind {

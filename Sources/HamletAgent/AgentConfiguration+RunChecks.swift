@@ -19,16 +19,21 @@ extension AgentConfiguration {
         }
         problems += driftOptions?.problems.map { "drift: \($0)" } ?? []
         // Audio's feature count is known only once the recording or device is open.
-        let channels: (count: Int, calendar: Bool)? =
-            switch source.kind {
-            case .synthetic: (source.synthetic.channels, false)
-            case .mqtt: (source.mqtt.sensors.count, true)
-            case .recording, .alsa: nil
-            }
+        let channels = source.kind == .recording || source.kind == .alsa ? nil : configuredChannels
         if let channels, channels.count > 0 {
             let inputs = ForecastScoring.inputCount(channels: channels.count, calendar: channels.calendar)
             problems += modelConfiguration(inputCount: inputs, outputCount: channels.count).problems.map { "model: \($0)" }
         }
         return problems
+    }
+
+    /// The channels the source yields and whether its records carry a time, from the settings
+    /// alone: what a pipeline stage that does not read the source builds its network for.
+    public var configuredChannels: (count: Int, calendar: Bool) {
+        switch source.kind {
+        case .synthetic: (source.synthetic.channels, false)
+        case .mqtt: (source.mqtt.sensors.count, true)
+        case .recording, .alsa: (audio.features.featureCount, false)
+        }
     }
 }

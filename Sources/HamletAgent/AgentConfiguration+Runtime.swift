@@ -40,7 +40,8 @@ extension AgentConfiguration {
                     inputCount: inputCount, width: model.width, blockCount: model.layers, stateCount: model.stateSize,
                     hiddenCount: model.hiddenSize == 0 ? nil : model.hiddenSize, outputCount: outputCount,
                     gradientMode: model.gradientMode, scheme: learning.scheme,
-                    coupling: learning.scheme == .reversible ? .additive : .residual, threadCount: learning.threads))
+                    coupling: learning.scheme == .reversible ? .additive : .residual, threadCount: learning.threads,
+                    stageBlocks: model.stage.blockRange(layers: model.layers)))
         case .mlp:
             return .mlp(
                 MLPConfiguration(

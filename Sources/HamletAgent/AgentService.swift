@@ -35,6 +35,8 @@ public final class AgentService {
     public let link: AgentMQTTLink?
     public let predictionSink: MQTTPredictionSink?
     public var schedule: Schedule
+    /// Stop after this many learning steps (`hamlet run --max-steps`); nil: until the source ends or a stop.
+    public var maximumSteps: Int64?
     /// Handles each message on the control topic, between two steps.
     public var onControl: ((MQTTMessage) -> Void)?
     /// Runs between two steps when `reloadRequested` said yes (SIGHUP).
@@ -47,12 +49,11 @@ public final class AgentService {
     private let reloadRequested: @Sendable () -> Bool
     private let logger: Logger
     private let startTime = MonotonicClock.nowSeconds()
-    private var lastHousekeeping = -Double.infinity
+    private var pace = HousekeepingPace()
     private var lastCheckpointTime: Double
     private var lastCheckpointStep: Int64
     private var lastMetricsTime: Double
     private var lastMetricsSteps: Int64
-    private var lastWatchdog = -Double.infinity
     private lazy var wedge = PipelineWedge(start: startTime)
     private var checkpointFailures = 0
 
@@ -94,6 +95,7 @@ public final class AgentService {
         var failure: LearnError?
         do throws(LearnError) {
             while !shouldStop() {
+                if let maximumSteps, session.learner.stepCount >= maximumSteps { break }
                 let record: VectorRecord?
                 do {
                     record = try source.next()
@@ -166,14 +168,8 @@ public final class AgentService {
 
     /// The periodic work, at most every 10 ms; also the sources' idle callback.
     public func housekeepingIfDue() {
-        let now = MonotonicClock.nowSeconds()
-        guard now - lastHousekeeping >= 0.01 else { return }
-        lastHousekeeping = now
+        guard let now = pace.due(pinging: notifier) else { return }
         wedge.holdIfDue(now: now, logger: logger)
-        if let watchdog = notifier.watchdogInterval, now - lastWatchdog >= watchdog.seconds {
-            lastWatchdog = now
-            notifier.watchdog()
-        }
         if !source.readsControlMessages, let link {
             // Other sources do not read the link's queue: take the control messages here.
             while let message = link.takeMessage() {

@@ -6,6 +6,8 @@ public enum LearnError: Error, CustomStringConvertible, Equatable {
     case badRecord(line: Int?, String)
     case checkpoint(CheckpointError)
     case output(String)
+    /// A pipeline stage that cannot go on: a neighbour silent or sending what this stage cannot use.
+    case stage(String)
 
     public var description: String {
         switch self {
@@ -14,6 +16,7 @@ public enum LearnError: Error, CustomStringConvertible, Equatable {
         case .badRecord(nil, let message): return message
         case .checkpoint(let error): return "\(error)"
         case .output(let message): return message
+        case .stage(let message): return message
         }
     }
 }

@@ -24,6 +24,11 @@ public final class StageLink {
     public private(set) var refusedMessages = 0
     /// Messages of a step this stage had already passed.
     public private(set) var staleMessages = 0
+    /// Asked about every 100 ms while `receive` waits: true ends the wait with `.stopped`
+    /// (a service's stop request must not wait for a neighbour's timeout).
+    public var shouldStop: () -> Bool = { false }
+    /// The neighbours' latest retained status ("online", "offline"), by stage (`awaitNeighbours`).
+    public internal(set) var neighbourStatus: [Int: String] = [:]
 
     struct Key: Hashable {
         let kind: StageMessage.Kind
@@ -41,7 +46,9 @@ public final class StageLink {
         (self.client, self.queue, self.prefix, self.stage, self.stageCount, self.model, self.life) =
             (client, queue, prefix, stage, stageCount, model, life)
         do {
-            for topic in subscriptions { try client.subscribe(topic, qos: .atLeastOnce) }
+            for topic in subscriptions + neighbours.map({ Self.statusTopic(prefix, stage: $0) }) {
+                try client.subscribe(topic, qos: .atLeastOnce)
+            }
         } catch {
             throw .subscription(error.description)
         }
@@ -84,11 +91,10 @@ public final class StageLink {
         if let values = early.removeValue(forKey: key) { return values }
         let deadline = ContinuousClock.now + timeout
         while true {
+            if shouldStop() { throw .stopped }
             let left = deadline - ContinuousClock.now
-            guard left > .zero, let message = queue.pop(timeout: left) else {
-                throw .neighbourSilent(kind: kind, step: step, afterSeconds: Double(timeout.components.seconds))
-            }
-            guard let decoded = accept(message) else { continue }
+            guard left > .zero else { throw .neighbourSilent(kind: kind, step: step, afterSeconds: Double(timeout.components.seconds)) }
+            guard let message = queue.pop(timeout: min(left, .milliseconds(100))), let decoded = accept(message) else { continue }
             if Key(kind: decoded.kind, step: decoded.step) == key { return decoded.values }
             if decoded.kind == kind && decoded.step < step {
                 staleMessages += 1
@@ -121,6 +127,10 @@ public final class StageLink {
 
     /// The decoded message, if it is of this network and life; counts it either way.
     func accept(_ message: MQTTMessage) -> StageMessage? {
+        if let neighbour = neighbour(reportingStatusOn: message.topic) {
+            neighbourStatus[neighbour] = String(decoding: message.payload, as: UTF8.self)
+            return nil
+        }
         guard let decoded = try? StageMessage(payload: message.payload), decoded.model == model, decoded.life == life else {
             refusedMessages += 1
             return nil
@@ -151,6 +161,8 @@ public enum StageLinkError: Error, Equatable, CustomStringConvertible {
     case subscription(String)
     case neighbourSilent(kind: StageMessage.Kind, step: UInt64, afterSeconds: Double)
     case wrongSize(kind: StageMessage.Kind, step: UInt64, expected: Int, found: Int)
+    /// `StageLink.shouldStop` said so while waiting.
+    case stopped
 
     public var description: String {
         switch self {
@@ -161,6 +173,7 @@ public enum StageLinkError: Error, Equatable, CustomStringConvertible {
             "no \(kind) message of step \(step) from the neighbouring stage within \(seconds) s: is it running, with the same model?"
         case .wrongSize(let kind, let step, let expected, let found):
             "the \(kind) message of step \(step) holds \(found) values where this stage's network needs \(expected)"
+        case .stopped: "stopped while waiting for a neighbouring stage's message"
         }
     }
 }

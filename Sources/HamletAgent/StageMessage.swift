@@ -15,10 +15,18 @@
 /// Decoding refuses anything else with a reason: a stage must never learn from a damaged,
 /// foreign or non-finite message.
 public struct StageMessage: Equatable, Sendable {
-    public enum Kind: UInt8, Sendable {
+    public enum Kind: UInt8, Sendable, CustomStringConvertible {
         case state = 0
         case costate = 1
         case inputAndTarget = 2
+
+        public var description: String {
+            switch self {
+            case .state: "state"
+            case .costate: "costate"
+            case .inputAndTarget: "input and target"
+            }
+        }
     }
 
     public static let magic: [UInt8] = Array("HLS1".utf8)

@@ -20,10 +20,15 @@ struct RunCommand: ParsableCommand {
             the configuration (a bad file keeps the running one). Under systemd (Type=notify) it reports READY, \
             STATUS, WATCHDOG and STOPPING.
 
+            With model.stage set, the agent runs one stage of a deep network split across agents that talk \
+            through the broker (docs/stages.md): stage 0 reads the source, the last stage publishes the \
+            predictions and alerts.
+
             Examples:
               hamlet run
               hamlet run --config /etc/hamlet/hamlet.yaml
               hamlet run --config hamlet.yaml --check
+              hamlet run --config stage-0.yaml --max-steps 5000
             """)
 
     @Option(help: ArgumentHelp("The YAML configuration file (default: built-in defaults).", valueName: "file"))
@@ -31,6 +36,16 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Validate the configuration, print the effective settings as JSON, and exit.")
     var check = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Stop after this many learning steps, as after SIGTERM (final checkpoint, offline); default: run until stopped.",
+            valueName: "n"))
+    var maxSteps: Int?
+
+    func validate() throws {
+        if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1, got \(maxSteps)") }
+    }
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
@@ -60,11 +75,16 @@ struct RunCommand: ParsableCommand {
         StopRequest.install()
         ReloadRequest.install()
         do {
-            let runtime = try assembly(configuration, environment, logger).build(configurationPath: config, base: base)
-            let summary = try runtime.run()
+            let assembly = assembly(configuration, environment, logger)
+            let summary =
+                configuration.model.stage.isEnabled
+                ? try assembly.buildStage().run() : try assembly.build(configurationPath: config, base: base).run()
             let alerts = summary.driftAlerts > 0 ? "; \(summary.driftAlerts) drift alerts" : ""
-            let loss = "mean loss of the last \(min(Int(summary.steps), 1000)) steps: \(summary.recentMeanLoss)"
-            logger.info("stopped after \(summary.steps) steps from \(summary.records) records; \(loss)\(alerts)")
+            // A pipeline stage below the last has no loss of its own.
+            let loss =
+                summary.recentMeanLoss.isNaN && configuration.model.stage.isEnabled
+                ? "" : "; mean loss of the last \(min(Int(summary.steps), 1000)) steps: \(summary.recentMeanLoss)"
+            logger.info("stopped after \(summary.steps) steps from \(summary.records) records\(loss)\(alerts)")
         } catch {
             logger.error("\(error)")
             throw ExitCode(65)
@@ -74,8 +94,10 @@ struct RunCommand: ParsableCommand {
     private func assembly(
         _ configuration: AgentConfiguration, _ environment: [String: String], _ logger: Logger
     ) -> AgentAssembly {
-        AgentAssembly(
+        var assembly = AgentAssembly(
             configuration: configuration, environment: environment, shouldStop: { StopRequest.isRequested },
             reloadRequested: { ReloadRequest.take() }, logger: logger)
+        assembly.maximumSteps = maxSteps
+        return assembly
     }
 }

@@ -68,7 +68,7 @@ import Testing
         var configuration = AgentConfiguration()
         let words = [
             "probe", "costate", "traces", "local", "mlp", "forecaster", "synthetic", "mqtt", "audio", "recording", "csv",
-            "boost-plasticity", "reset-costates", "3.1.1", "tanh", "relu", "gelu", "slaney", "htk", "json", "float32",
+            "boost-plasticity", "reset-costates", "3.1.1", "tanh", "relu", "gelu", "slaney", "htk", "json", "float32", "free",
         ]
         let candidates: [SettingInput] =
             [.integer(3), .integer(17), .integer(1000), .number(0.37), .bool(true)].map { SettingInput($0, text: "") }

@@ -1,0 +1,179 @@
+import JSONText
+import Logging
+import MQTTTransport
+import SafeTensors
+import ServiceSupport
+import SystemPrimitives
+
+/// `hamlet run` as one stage of a pipelined network split across agents (`model.stage`,
+/// docs/stages.md): the stage's blocks, stepped by `PipelineStageRunner` over its `StageLink`,
+/// with the first stage's source and features (`StageInput`) and the last stage's predictions
+/// and alerts (`StageOutput`); a middle stage has neither and only learns and relays.
+///
+/// It waits until the neighbouring stages are online, then steps until the source ends (first
+/// stage), `maximumSteps` is reached or a stop is requested; a neighbour silent for the timeout
+/// stops it with an error naming the message. Between steps: the watchdog, checkpoints and the
+/// stage's metrics. On the way out: the final checkpoint, then both MQTT clients close.
+public final class StageService {
+    public let runner: PipelineStageRunner
+    public let model: ModelConfiguration
+    /// Stop after this many steps (`hamlet run --max-steps`); nil: until the source ends or a stop.
+    public var maximumSteps: Int64?
+    let input: StageInput?
+    let output: StageOutput?
+    let link: AgentMQTTLink
+    let stageClient: MQTTClient
+    let schedule: AgentService.Schedule
+    let predictionEvery: Int
+    let checkpoints: CheckpointStore
+    let notifier: SystemdNotifier
+    let shouldStop: @Sendable () -> Bool
+    let reloadRequested: @Sendable () -> Bool
+    let logger: Logger
+    private var pace = HousekeepingPace()
+    private var lastCheckpoint: (time: Double, step: UInt64)
+    private var lastMetrics: (time: Double, step: UInt64)
+
+    init(
+        runner: PipelineStageRunner, model: ModelConfiguration, input: StageInput?, output: StageOutput?, link: AgentMQTTLink,
+        stageClient: MQTTClient, schedule: AgentService.Schedule, predictionEvery: Int, checkpoints: CheckpointStore,
+        notifier: SystemdNotifier, shouldStop: @escaping @Sendable () -> Bool, reloadRequested: @escaping @Sendable () -> Bool,
+        logger: Logger
+    ) {
+        (self.runner, self.model, self.input, self.output, self.link, self.stageClient) = (runner, model, input, output, link, stageClient)
+        (self.schedule, self.predictionEvery, self.checkpoints, self.notifier) = (schedule, predictionEvery, checkpoints, notifier)
+        (self.shouldStop, self.reloadRequested, self.logger) = (shouldStop, reloadRequested, logger)
+        let now = MonotonicClock.nowSeconds()
+        (lastCheckpoint, lastMetrics) = ((now, 0), (now, 0))
+    }
+
+    /// "stage 1 of 3 (blocks 1..<2)": how the log and systemd's status name it.
+    public var name: String {
+        let blocks = if case .deep(let c) = model, let range = c.stageBlocks { " (blocks \(range.lowerBound)..<\(range.upperBound))" } else { "" }
+        return "stage \(runner.link.stage) of \(runner.link.stageCount)\(blocks)"
+    }
+
+    public func run() throws(LearnError) -> LearnSummary {
+        link.start()
+        stageClient.start()
+        input?.source.onIdle = { [unowned self] in housekeepingIfDue() }
+        runner.link.shouldStop = shouldStop
+        let waiting = "\(name): waiting for stages \(runner.link.neighbours) under \(runner.link.prefix)"
+        logger.info("\(waiting)")
+        // Ready now: the neighbours may come much later than systemd's start timeout.
+        notifier.ready(status: waiting)
+        var failure: LearnError?
+        if runner.link.awaitNeighbours(shouldStop: shouldStop, onIdle: { housekeepingIfDue() }) {
+            notifier.status("\(name): learning")
+            logger.info("\(name): the neighbouring stages are online; learning")
+            do throws(LearnError) {
+                try stepUntilDone()
+            } catch {
+                failure = error
+            }
+        }
+        notifier.stopping()
+        do {
+            try output?.sink.flush()
+        } catch {
+            logger.error("could not flush the last output: \(error)")
+        }
+        saveCheckpoint(reason: "shutdown")
+        // The final counts on the broker too, not only in the log.
+        publishMetrics(now: MonotonicClock.nowSeconds())
+        logger.info("\(name): \(countersText)")
+        stageClient.close()
+        link.close()
+        if let failure { throw failure }
+        var summary = LearnSummary()
+        summary.records = input?.records ?? 0
+        summary.steps = Int64(runner.steps)
+        summary.recentMeanLoss = output?.recentMeanLoss ?? .nan
+        summary.driftAlerts = output?.driftAlerts ?? 0
+        return summary
+    }
+
+    private func stepUntilDone() throws(LearnError) {
+        while !shouldStop() {
+            if let maximumSteps, runner.steps >= UInt64(maximumSteps) { return }
+            var pair: (input: [Float], target: [Float])?
+            if let input {
+                pair = try input.next()
+                if pair == nil { return }
+            }
+            let loss: Float
+            do throws(StageLinkError) {
+                loss = try runner.step(input: pair?.input, target: pair?.target)
+            } catch {
+                if error == .stopped { return }
+                throw .stage("\(name): \(error)")
+            }
+            try output?.report(step: Int64(runner.steps), loss: loss, prediction: runner.learner.prediction, every: predictionEvery)
+            housekeepingIfDue()
+        }
+    }
+
+    /// The watchdog, a reload request (refused: a stage restarts to change its settings),
+    /// checkpoints and metrics, at most every 10 ms.
+    func housekeepingIfDue() {
+        guard let now = pace.due(pinging: notifier) else { return }
+        // Predictions wait for a burst to fill one TCP segment; a stage's waits are on its other client.
+        if output != nil { link.client.flushDeferredWrites() }
+        if reloadRequested() { logger.warning("\(name): a stage does not reload its configuration; restart it to apply changes") }
+        let steps = runner.steps
+        if (schedule.checkpointEverySeconds > 0 && now - lastCheckpoint.time >= schedule.checkpointEverySeconds)
+            || (schedule.checkpointEverySteps > 0 && steps - lastCheckpoint.step >= UInt64(schedule.checkpointEverySteps))
+        {
+            saveCheckpoint(reason: "periodic")
+            lastCheckpoint = (now, steps)
+        }
+        if schedule.metricsIntervalSeconds > 0, now - lastMetrics.time >= schedule.metricsIntervalSeconds { publishMetrics(now: now) }
+    }
+
+    /// Writes the stage's learner (every tensor of the network's layout; this stage's blocks are
+    /// the ones it learned) to the state directory; logged, not thrown, when it cannot.
+    @discardableResult
+    func saveCheckpoint(reason: String) -> String? {
+        let link = runner.link
+        let file = LearnerCheckpoint.file(
+            of: runner.learner, model: model, pendingInput: nil, metadata: ["hamlet.stage": "\(link.stage) of \(link.stageCount)"])
+        do {
+            return try checkpoints.save { path in try file.write(to: path) }
+        } catch {
+            logger.error("could not write the \(reason) checkpoint in \(checkpoints.directory): \(error)")
+            return nil
+        }
+    }
+
+    /// `<prefix>/metrics` of a stage: which stage, steps, and the link's counters.
+    private func publishMetrics(now: Double) {
+        let steps = runner.steps
+        let rate = Double(steps - lastMetrics.step) / max(now - lastMetrics.time, 1e-9)
+        lastMetrics = (now, steps)
+        let link = runner.link
+        var members: [(String, JSONValue)] = [
+            ("time", .double(AgentClock.epochSeconds())), ("stage", .integer(link.stage)), ("stages", .integer(link.stageCount)),
+            ("steps", .integer(steps)), ("steps_per_second", .double(rate)),
+        ]
+        members += counters.map { ($0.0, .integer($0.1)) }
+        if let output { members.append(("loss_average", .double(output.recentMeanLoss))) }
+        var text = ""
+        JSONValue.object(members.map { JSONMember(key: $0.0, value: $0.1) }).write(to: &text)
+        self.link.client.publish(topic: self.link.topics.metrics, payload: Array(text.utf8), qos: .atMostOnce)
+        notifier.status("\(name): step \(steps), \(Int(rate)) steps/s")
+    }
+
+    /// The link's and the runner's counts, by their names in the metrics.
+    var counters: [(String, Int)] {
+        let (link, steps) = (runner.link, max(Int(runner.steps), 1))
+        return [
+            ("refused_messages", link.refusedMessages), ("stale_messages", link.staleMessages),
+            ("late_costates", runner.lateCostates), ("missing_costates", runner.missingCostates),
+            ("bytes_sent_per_step", link.bytesSent / steps), ("bytes_received_per_step", link.bytesReceived / steps),
+        ]
+    }
+
+    private var countersText: String {
+        "\(runner.steps) steps; " + counters.map { "\($0.0.split(separator: "_").joined(separator: " ")) \($0.1)" }.joined(separator: ", ")
+    }
+}
