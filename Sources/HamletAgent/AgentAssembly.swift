@@ -75,7 +75,8 @@ public struct AgentAssembly {
         var mqttSink: MQTTPredictionSink?
         if let link {
             let sink = MQTTPredictionSink(
-                link: link, every: configuration.outputs.predictionEvery, maximumRateHz: configuration.outputs.predictionMaxRateHz)
+                link: link, every: configuration.outputs.predictionEvery, maximumRateHz: configuration.outputs.predictionMaxRateHz,
+                logger: logger)
             mqttSink = sink
             sinks.append(sink)
         }
