@@ -18,31 +18,14 @@ import Testing
     }
 
     static func configuration(id: String, port: Int, directory: TestSupport.TemporaryDirectory, drift: Bool, durable: Bool) -> String {
+        // The synthetic stream changes 2.5 s in; the detectors are warm by then.
         """
-        agent:
-          id: \(id)
-          state_directory: \(directory.file("state"))
-        source:
-          kind: synthetic
-          synthetic:
-            channels: 2
-            rate_hz: 1000
-            change_at: 2500
-            steps: 0
-        model:
-          state_size: 8
-        drift:
-          enabled: \(drift)
-          warm_up: 1500
-          cooldown: 300
-        mqtt:
-          host: 127.0.0.1
-          port: \(port)
-          shutdown_wait_seconds: 1
-          outbox:
-            durable: \(durable)
-        outputs:
-          stdout: false
+        mqtt: {host: 127.0.0.1, port: \(port), shutdown_wait_seconds: 1, outbox: {durable: \(durable)}}
+        agent: {id: \(id), state_directory: "\(directory.file("state"))"}
+        source: {kind: synthetic, synthetic: {channels: 2, rate_hz: 1000, change_at: 2500, steps: 0}}
+        model: {state_size: 8}
+        drift: {enabled: \(drift), warm_up: 1500, cooldown: 300}
+        outputs: {stdout: false}
         """
     }
 

@@ -67,6 +67,23 @@ extension MQTTBrokerTests {
             #expect(fileSize(path) == 0, "every message acknowledged: nothing left in the log")
         }
 
+        @Test func aFullDurableOutboxDropsTheOldestWithACountAndOneLogLine() async throws {
+            let broker = try await MosquittoBroker.start()
+            let path = broker.directory.file("full/outbox.log")
+            let client = try MQTTClient(
+                configuration: configuration(broker, clientID: "hamlet-full") {
+                    $0.durableOutbox = MQTTDurableOutboxConfiguration(path: path, maximumMessages: 3, maximumBytes: 1 << 16)
+                    $0.closeTimeout = .zero
+                }, logger: recorder.logger)
+            for i in 0..<5 { client.publish(topic: "hamlet/test/full", payload: Array("a\(i)".utf8), durable: true) }
+            #expect(client.counters.droppedDurableOutboxFull == 2 && client.counters.durableDepth == 3)
+            #expect(client.counters.droppedTotal == 2)
+            #expect(recorder.all.filter { $0.text.contains("MQTT durable outbox full (3 messages") }.count == 1)
+            client.close()
+            let reopened = try DurableOutbox(path: path, maximumMessages: 3, maximumBytes: 1 << 16)
+            #expect(reopened.messages.map { String(decoding: $0.payload, as: UTF8.self) } == ["a2", "a3", "a4"])
+        }
+
         @Test func closeWaitsForTheBrokerToComeBackWhileDurableMessagesArePending() async throws {
             let broker = try await MosquittoBroker.start()
             let path = broker.directory.file("wait/outbox.log")
