@@ -90,6 +90,11 @@ public struct AgentAssembly {
             } catch {
                 logger.warning("the checkpoint's scoring state could not be restored (\(error)); the anomaly score starts afresh")
             }
+            do {
+                try session.restoreDetectors(from: restoredFile)
+            } catch {
+                logger.warning("the checkpoint's drift detector state could not be restored (\(error)); they warm up afresh")
+            }
         }
         if let link, let sensors = source as? MQTTSensorSource { session.reportClips(on: link, source: sensors) }
         // A pause accepted over the control plane outlives restarts, like every other accepted change.
