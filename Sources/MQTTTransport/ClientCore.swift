@@ -197,14 +197,12 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
         durableStore?.close()
         lock.broadcast()
         lock.unlock()
+        var parts: [String] = []
         if kept > 0, let path = configuration.durableOutbox?.path {
-            log(.warning, "MQTT client closed; \(kept) durable message\(kept == 1 ? "" : "s") stay in \(path) for the next start")
+            parts.append("\(kept) durable message\(kept == 1 ? "" : "s") stay in \(path) for the next start")
         }
-        if left > 0 {
-            log(.warning, "MQTT client closed; dropped \(left) undelivered message\(left == 1 ? "" : "s") from the outbox")
-        } else if kept == 0 {
-            log(.info, "MQTT client closed")
-        }
+        if left > 0 { parts.append("dropped \(left) undelivered message\(left == 1 ? "" : "s") from the outbox") }
+        log(parts.isEmpty ? .info : .warning, (["MQTT client closed"] + parts).joined(separator: "; "))
         return true
     }
 }
