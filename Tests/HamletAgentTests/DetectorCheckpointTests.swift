@@ -1,5 +1,7 @@
+import DriftDetection
 import Foundation
 import HamletAgent
+import SeededRandom
 import SafeTensors
 import TestSupport
 import Testing
@@ -25,6 +27,50 @@ import Testing
         hamlet.kill(SIGTERM)
         #expect(await hamlet.wait(timeout: .seconds(15)) == 0, "stderr: \(hamlet.standardError)")
         return hamlet.standardError
+    }
+
+    /// All four detectors, warm, through a real safetensors file: saved at loss 3,000 of a stream
+    /// whose level rises at 3,500, read back from disk into a fresh stage, they raise the same
+    /// alerts as the stage that never stopped and end in the same state.
+    @Test func everyDetectorGoesOnFromTheFileAsIfNeverStopped() throws {
+        var options = DriftOptions()
+        options.detectors = [.cusum, .adwin, .pageHinkley, .anomalyScore]
+        options.monitor = DriftMonitorConfiguration(warmUpSamples: 500, cooldownSamples: 300)
+        var generator = SplitMix64(seed: 5)
+        let losses = (0..<6_000).map { i in exp(generator.nextGaussian() * 0.3 + (i < 3_500 ? -4 : -2)) }
+        func alerts(_ stage: inout DriftStage, _ range: Range<Int>) -> [String] {
+            var names: [String] = []
+            for i in range { _ = stage.update(loss: losses[i]) { names.append("\($0.detector)@\(i)") } }
+            return names
+        }
+        var whole = DriftStage(options)
+        let expected = alerts(&whole, 0..<6_000)
+        #expect(Set(expected.map { $0.split(separator: "@")[0] }).count >= 3, "most detectors see the rise: \(expected)")
+
+        var first = DriftStage(options)
+        var seen = alerts(&first, 0..<3_000)
+        let directory = try TemporaryDirectory()
+        let path = directory.path("detectors.safetensors")
+        let values = first.savedState.values
+        try SafeTensorsFile(tensors: [LearnSession.driftTensor: SafeTensor(values, shape: [values.count])]).write(to: path)
+        let read = try SafeTensorsFile.read(path: path).tensors[LearnSession.driftTensor]
+        var second = DriftStage(options)
+        try second.restore(SavedState(values: try #require(read).doubles()))
+        #expect(second.savedState == first.savedState)
+        seen += alerts(&second, 3_000..<6_000)
+        #expect(seen == expected)
+        #expect(second.savedState == whole.savedState)
+        // Before the warm-up ends, Page-Hinkley's running minimum is still +∞: the file keeps it.
+        var early = DriftStage(options)
+        _ = alerts(&early, 0..<100)
+        #expect(early.savedState.values.contains(.infinity))
+        try SafeTensorsFile(tensors: ["s": SafeTensor(early.savedState.values, shape: [early.savedState.values.count])]).write(to: path)
+        var earlyBack = DriftStage(options)
+        try earlyBack.restore(SavedState(values: try #require(SafeTensorsFile.read(path: path).tensors["s"]).doubles()))
+        #expect(earlyBack.savedState == early.savedState)
+        // The cold stage, for contrast, misses what came in its warm-up.
+        var cold = DriftStage(options)
+        #expect(alerts(&cold, 3_000..<6_000) != Array(expected.drop { Int($0.split(separator: "@")[1])! < 3_000 }))
     }
 
     @Test func aRestartGoesOnWithTheDetectorsOfTheCheckpoint() async throws {
