@@ -12,6 +12,8 @@ import Testing
         var raised: [String]
         var delivered: [String]
         var exitStatus: Int32?
+        /// From the stop signal to the agent's exit.
+        var stopSeconds: Double
         var firstStandardError: String
         var outboxBytesBetween: Int
         var outboxBytesAfter: Int
@@ -65,12 +67,15 @@ import Testing
         #expect(alerted, "no alert; stderr: \(agent.standardError)")
         try await Task.sleep(for: .seconds(2))
         var exitStatus: Int32? = nil
+        let stopping = ContinuousClock.now
         if signal == SIGTERM {
             exitStatus = await agent.terminate(timeout: .seconds(15))
         } else {
             agent.child.kill(SIGKILL)
             exitStatus = await agent.child.wait(timeout: .seconds(10))
         }
+        let stopped = (ContinuousClock.now - stopping).components
+        let stopSeconds = Double(stopped.seconds) + Double(stopped.attoseconds) / 1e18
         let firstStandardError = agent.standardError
         let raised = loggedAlertIDs(firstStandardError)
         let outboxPath = directory.file("state/mqtt-outbox.log")
@@ -88,7 +93,8 @@ import Testing
         while let message = listener.messages!.pop(timeout: .milliseconds(1500)) { delivered.append(alertID(message)) }
         #expect(await agent.terminate() == 0, "stderr: \(agent.standardError)")
         return Outcome(
-            raised: raised, delivered: delivered, exitStatus: exitStatus, firstStandardError: firstStandardError,
+            raised: raised, delivered: delivered, exitStatus: exitStatus, stopSeconds: stopSeconds,
+            firstStandardError: firstStandardError,
             outboxBytesBetween: outboxBytesBetween, outboxBytesAfter: fileSize(outboxPath))
     }
 
@@ -118,6 +124,9 @@ import Testing
         Self.check(outcome, "SIGTERM")
         #expect(outcome.exitStatus == 0)
         #expect(outcome.firstStandardError.contains("durable message"), "stderr: \(outcome.firstStandardError)")
+        // It waited shutdown_wait_seconds (1 s) for the broker, and no longer than that and the checkpoint need.
+        print("SIGTERM to exit: \(outcome.stopSeconds) s")
+        #expect(outcome.stopSeconds >= 0.95 && outcome.stopSeconds < 6, "\(outcome.stopSeconds) s")
     }
 
     @Test("SIGKILL while the broker is away: the alerts on disk arrive once after the restart")
