@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "AudioCapture", dependencies: ["CALSA", "CSndFile", "CSampleRate", "SeededRandom", "SystemPrimitives", .product(name: "Logging", package: "swift-log")]),
         .target(name: "DriftDetection", dependencies: ["SeededRandom"]),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
-        .target(name: "MQTTTransport", dependencies: ["CMosquitto", "SystemPrimitives", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "MQTTTransport", dependencies: ["CMosquitto", "SystemPrimitives", "DurableFiles", .product(name: "Logging", package: "swift-log")]),
         .target(name: "VectorStream"),
         // `hamlet plot`: a run's JSON lines, its input CSV and NAB labels drawn as one SVG, with our own small SVG writer.
         .target(name: "RunPlot", dependencies: ["VectorStream", "JSONText", "SystemPrimitives"]),
@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "AudioCaptureTests", dependencies: ["AudioCapture", "TestSupport", "SystemPrimitives"]),
         // Test support shared by the test targets: child processes with an empty signal mask, a real mosquitto.
         .target(name: "TestSupport", dependencies: ["MQTTTransport", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
-        .testTarget(name: "MQTTTransportTests", dependencies: ["MQTTTransport", "TestSupport", "SystemPrimitives"]),
+        .testTarget(name: "MQTTTransportTests", dependencies: ["MQTTTransport", "TestSupport", "SystemPrimitives", "DurableFiles"]),
         .testTarget(name: "SystemPrimitivesTests", dependencies: ["SystemPrimitives", "CThreadName"]),
         .testTarget(name: "ThreadSchedulingTests", dependencies: ["ThreadScheduling"]),
         .testTarget(

@@ -28,6 +28,9 @@ extension AgentConfiguration {
         /// `reconnect_max_seconds`: the longest wait between two connection attempts, so the
         /// agent is back within it once the broker is.
         public var reconnectMaxSeconds: Double
+        /// `shutdown_wait_seconds`: how long a stopping agent waits for the broker to take what is
+        /// queued (and, with alerts on disk, for a broker that is away to come back).
+        public var shutdownWaitSeconds: Double
         /// `username`: empty = none.
         public var username: String
         /// `password_file`: empty = `$CREDENTIALS_DIRECTORY/mqtt-password` when that exists.
@@ -40,10 +43,11 @@ extension AgentConfiguration {
         public init(
             enabled: Bool = true, host: String = "127.0.0.1", port: Int = 1883, clientID: String = "",
             topicPrefix: String = "", protocolVersion: ProtocolVersion = .v5, keepAliveSeconds: Int = 30,
-            sessionExpirySeconds: UInt32 = 600, reconnectMaxSeconds: Double = 1, username: String = "", passwordFile: String = "",
-            tls: TLS = TLS(), outbox: Outbox = Outbox()
+            sessionExpirySeconds: UInt32 = 600, reconnectMaxSeconds: Double = 1, shutdownWaitSeconds: Double = 3,
+            username: String = "", passwordFile: String = "", tls: TLS = TLS(), outbox: Outbox = Outbox()
         ) {
             self.reconnectMaxSeconds = reconnectMaxSeconds
+            self.shutdownWaitSeconds = shutdownWaitSeconds
             self.enabled = enabled
             self.host = host
             self.port = port
@@ -86,10 +90,23 @@ extension AgentConfiguration.MQTT {
         public var maxMessages: Int
         /// `max_bytes`: topic and payload bytes together.
         public var maxBytes: Int
+        /// `durable`: alerts go to `<state_directory>/mqtt-outbox.log` until the broker has them,
+        /// so that they outlive a restart or a crash of the agent.
+        public var durable: Bool
+        /// `durable_max_messages`: alerts kept on disk at most; the oldest goes first.
+        public var durableMaxMessages: Int
+        /// `durable_max_bytes`: their topic and payload bytes at most.
+        public var durableMaxBytes: Int
 
-        public init(maxMessages: Int = 10_000, maxBytes: Int = 8 << 20) {
+        public init(
+            maxMessages: Int = 10_000, maxBytes: Int = 8 << 20, durable: Bool = true, durableMaxMessages: Int = 1_000,
+            durableMaxBytes: Int = 1 << 20
+        ) {
             self.maxMessages = maxMessages
             self.maxBytes = maxBytes
+            self.durable = durable
+            self.durableMaxMessages = durableMaxMessages
+            self.durableMaxBytes = durableMaxBytes
         }
     }
 }

@@ -136,6 +136,7 @@ enum SettingsSchema {
         }),
         .integer("mqtt.session_expiry_seconds", \C.mqtt.sessionExpirySeconds),
         .number("mqtt.reconnect_max_seconds", \C.mqtt.reconnectMaxSeconds, rule: ValueRules.upTo(3_600, ValueRules.positive())),
+        .number("mqtt.shutdown_wait_seconds", \C.mqtt.shutdownWaitSeconds, rule: ValueRules.upTo(600, ValueRules.zeroOrPositive())),
         .text("mqtt.username", \C.mqtt.username, maximumBytes: 256),
         .text("mqtt.password_file", \C.mqtt.passwordFile),
         .text("mqtt.tls.ca_file", \C.mqtt.tls.caFile),
@@ -143,6 +144,9 @@ enum SettingsSchema {
         .text("mqtt.tls.key_file", \C.mqtt.tls.keyFile),
         .integer("mqtt.outbox.max_messages", \C.mqtt.outbox.maxMessages, rule: ValueRules.within(1...10_000_000)),
         .integer("mqtt.outbox.max_bytes", \C.mqtt.outbox.maxBytes, rule: ValueRules.within(1...(1 << 30))),
+        .flag("mqtt.outbox.durable", \C.mqtt.outbox.durable),
+        .integer("mqtt.outbox.durable_max_messages", \C.mqtt.outbox.durableMaxMessages, rule: ValueRules.within(1...1_000_000)),
+        .integer("mqtt.outbox.durable_max_bytes", \C.mqtt.outbox.durableMaxBytes, rule: ValueRules.within(1...(1 << 30))),
     ]
 
     static let outputs: [Setting] = [

@@ -22,7 +22,7 @@ import Darwin
 /// (about 6 KB at the default 5 buckets), allocated at construction; `update` allocates nothing
 /// (but a copy shares the rows with its original until one of them is updated, which copies once).
 /// Cost: amortised O(1) per sample plus O(log W) cut tests every `clock` samples. One thread at a time.
-public struct ADWIN: DriftDetector {
+public struct ADWIN: DriftDetector, SavedStateRepresentable {
     public let configuration: ADWINConfiguration
     public var name: String { "adwin" }
     /// A cut detects when |μ₀ − μ₁| / ε_cut exceeds 1.
@@ -58,6 +58,23 @@ public struct ADWIN: DriftDetector {
         tick = 0
         statistic = 0
         detected = false
+    }
+
+    /// The window's running sums and its histogram (see `SavedState`).
+    public func save(to state: inout SavedState) {
+        for value in [statistic, width, total, varianceSum] { state.append(value) }
+        state.append(tick)
+        state.append(detected)
+        histogram.save(to: &state)
+    }
+
+    /// Reads back what `save` wrote for the same settings.
+    public mutating func load(from reader: inout SavedStateReader) throws(SavedStateError) {
+        let sums = try reader.doubles(4)
+        (statistic, width, total, varianceSum) = (sums[0], sums[1], sums[2], sums[3])
+        tick = try reader.int()
+        detected = try reader.bool()
+        try histogram.load(from: &reader)
     }
 
     public mutating func update(_ x: Double) -> DriftSignal? {

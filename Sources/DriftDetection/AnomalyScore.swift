@@ -75,3 +75,17 @@ public struct AnomalyScore: DriftDetector {
             ? DriftSignal(kind: .increase, statistic: score, threshold: configuration.threshold) : nil
     }
 }
+
+extension AnomalyScore: SavedStateRepresentable {
+    public func save(to state: inout SavedState) {
+        state.append(score)
+        state.append(shortRunMean)
+        longRun.save(to: &state)
+    }
+
+    public mutating func load(from reader: inout SavedStateReader) throws(SavedStateError) {
+        score = try reader.double()
+        shortRunMean = try reader.double()
+        try longRun.load(from: &reader)
+    }
+}

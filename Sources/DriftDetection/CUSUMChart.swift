@@ -58,3 +58,30 @@ public struct CUSUMChart: DriftDetector {
             threshold: configuration.decisionInterval)
     }
 }
+
+extension CUSUMChart: SavedStateRepresentable {
+    public func save(to state: inout SavedState) {
+        state.append(upperSum)
+        state.append(lowerSum)
+        state.append(reference != nil)
+        state.append(reference?.mean ?? 0)
+        state.append(reference?.standardDeviation ?? 0)
+        estimate.save(to: &state)
+        state.append(alarmed)
+    }
+
+    public mutating func load(from reader: inout SavedStateReader) throws(SavedStateError) {
+        upperSum = try reader.double()
+        lowerSum = try reader.double()
+        let hasReference = try reader.bool()
+        let mean = try reader.double()
+        let standardDeviation = try reader.double()
+        reference = hasReference ? (mean, standardDeviation) : nil
+        try estimate.load(from: &reader)
+        alarmed = try reader.bool()
+        // A reference still being estimated past its sample count would never be set.
+        if reference == nil && estimate.count >= configuration.referenceSamples {
+            throw .otherSettings("CUSUM reference of \(estimate.count) samples, now \(configuration.referenceSamples)")
+        }
+    }
+}

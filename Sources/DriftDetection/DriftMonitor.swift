@@ -42,3 +42,23 @@ public struct DriftMonitor<Detector: DriftDetector>: Sendable {
             sampleIndex: index)
     }
 }
+
+extension DriftMonitor: SavedStateRepresentable where Detector: SavedStateRepresentable {
+    /// The gates' state, then the detector's.
+    public func save(to state: inout SavedState) {
+        state.append(sampleCount)
+        state.append(lastAlertIndex != nil)
+        state.append(lastAlertIndex ?? 0)
+        state.append(isArmed)
+        detector.save(to: &state)
+    }
+
+    public mutating func load(from reader: inout SavedStateReader) throws(SavedStateError) {
+        sampleCount = try reader.int()
+        let hasAlert = try reader.bool()
+        let lastAlert = try reader.int()
+        lastAlertIndex = hasAlert ? lastAlert : nil
+        isArmed = try reader.bool()
+        try detector.load(from: &reader)
+    }
+}

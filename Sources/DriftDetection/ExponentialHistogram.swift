@@ -86,6 +86,33 @@ public struct ExponentialHistogram: Sendable {
         }
     }
 
+    /// The rows in use, each as its bucket count and buckets, oldest first (see `SavedState`).
+    public func save(to state: inout SavedState) {
+        state.append(rowCount)
+        for row in 0..<rowCount {
+            state.append(count(row: row))
+            for index in 0..<count(row: row) {
+                state.append(bucket(row: row, index: index).total)
+                state.append(bucket(row: row, index: index).variance)
+            }
+        }
+    }
+
+    /// Reads back what `save` wrote for the same `maximumBuckets`.
+    public mutating func load(from reader: inout SavedStateReader) throws(SavedStateError) {
+        let rows = try reader.int()
+        guard (1...Self.maximumRows).contains(rows) else { throw .badCount(Double(rows)) }
+        removeAll()
+        for row in 0..<rows {
+            let buckets = try reader.int()
+            // A row holds at most `maximumBuckets` between inserts.
+            guard (0...maximumBuckets).contains(buckets) else { throw .badCount(Double(buckets)) }
+            rings[row] = Ring()
+            for _ in 0..<buckets { append(Bucket(total: try reader.double(), variance: try reader.double()), row: row) }
+        }
+        rowCount = rows
+    }
+
     /// Drops the oldest bucket of the window and returns it with its sample count.
     public mutating func removeOldestBucket() -> (size: Double, bucket: Bucket) {
         let row = rowCount - 1

@@ -37,3 +37,19 @@ public struct ForgettingMoments: Sendable, Equatable {
         variance = 0
     }
 }
+
+extension ForgettingMoments: SavedStateRepresentable {
+    public func save(to state: inout SavedState) {
+        state.append(count)
+        state.append(mean)
+        state.append(variance)
+    }
+
+    public mutating func load(from reader: inout SavedStateReader) throws(SavedStateError) {
+        let count = try reader.int()
+        guard count >= 0 else { throw .badCount(Double(count)) }
+        self.count = count
+        mean = try reader.double()
+        variance = try reader.double()
+    }
+}

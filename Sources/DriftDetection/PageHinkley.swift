@@ -71,3 +71,19 @@ public struct PageHinkley: DriftDetector {
         return detected ? DriftSignal(kind: kind, statistic: statistic, threshold: configuration.threshold) : nil
     }
 }
+
+extension PageHinkley: SavedStateRepresentable {
+    public func save(to state: inout SavedState) {
+        for value in [statistic, mean, sumIncrease, sumDecrease, minimumIncrease, maximumDecrease] { state.append(value) }
+        state.append(count)
+        state.append(detected)
+    }
+
+    public mutating func load(from reader: inout SavedStateReader) throws(SavedStateError) {
+        let sums = try reader.doubles(6)
+        (statistic, mean, sumIncrease, sumDecrease) = (sums[0], sums[1], sums[2], sums[3])
+        (minimumIncrease, maximumDecrease) = (sums[4], sums[5])
+        count = try reader.int()
+        detected = try reader.bool()
+    }
+}

@@ -13,6 +13,13 @@ public struct SavedState: Sendable, Equatable {
     public mutating func append(contentsOf array: [Double]) { values.append(contentsOf: array) }
 }
 
+/// A running state that goes into checkpoints: `save` appends its fields, `load` reads them back
+/// in the same order (for the same settings, which are not saved).
+public protocol SavedStateRepresentable {
+    func save(to state: inout SavedState)
+    mutating func load(from reader: inout SavedStateReader) throws(SavedStateError)
+}
+
 /// Why a saved state could not be read back.
 public enum SavedStateError: Error, Equatable, CustomStringConvertible {
     /// It ended before every field was read: it was saved by another configuration.
@@ -21,12 +28,15 @@ public enum SavedStateError: Error, Equatable, CustomStringConvertible {
     case trailing(count: Int)
     /// A field that must be a count held something else.
     case badCount(Double)
+    /// It was saved with other settings, as named.
+    case otherSettings(String)
 
     public var description: String {
         switch self {
         case .truncated(let needed, let left): "the saved state ends early (\(needed) numbers needed, \(left) left)"
         case .trailing(let count): "the saved state has \(count) numbers more than this configuration keeps"
         case .badCount(let value): "the saved state holds \(value) where a count belongs"
+        case .otherSettings(let what): "the saved state was written with other settings (\(what))"
         }
     }
 }

@@ -134,6 +134,41 @@ public enum DurableFiles {
         }
     }
 
+    /// The first `maximumBytes` of `path` and the file's whole size; nil when it does not exist.
+    public static func read(_ path: String, atMost maximumBytes: Int) throws(FileOperationError) -> (bytes: [UInt8], fileSize: Int)? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw .lastError("opening", path)
+        }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw .lastError("stat of", path) }
+        let size = Int(status.st_size)
+        var bytes = [UInt8](repeating: 0, count: min(size, maximumBytes))
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n > 0 {
+                offset += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else if n == 0 {
+                break  // shrank meanwhile
+            } else {
+                throw .lastError("reading", path)
+            }
+        }
+        return (Array(bytes[0..<offset]), size)
+    }
+
+    /// Appends all of `bytes` to the open descriptor `fd` of `path` (opened with `O_APPEND`), resuming after
+    /// partial writes and EINTR, and with `durable` fdatasyncs it. For append-only logs.
+    public static func append(_ bytes: [UInt8], to fd: Int32, path: String, durable: Bool) throws(FileOperationError) {
+        if let code = writeAll(bytes, to: fd) { throw FileOperationError(operation: "appending to", path: path, code: code) }
+        if durable && retryingOnInterrupt({ fdatasync(fd) }) != 0 { throw .lastError("fdatasync of", path) }
+    }
+
     /// Writes everything, resuming after partial writes and EINTR; returns the errno that stopped it, if any.
     private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
         bytes.withUnsafeBytes { buffer -> Int32? in

@@ -70,7 +70,8 @@ public struct AgentAssembly {
         var mqttSink: MQTTPredictionSink?
         if let link {
             let sink = MQTTPredictionSink(
-                link: link, every: configuration.outputs.predictionEvery, maximumRateHz: configuration.outputs.predictionMaxRateHz)
+                link: link, every: configuration.outputs.predictionEvery, maximumRateHz: configuration.outputs.predictionMaxRateHz,
+                logger: logger)
             mqttSink = sink
             sinks.append(sink)
         }
@@ -83,6 +84,11 @@ public struct AgentAssembly {
                 try session.restoreScoring(from: restoredFile)
             } catch {
                 logger.warning("the checkpoint's scoring state could not be restored (\(error)); the anomaly score starts afresh")
+            }
+            do {
+                try session.restoreDetectors(from: restoredFile)
+            } catch {
+                logger.warning("the checkpoint's drift detector state could not be restored (\(error)); they warm up afresh")
             }
         }
         if let link, let sensors = source as? MQTTSensorSource { session.reportClips(on: link, source: sensors) }

@@ -50,7 +50,8 @@ extension AgentConfiguration {
         }
     }
 
-    /// The broker connection for agent `agentID`; the password file may come from systemd's credentials.
+    /// The broker connection for agent `agentID`; the password file may come from systemd's
+    /// credentials, and the durable outbox lives in the state directory.
     public func mqttConfiguration(agentID: String, environment: [String: String]) -> MQTTConfiguration {
         MQTTConfiguration(
             host: mqtt.host, port: mqtt.port, clientID: resolvedClientID(hostName: agentID),
@@ -67,7 +68,17 @@ extension AgentConfiguration {
             reconnect: ExponentialBackoff(
                 initial: .milliseconds(min(500, Int64(mqtt.reconnectMaxSeconds * 1000))), maximum: .milliseconds(Int64(mqtt.reconnectMaxSeconds * 1000)),
                 jitterFraction: 0.2),
-            outbox: MQTTOutboxLimits(maximumMessages: mqtt.outbox.maxMessages, maximumBytes: mqtt.outbox.maxBytes))
+            outbox: MQTTOutboxLimits(maximumMessages: mqtt.outbox.maxMessages, maximumBytes: mqtt.outbox.maxBytes),
+            closeTimeout: .milliseconds(Int64((mqtt.shutdownWaitSeconds * 1000).rounded())),
+            durableOutbox: mqtt.outbox.durable
+                ? MQTTDurableOutboxConfiguration(
+                    path: durableOutboxPath(environment: environment), maximumMessages: mqtt.outbox.durableMaxMessages,
+                    maximumBytes: mqtt.outbox.durableMaxBytes) : nil)
+    }
+
+    /// The alerts waiting for the broker: `mqtt-outbox.log` in the state directory.
+    public func durableOutboxPath(environment: [String: String]) -> String {
+        resolvedStateDirectory(environment: environment) + "/mqtt-outbox.log"
     }
 
     /// The output topics for agent `agentID`.

@@ -163,7 +163,8 @@ public final class AgentService {
             overruns: source.overruns, droppedMessages: Int(counters?.droppedTotal ?? 0),
             badMessages: source.rejectedMessages, outboxDepth: counters?.outboxDepth ?? 0,
             reconnects: Int(counters?.reconnects ?? 0), residentMemoryBytes: ResidentMemory.currentBytes(), paused: session.isPaused,
-            learnerFaults: session.summary.learnerFaults, clippedValues: session.summary.clippedValues)
+            learnerFaults: session.summary.learnerFaults, clippedValues: session.summary.clippedValues,
+            alertsOnDisk: counters?.durableDepth ?? 0, alertsDropped: Int(counters?.droppedDurableOutboxFull ?? 0))
     }
 
     /// The periodic work, at most every 10 ms; also the sources' idle callback.

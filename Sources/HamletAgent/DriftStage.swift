@@ -69,6 +69,43 @@ public struct DriftStage {
     /// Losses below this (an exact forecast) are treated as this, so the log stays finite.
     static let logFloor = 1e-12
 
+    /// Everything the detectors have learned, for a checkpoint: the warm-up done, the alerts
+    /// counted, which detectors run, then each one's gates and state.
+    public var savedState: SavedState {
+        var state = SavedState()
+        state.append(warmUpSeen)
+        state.append(alertCount)
+        state.append(cusum != nil)
+        state.append(adwin != nil)
+        state.append(pageHinkley != nil)
+        cusum?.save(to: &state)
+        adwin?.save(to: &state)
+        pageHinkley?.save(to: &state)
+        anomaly.save(to: &state)
+        return state
+    }
+
+    /// Takes back `savedState` of the same detectors (their thresholds may differ: a changed
+    /// threshold applies from the next sample on). Nothing changes when it throws.
+    public mutating func restore(_ state: SavedState) throws(SavedStateError) {
+        var reader = SavedStateReader(state)
+        var restored = self
+        restored.warmUpSeen = try reader.int()
+        restored.alertCount = try reader.int()
+        let saved = [try reader.bool(), try reader.bool(), try reader.bool()]
+        let running = [cusum != nil, adwin != nil, pageHinkley != nil]
+        guard saved == running else {
+            let names = { (flags: [Bool]) in zip(["cusum", "adwin", "page-hinkley"], flags).filter(\.1).map(\.0).joined(separator: ", ") }
+            throw .otherSettings("detectors [\(names(saved))], now [\(names(running))]")
+        }
+        try restored.cusum?.load(from: &reader)
+        try restored.adwin?.load(from: &reader)
+        try restored.pageHinkley?.load(from: &reader)
+        try restored.anomaly.load(from: &reader)
+        try reader.finish()
+        self = restored
+    }
+
     private mutating func report(_ alert: DriftAlert, _ onAlert: (DriftAlert) -> Void) {
         guard alert.kind != .decrease else { return }
         alertCount += 1

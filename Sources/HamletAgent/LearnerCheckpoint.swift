@@ -71,8 +71,9 @@ public enum LearnerCheckpoint {
     public static func restore<M: LearnableModel>(
         _ file: SafeTensorsFile, into learner: HamiltonianLearner<M>
     ) throws(CheckpointError) -> [Float]? where M.Scalar == Float {
-        // The session's scoring state is restored by the session (`LearnSession.restoreScoring`).
-        var expected = Set<String>(["step", LearnSession.scoringTensor])
+        // The session's scoring and detector states are restored by the session
+        // (`LearnSession.restoreScoring`, `restoreDetectors`).
+        var expected = Set<String>(["step", LearnSession.scoringTensor, LearnSession.driftTensor])
         var theta = [Float](repeating: 0, count: learner.parameters.count)
         var omega = theta
         for tensor in learner.model.layout.tensors {

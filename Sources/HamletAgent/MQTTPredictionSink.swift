@@ -1,10 +1,13 @@
 import Glibc
+import JSONText
+import Logging
 import MQTTTransport
 import SystemPrimitives
 
 /// Publishes the session's lines: predictions (with a `"time"` field, seconds since the epoch)
 /// at QoS 0, thinned to every `every`-th and to at most `maximumRateHz` per second; alerts at
-/// QoS 1 with priority, never thinned.
+/// QoS 1, durable (on disk until the broker has them, when the client has a durable outbox),
+/// never thinned, each with an `"id"` (`AlertIdentity`) and logged with it.
 public final class MQTTPredictionSink: PredictionSink {
     private let link: AgentMQTTLink
     /// Publish every k-th prediction (≥ 1).
@@ -19,12 +22,17 @@ public final class MQTTPredictionSink: PredictionSink {
     public private(set) var thinned = 0
     private var seen = 0
     private var lastPublished = -Double.infinity
+    private var alertIDs: AlertIdentity
+    private let logger: Logger?
 
-    public init(link: AgentMQTTLink, every: Int = 1, maximumRateHz: Double = 0) {
+    /// `logger` gets one line per alert, with its id.
+    public init(link: AgentMQTTLink, every: Int = 1, maximumRateHz: Double = 0, logger: Logger? = nil) {
         precondition(every >= 1 && maximumRateHz >= 0)
         self.link = link
         self.every = every
         self.maximumRateHz = maximumRateHz
+        self.logger = logger
+        alertIDs = AlertIdentity(source: link.client.configuration.clientID)
     }
 
     public func prediction(_ line: String) throws(LearnError) {
@@ -47,8 +55,15 @@ public final class MQTTPredictionSink: PredictionSink {
     }
 
     public func alert(_ line: String) throws(LearnError) {
-        link.client.publish(
-            topic: link.topics.alert, payload: Self.payload(addingTimeTo: line), qos: .atLeastOnce, priority: true)
+        let id = alertIDs.next()
+        let outcome = link.client.publish(
+            topic: link.topics.alert, payload: Self.payload(addingTimeTo: line, id: id), qos: .atLeastOnce, priority: true,
+            durable: true)
+        if case .dropped(let reason) = outcome {
+            logger?.warning("alert \(id) not published (\(reason)): \(line)")
+        } else {
+            logger?.notice("alert \(id): \(line)")
+        }
     }
 
     /// Writes the predictions held back for one TCP segment; closing the link waits for what is unacknowledged.
@@ -56,11 +71,13 @@ public final class MQTTPredictionSink: PredictionSink {
 
     /// The bytes of `line` (a JSON object) with `"time":<epoch seconds>` added as its last field;
     /// built on bytes, as slicing the String cost more than the rest of the publish.
-    static func payload(addingTimeTo line: String) -> [UInt8] {
+    static func payload(addingTimeTo line: String, id: String? = nil) -> [UInt8] {
         var bytes = Array(line.utf8)
         guard bytes.last == UInt8(ascii: "}") else { return bytes }
         bytes.removeLast()
-        bytes.append(contentsOf: ",\"time\":\(AgentClock.epochMilliseconds())}".utf8)
+        bytes.append(contentsOf: ",\"time\":\(AgentClock.epochMilliseconds())".utf8)
+        if let id { bytes.append(contentsOf: ",\"id\":\(JSONText.string(id))".utf8) }
+        bytes.append(UInt8(ascii: "}"))
         return bytes
     }
 }

@@ -7,7 +7,7 @@ import SystemPrimitives
 extension ClientCore {
     func publish(
         topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool, properties: MQTTProperties, priority: Bool,
-        deferWrite: Bool = false
+        durable: Bool = false, deferWrite: Bool = false
     ) -> MQTTPublishOutcome {
         let topicValid = mosquitto_pub_topic_check2(topic, topic.utf8.count) == MOSQ_ERR_SUCCESS.rawValue
         var line: (Logger.Level, String)? = nil
@@ -35,7 +35,12 @@ extension ClientCore {
         let entry = OutboxEntry(
             sequence: sequence, topic: topic, payload: payload, qos: qos, retain: retain, properties: properties,
             priority: priority, publishedAtNanoseconds: MonotonicClock.nowNanoseconds())
-        let admission = outbox.admit(entry)
+        // Durable: QoS ≥ 1 without properties (the log keeps topic, payload, QoS and retain only).
+        var durableAdmission: MQTTOutbox.Admission? = nil
+        if durable, qos > .atMostOnce, properties.isEmpty, let store = durableStore {
+            durableAdmission = admitDurably(entry, store: store, logging: &line)
+        }
+        let admission = durableAdmission ?? outbox.admit(entry)
         counters.droppedOutboxFull += UInt64(admission.evictedNormal)
         counters.droppedPriorityOutboxFull += UInt64(admission.evictedPriority)
         var droppedNow = admission.evictedNormal + admission.evictedPriority
@@ -88,6 +93,7 @@ extension ClientCore {
         var line: String? = nil
         lock.lock()
         if let entry = outbox.acknowledge(mid: mid) {
+            settleDurable(entry)
             if reasonCode >= 0x80 {
                 counters.droppedRejected += 1
                 if !rejectionLogged {
@@ -122,6 +128,7 @@ extension ClientCore {
             case .sent:
                 if entry.sequence == sequence { outcome = .sent }
             case .dropped(let reason):
+                settleDurable(entry)
                 if entry.sequence == sequence { outcome = .dropped(reason) }
             case .retryLater:
                 outbox.returnToPending(entry)

@@ -50,6 +50,10 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
     var disconnectRequested = false
     var supervisorThread: pthread_t? = nil
     var outbox: MQTTOutbox
+    /// The on-disk part of the outbox (`configuration.durableOutbox`), opened at init.
+    var durableStore: DurableOutbox? = nil
+    var durableFailureLogged = false
+    var durableOverflowLogged = false
     var subscriptions: [(filter: String, qos: MQTTQoS)] = []
     var subscribeMids: [Int32: String] = [:]
     var counters = MQTTClientCounters()
@@ -92,6 +96,7 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
             var snapshot = counters
             snapshot.outboxDepth = outbox.count
             snapshot.outboxBytes = outbox.bytes
+            snapshot.durableDepth = durableStore?.count ?? 0
             snapshot.droppedIncoming += queue?.droppedCount ?? 0
             return snapshot
         }
@@ -141,7 +146,13 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
         }
         // Flush: publish `offline`, then wait (bounded) until it and every message still in
         // the outbox are acknowledged. PUBACKs come in order, so this costs one round trip.
+        // With durable messages waiting and no connection, first wait (within the same bound)
+        // for the supervisor to reconnect.
         var flushLine: String? = nil
+        let deadline = MonotonicClock.deadline(after: configuration.closeTimeout)
+        if !connected, !stopping, outbox.durableCount > 0 {
+            _ = lock.wait(until: { connected || stopping }, deadlineNanoseconds: deadline)
+        }
         if connected, !stopping {
             var offlineMid: Int32? = nil
             if let status = configuration.status {
@@ -151,7 +162,6 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
                 statusAcknowledged = false
             }
             waitingForAcknowledgements = true
-            let deadline = MonotonicClock.deadline(after: configuration.closeTimeout)
             let flushed = lock.wait(
                 until: { !connected || ((offlineMid == nil || statusAcknowledged) && outbox.count == 0) },
                 deadlineNanoseconds: deadline)
@@ -182,14 +192,17 @@ final class ClientCore: @unchecked Sendable {  // guarded by `lock` as described
         lock.lock()
         closeState = .closed
         connected = false
-        let left = outbox.count
+        let kept = outbox.durableCount
+        let left = outbox.count - kept
+        durableStore?.close()
         lock.broadcast()
         lock.unlock()
-        if left > 0 {
-            log(.warning, "MQTT client closed; dropped \(left) undelivered message\(left == 1 ? "" : "s") from the outbox")
-        } else {
-            log(.info, "MQTT client closed")
+        var parts: [String] = []
+        if kept > 0, let path = configuration.durableOutbox?.path {
+            parts.append("\(kept) durable message\(kept == 1 ? "" : "s") stay in \(path) for the next start")
         }
+        if left > 0 { parts.append("dropped \(left) undelivered message\(left == 1 ? "" : "s") from the outbox") }
+        log(parts.isEmpty ? .info : .warning, (["MQTT client closed"] + parts).joined(separator: "; "))
         return true
     }
 }

@@ -77,6 +77,14 @@ public final class MQTTClient: @unchecked Sendable {
         self.core = core
         callbackContext = Unmanaged.passRetained(core)
         core.userdata = callbackContext.toOpaque()
+        if let durable = configuration.durableOutbox {
+            do {
+                try core.openDurableOutbox(durable)
+            } catch {
+                close()
+                throw error
+            }
+        }
         do {
             // Once here, so that a setting libmosquitto refuses (a bad TLS file…) fails now, not in a retry loop.
             try core.prepareHandle()
@@ -117,14 +125,20 @@ public final class MQTTClient: @unchecked Sendable {
     /// segment when `flushDeferredWrites()` is called (at most 16 are held back; the next publish
     /// writes them all). Call it before the thread waits for anything, or the messages wait for
     /// the next network event (at most a second).
+    ///
+    /// `durable` (QoS ≥ 1, no properties, with `configuration.durableOutbox` set): the message is
+    /// written to the on-disk outbox before this returns and stays there until the broker
+    /// acknowledges it, so it survives the process and is sent by the next client on that file.
+    /// A subscriber may see it twice (one in flight at a crash): give payloads an id to drop
+    /// duplicates by. Otherwise it is kept in memory like a priority message.
     @discardableResult
     public func publish(
         topic: String, payload: [UInt8], qos: MQTTQoS = .atLeastOnce, retain: Bool = false,
-        properties: MQTTProperties = .init(), priority: Bool = false, deferWrite: Bool = false
+        properties: MQTTProperties = .init(), priority: Bool = false, durable: Bool = false, deferWrite: Bool = false
     ) -> MQTTPublishOutcome {
         core.publish(
-            topic: topic, payload: payload, qos: qos, retain: retain, properties: properties, priority: priority,
-            deferWrite: deferWrite)
+            topic: topic, payload: payload, qos: qos, retain: retain, properties: properties, priority: priority || durable,
+            durable: durable, deferWrite: deferWrite)
     }
 
     /// Writes the messages published with `deferWrite`, together.
@@ -136,8 +150,10 @@ public final class MQTTClient: @unchecked Sendable {
 
     /// Publishes the retained `offline` status, waits (up to `closeTimeout`) until it and the
     /// outbox's unacknowledged messages are acknowledged, disconnects, stops libmosquitto's
-    /// thread and the supervisor, and finishes `events` and `messages`. Messages still in the
-    /// outbox after that are dropped (logged with their number). Idempotent; a second caller
+    /// thread and the supervisor, and finishes `events` and `messages`. With durable messages
+    /// waiting while disconnected, it first waits (within the same `closeTimeout`) for a
+    /// connection. Messages still in the outbox after that are dropped (logged with their
+    /// number), except durable ones, which stay on disk for the next start. Idempotent; a second caller
     /// waits for the first to finish. Blocks the calling thread.
     public func close() {
         if core.close() { callbackContext.release() }

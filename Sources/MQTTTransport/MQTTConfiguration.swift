@@ -119,8 +119,12 @@ public struct MQTTConfiguration: Sendable, Equatable, CustomStringConvertible, C
     public var messageDelivery: MQTTMessageDelivery
     /// How long one connection attempt may take (TCP, TLS, CONNACK) before it is abandoned.
     public var connectTimeout: Duration
-    /// How long `close()` waits for the `offline` status to be acknowledged.
+    /// How long `close()` waits for the broker to take the outbox and the `offline` status; with
+    /// durable messages pending it waits while disconnected too, for the broker to come back.
     public var closeTimeout: Duration
+    /// The on-disk part of the outbox, for messages published with `durable: true`; nil = none
+    /// (they are then kept in memory as priority messages).
+    public var durableOutbox: MQTTDurableOutboxConfiguration?
 
     public init(
         host: String, port: Int = 1883, clientID: String,
@@ -129,7 +133,8 @@ public struct MQTTConfiguration: Sendable, Equatable, CustomStringConvertible, C
         userName: String? = nil, passwordFile: String? = nil, status: MQTTStatusConfiguration? = nil,
         reconnect: ExponentialBackoff = ExponentialBackoff(initial: .milliseconds(500), maximum: .seconds(30), jitterFraction: 0.2), outbox: MQTTOutboxLimits = .init(),
         messageDelivery: MQTTMessageDelivery = .stream(bufferCapacity: 4096),
-        connectTimeout: Duration = .seconds(10), closeTimeout: Duration = .seconds(2)
+        connectTimeout: Duration = .seconds(10), closeTimeout: Duration = .seconds(2),
+        durableOutbox: MQTTDurableOutboxConfiguration? = nil
     ) {
         self.host = host
         self.port = port
@@ -147,6 +152,7 @@ public struct MQTTConfiguration: Sendable, Equatable, CustomStringConvertible, C
         self.messageDelivery = messageDelivery
         self.connectTimeout = connectTimeout
         self.closeTimeout = closeTimeout
+        self.durableOutbox = durableOutbox
     }
 
     /// `$CREDENTIALS_DIRECTORY/<name>` when systemd passed credentials (`LoadCredential=`), else nil.
@@ -183,6 +189,9 @@ public struct MQTTConfiguration: Sendable, Equatable, CustomStringConvertible, C
         if let status { parts.append("status: \(status.topic)") }
         parts.append("reconnect: \(reconnect.initial.logText)…\(reconnect.maximum.logText) jitter \(reconnect.jitterFraction)")
         parts.append("outbox: \(outbox.maximumMessages) messages / \(outbox.maximumBytes) bytes")
+        if let durableOutbox {
+            parts.append("durable outbox: \(durableOutbox.path) (\(durableOutbox.maximumMessages) messages / \(durableOutbox.maximumBytes) bytes)")
+        }
         return "MQTTConfiguration(" + parts.joined(separator: ", ") + ")"
     }
 
@@ -200,6 +209,9 @@ public struct MQTTConfiguration: Sendable, Equatable, CustomStringConvertible, C
             throw .invalidReconnectBackoff
         }
         if outbox.maximumMessages < 1 || outbox.maximumBytes < 1 { throw .invalidOutboxLimits }
+        if let durableOutbox, durableOutbox.path.isEmpty || durableOutbox.maximumMessages < 1 || durableOutbox.maximumBytes < 1 {
+            throw .invalidDurableOutbox
+        }
         switch messageDelivery {
         case .stream(let capacity), .queue(let capacity):
             if capacity < 1 { throw .invalidDeliveryCapacity(capacity) }
@@ -254,6 +266,9 @@ public enum MQTTConfigurationError: Error, Equatable, Sendable, CustomStringConv
     case clientCertificateWithoutKey
     case invalidReconnectBackoff
     case invalidOutboxLimits
+    case invalidDurableOutbox
+    /// The durable outbox's file could not be opened or rewritten.
+    case durableOutboxUnusable(String)
     case invalidDeliveryCapacity(Int)
     case invalidStatusTopic(String)
     case invalidTimeout
@@ -278,6 +293,9 @@ public enum MQTTConfigurationError: Error, Equatable, Sendable, CustomStringConv
         case .clientCertificateWithoutKey: "an MQTT TLS client certificate needs its key file, and a key its certificate"
         case .invalidReconnectBackoff: "MQTT reconnect back-off needs 0 < initial ≤ maximum and a jitter fraction in 0…1"
         case .invalidOutboxLimits: "MQTT outbox limits must be at least 1 message and 1 byte"
+        case .invalidDurableOutbox: "the MQTT durable outbox needs a file path and limits of at least 1 message and 1 byte"
+        case .durableOutboxUnusable(let reason):
+            "cannot use the MQTT durable outbox: \(reason); check that the state directory is writable"
         case .invalidDeliveryCapacity(let capacity): "MQTT incoming message capacity \(capacity) must be at least 1"
         case .invalidStatusTopic(let topic): "MQTT status topic '\(topic)' must be non-empty and without wildcards"
         case .invalidTimeout: "MQTT connect timeout must be positive and close timeout not negative"

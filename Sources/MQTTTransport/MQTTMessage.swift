@@ -144,6 +144,17 @@ public struct MQTTClientCounters: Sendable, Equatable {
     public var droppedAfterClose: UInt64 = 0
     /// Received messages dropped because the application did not take them fast enough.
     public var droppedIncoming: UInt64 = 0
+    /// Durable messages dropped because the durable outbox was full (the oldest go first).
+    public var droppedDurableOutboxFull: UInt64 = 0
+    /// Durable messages from an earlier run found in the log at start.
+    public var durableReplayed: UInt64 = 0
+    /// Damaged records skipped in the log at start.
+    public var durableCorruptRecords: UInt64 = 0
+    /// Writes to the log that failed (the message was then kept in memory only, or, for a
+    /// settled mark, may be sent again after a restart).
+    public var durableWriteFailures: UInt64 = 0
+    /// Durable messages in the log now (also counted in `outboxDepth`).
+    public var durableDepth: Int = 0
     /// Messages in the outbox now: waiting to be sent plus sent and awaiting PUBACK.
     public var outboxDepth: Int = 0
     /// Topic, payload and property bytes in the outbox now.
@@ -165,7 +176,7 @@ public struct MQTTClientCounters: Sendable, Equatable {
 
     /// All messages dropped, for any reason (outgoing and incoming).
     public var droppedTotal: UInt64 {
-        droppedOutboxFull + droppedPriorityOutboxFull + droppedTooLarge + droppedExpired + droppedRejected
+        droppedOutboxFull + droppedPriorityOutboxFull + droppedDurableOutboxFull + droppedTooLarge + droppedExpired + droppedRejected
             + droppedAfterClose + droppedIncoming
     }
 }

@@ -14,6 +14,8 @@ struct OutboxEntry: Sendable {
     let byteCount: Int
     /// Times handed to libmosquitto (more than once = re-sent after a lost connection).
     var handoverCount = 0
+    /// The message's sequence in the durable outbox; nil for messages kept in memory only.
+    var durableSequence: UInt64? = nil
 
     init(
         sequence: UInt64, topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool, properties: MQTTProperties,
@@ -74,31 +76,47 @@ struct OutboxFIFO {
         head = 0
     }
 
+    /// Removes the first entry matching `predicate` (a rare drop; linear).
+    mutating func remove(where predicate: (OutboxEntry) -> Bool) -> OutboxEntry? {
+        guard let index = items[head...].firstIndex(where: predicate) else { return nil }
+        return items.remove(at: index)
+    }
+
     mutating func removeAll() {
         items.removeAll()
         head = 0
     }
 }
 
-/// The client's outbox: messages waiting for a connection (two FIFOs, priority and normal,
-/// drained together in publication order) and QoS ≥ 1 messages handed to libmosquitto that
-/// await their PUBACK (by message id). Not thread-safe: the client guards it with its lock.
+/// The client's outbox: messages waiting for a connection (three FIFOs, priority, normal and
+/// durable, drained together in publication order) and QoS ≥ 1 messages handed to libmosquitto
+/// that await their PUBACK (by message id). Durable messages are also on disk and bounded by the
+/// `DurableOutbox`, not by `limits`. Not thread-safe: the client guards it with its lock.
 struct MQTTOutbox {
     let limits: MQTTOutboxLimits
     private var normal = OutboxFIFO()
     private var priority = OutboxFIFO()
+    private var durable = OutboxFIFO()
     private var awaiting: [Int32: OutboxEntry] = [:]
     private var normalBytes = 0
     private var priorityBytes = 0
+    private var durableBytes = 0
     private var awaitingBytes = 0
+    private var awaitingDurableCount = 0
+    private var awaitingDurableBytes = 0
 
     init(limits: MQTTOutboxLimits) { self.limits = limits }
 
     /// Messages held: waiting plus awaiting PUBACK.
-    var count: Int { normal.count + priority.count + awaiting.count }
-    var bytes: Int { normalBytes + priorityBytes + awaitingBytes }
-    var pendingCount: Int { normal.count + priority.count }
+    var count: Int { normal.count + priority.count + durable.count + awaiting.count }
+    var bytes: Int { normalBytes + priorityBytes + durableBytes + awaitingBytes }
+    var pendingCount: Int { normal.count + priority.count + durable.count }
     var awaitingAcknowledgementCount: Int { awaiting.count }
+    /// Durable messages held (pending or awaiting PUBACK).
+    var durableCount: Int { durable.count + awaitingDurableCount }
+    /// What `limits` bound: everything but durable messages.
+    private var memoryCount: Int { count - durableCount }
+    private var memoryBytes: Int { bytes - durableBytes - awaitingDurableBytes }
 
     struct Admission: Equatable {
         /// nil = admitted; otherwise why the new message itself was dropped.
@@ -117,13 +135,13 @@ struct MQTTOutbox {
         if entry.byteCount > limits.maximumBytes { return Admission(rejection: .tooLarge) }
         let evictableCount = normal.count + (entry.priority ? priority.count : 0)
         let evictableBytes = normalBytes + (entry.priority ? priorityBytes : 0)
-        if count - evictableCount + 1 > limits.maximumMessages
-            || bytes - evictableBytes + entry.byteCount > limits.maximumBytes
+        if memoryCount - evictableCount + 1 > limits.maximumMessages
+            || memoryBytes - evictableBytes + entry.byteCount > limits.maximumBytes
         {
             return Admission(rejection: .outboxFull)
         }
         var admission = Admission()
-        while count + 1 > limits.maximumMessages || bytes + entry.byteCount > limits.maximumBytes {
+        while memoryCount + 1 > limits.maximumMessages || memoryBytes + entry.byteCount > limits.maximumBytes {
             if !normal.isEmpty {
                 normalBytes -= normal.removeFirst().byteCount
                 admission.evictedNormal += 1
@@ -136,8 +154,30 @@ struct MQTTOutbox {
         return admission
     }
 
+    /// Adds an entry already written to the durable outbox, which bounds it.
+    mutating func admitDurable(_ entry: OutboxEntry) {
+        precondition(entry.durableSequence != nil)
+        append(entry)
+    }
+
+    /// Forgets the durable message `sequence` (dropped from the full durable outbox), whether
+    /// pending or awaiting its PUBACK; returns whether it was held.
+    @discardableResult
+    mutating func discardDurable(_ sequence: UInt64) -> Bool {
+        if let entry = durable.remove(where: { $0.durableSequence == sequence }) {
+            durableBytes -= entry.byteCount
+            return true
+        }
+        guard let mid = awaiting.first(where: { $0.value.durableSequence == sequence })?.key else { return false }
+        _ = acknowledge(mid: mid)
+        return true
+    }
+
     private mutating func append(_ entry: OutboxEntry) {
-        if entry.priority {
+        if entry.durableSequence != nil {
+            durable.append(entry)
+            durableBytes += entry.byteCount
+        } else if entry.priority {
             priority.append(entry)
             priorityBytes += entry.byteCount
         } else {
@@ -146,8 +186,13 @@ struct MQTTOutbox {
         }
     }
 
-    /// Removes and returns the oldest pending message (lowest sequence of both FIFOs).
+    /// Removes and returns the oldest pending message (lowest sequence of the three FIFOs).
     mutating func popOldestPending() -> OutboxEntry? {
+        if let d = durable.first, d.sequence < (normal.first?.sequence ?? .max), d.sequence < (priority.first?.sequence ?? .max) {
+            let entry = durable.removeFirst()
+            durableBytes -= entry.byteCount
+            return entry
+        }
         let takePriority: Bool
         switch (normal.first, priority.first) {
         case (nil, nil): return nil
@@ -167,7 +212,10 @@ struct MQTTOutbox {
 
     /// Puts a popped entry back (its handover failed); it keeps its place by sequence.
     mutating func returnToPending(_ entry: OutboxEntry) {
-        if entry.priority {
+        if entry.durableSequence != nil {
+            durable.merge([entry])
+            durableBytes += entry.byteCount
+        } else if entry.priority {
             priority.merge([entry])
             priorityBytes += entry.byteCount
         } else {
@@ -181,14 +229,26 @@ struct MQTTOutbox {
         if let replaced = awaiting.updateValue(entry, forKey: mid) {
             // libmosquitto reused an id still listed (cannot happen within one connection); keep the new one.
             awaitingBytes -= replaced.byteCount
+            if replaced.durableSequence != nil {
+                awaitingDurableCount -= 1
+                awaitingDurableBytes -= replaced.byteCount
+            }
         }
         awaitingBytes += entry.byteCount
+        if entry.durableSequence != nil {
+            awaitingDurableCount += 1
+            awaitingDurableBytes += entry.byteCount
+        }
     }
 
     /// The entry acknowledged by PUBACK/PUBCOMP `mid`, removed; nil if unknown (e.g. a status message).
     mutating func acknowledge(mid: Int32) -> OutboxEntry? {
         guard let entry = awaiting.removeValue(forKey: mid) else { return nil }
         awaitingBytes -= entry.byteCount
+        if entry.durableSequence != nil {
+            awaitingDurableCount -= 1
+            awaitingDurableBytes -= entry.byteCount
+        }
         return entry
     }
 
@@ -200,10 +260,20 @@ struct MQTTOutbox {
         let entries = awaiting.values.sorted { $0.sequence < $1.sequence }
         awaiting.removeAll()
         awaitingBytes = 0
-        normal.merge(entries.filter { !$0.priority })
-        priority.merge(entries.filter { $0.priority })
+        awaitingDurableCount = 0
+        awaitingDurableBytes = 0
+        // Merged, not appended: they are older than what was published meanwhile.
+        normal.merge(entries.filter { $0.durableSequence == nil && !$0.priority })
+        priority.merge(entries.filter { $0.durableSequence == nil && $0.priority })
+        durable.merge(entries.filter { $0.durableSequence != nil })
         for entry in entries {
-            if entry.priority { priorityBytes += entry.byteCount } else { normalBytes += entry.byteCount }
+            if entry.durableSequence != nil {
+                durableBytes += entry.byteCount
+            } else if entry.priority {
+                priorityBytes += entry.byteCount
+            } else {
+                normalBytes += entry.byteCount
+            }
         }
         return entries.count
     }
@@ -214,10 +284,14 @@ struct MQTTOutbox {
         let n = count
         normal.removeAll()
         priority.removeAll()
+        durable.removeAll()
         awaiting.removeAll()
         normalBytes = 0
         priorityBytes = 0
+        durableBytes = 0
         awaitingBytes = 0
+        awaitingDurableCount = 0
+        awaitingDurableBytes = 0
         return n
     }
 }

@@ -63,6 +63,10 @@ extension MetricsSnapshot {
             MetricsField(jsonKey: "clipped_values", prometheusName: "hamlet_clipped_values_total", kind: .counter,
                          help: "Sensor values clipped into their channel's sane range before learning.",
                          value: .integer(clippedValues)),
+            MetricsField(jsonKey: "alerts_on_disk", prometheusName: "hamlet_alerts_on_disk", kind: .gauge,
+                         help: "Alerts in the durable outbox, not yet acknowledged by the broker.", value: .integer(alertsOnDisk)),
+            MetricsField(jsonKey: "alerts_dropped", prometheusName: "hamlet_alerts_dropped_total", kind: .counter,
+                         help: "Alerts dropped, oldest first, because the durable outbox was full.", value: .integer(alertsDropped)),
         ]
     }
 }

@@ -35,11 +35,17 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var learnerFaults: Int
     /// Sensor values clipped into their channel's sane range before learning.
     public var clippedValues: Int
+    /// Alerts in the durable outbox now (on disk, not yet acknowledged by the broker).
+    public var alertsOnDisk: Int
+    /// Alerts dropped, oldest first, because the durable outbox was full (since start, and at start
+    /// for a log over its limits).
+    public var alertsDropped: Int
 
     public init(
         time: Double, uptimeSeconds: Double, samples: Int, steps: Int, stepsPerSecond: Double, lossAverage: Double,
         anomalyScore: Double, driftAlerts: Int, overruns: Int, droppedMessages: Int, badMessages: Int, outboxDepth: Int,
-        reconnects: Int, residentMemoryBytes: Int?, paused: Bool, learnerFaults: Int, clippedValues: Int
+        reconnects: Int, residentMemoryBytes: Int?, paused: Bool, learnerFaults: Int, clippedValues: Int, alertsOnDisk: Int = 0,
+        alertsDropped: Int = 0
     ) {
         self.time = time
         self.uptimeSeconds = uptimeSeconds
@@ -58,5 +64,7 @@ public struct MetricsSnapshot: Sendable, Equatable {
         self.paused = paused
         self.learnerFaults = learnerFaults
         self.clippedValues = clippedValues
+        self.alertsOnDisk = alertsOnDisk
+        self.alertsDropped = alertsDropped
     }
 }

@@ -147,6 +147,12 @@ struct LearnCommandRunner {
         let stepsAtStart = learner.stepCount
         if let checkpoint {
             try wrap { () throws(CheckpointError) in try session.restoreScoring(from: checkpoint) }
+            do {
+                try session.restoreDetectors(from: checkpoint)
+            } catch {
+                // Other detectors than the checkpoint's are a choice, not a broken file.
+                Logger.hamlet("hamlet learn").warning("the checkpoint's drift detector state is not used (\(error)); they warm up afresh")
+            }
         }
         var summary = try session.run(first: first, firstJoinKey: firstJoinKey, skippedBeforeFirst: skipped)
         summary.stepsAtStart = stepsAtStart

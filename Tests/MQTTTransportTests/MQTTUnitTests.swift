@@ -107,6 +107,35 @@ struct MQTTUnitTests {
         #expect(drain(&outbox) == [0, 1, 2, 3])
     }
 
+    @Test func durableEntriesAreOutsideTheMemoryLimitsAndKeepTheirPlace() {
+        var outbox = MQTTOutbox(limits: MQTTOutboxLimits(maximumMessages: 2, maximumBytes: 1000))
+        func durable(_ sequence: UInt64, _ onDisk: UInt64) -> OutboxEntry {
+            var e = entry(sequence, priority: true)
+            e.durableSequence = onDisk
+            return e
+        }
+        outbox.admitDurable(durable(0, 100))
+        _ = outbox.admit(entry(1))
+        outbox.admitDurable(durable(2, 101))
+        _ = outbox.admit(entry(3, priority: true))
+        // The memory limit (2) counts 1 and 3 only: a new normal message evicts 1, never a durable one.
+        #expect(outbox.admit(entry(4)) == .init(rejection: nil, evictedNormal: 1))
+        #expect(outbox.count == 4 && outbox.durableCount == 2)
+        // Handed over in publication order across the three queues; lost with the connection, back in order.
+        for mid in Int32(20)...22 { outbox.awaitAcknowledgement(outbox.popOldestPending()!, mid: mid) }
+        #expect(outbox.requeueUnacknowledged() == 3)
+        #expect(outbox.durableCount == 2)
+        // The durable outbox dropped 101 (pending) and later 100 (awaiting its PUBACK): both leave memory too.
+        let dropped101 = outbox.discardDurable(101)
+        #expect(dropped101)
+        outbox.awaitAcknowledgement(outbox.popOldestPending()!, mid: 30)
+        let dropped100 = outbox.discardDurable(100), again = outbox.discardDurable(100)
+        #expect(dropped100 && !again)
+        #expect(outbox.acknowledge(mid: 30) == nil)
+        #expect(outbox.durableCount == 0 && outbox.bytes == 20)
+        #expect(drain(&outbox) == [3, 4])
+    }
+
     // MARK: configuration and password file
 
     @Test func passwordFileIsReadWithoutTrailingNewlineAndNeverPrinted() throws {

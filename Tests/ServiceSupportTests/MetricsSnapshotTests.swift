@@ -23,7 +23,8 @@ func python3() throws -> String {
 let sampleSnapshot = MetricsSnapshot(
     time: 1_764_400_000.5, uptimeSeconds: 12.25, samples: 48_000, steps: 3_000, stepsPerSecond: 250.5,
     lossAverage: 0.125, anomalyScore: .nan, driftAlerts: 2, overruns: 1, droppedMessages: 3, badMessages: 4,
-    outboxDepth: 5, reconnects: 6, residentMemoryBytes: 1_048_576, paused: false, learnerFaults: 7, clippedValues: 8)
+    outboxDepth: 5, reconnects: 6, residentMemoryBytes: 1_048_576, paused: false, learnerFaults: 7, clippedValues: 8,
+    alertsOnDisk: 9, alertsDropped: 10)
 
 @Suite struct MetricsSnapshotTests {
     @Test func jsonTextIsOneObjectWithNullForNonFiniteNumbers() {
@@ -31,7 +32,7 @@ let sampleSnapshot = MetricsSnapshot(
             {"time":1764400000.5,"uptime_seconds":12.25,"samples":48000,"steps":3000,"steps_per_second":250.5,\
             "loss_average":0.125,"anomaly_score":null,"drift_alerts":2,"overruns":1,"dropped_messages":3,\
             "bad_messages":4,"outbox_depth":5,"reconnects":6,"resident_memory_bytes":1048576,"paused":false,\
-            "learner_faults":7,"clipped_values":8}
+            "learner_faults":7,"clipped_values":8,"alerts_on_disk":9,"alerts_dropped":10}
             """)
         var odd = sampleSnapshot
         odd.lossAverage = .infinity
@@ -41,7 +42,7 @@ let sampleSnapshot = MetricsSnapshot(
         odd.anomalyScore = 1e-5
         let text = odd.jsonText
         #expect(text.contains("\"steps_per_second\":null,\"loss_average\":null,\"anomaly_score\":1e-05,"))
-        #expect(text.hasSuffix("\"resident_memory_bytes\":null,\"paused\":true,\"learner_faults\":7,\"clipped_values\":8}"))
+        #expect(text.hasSuffix("\"resident_memory_bytes\":null,\"paused\":true,\"learner_faults\":7,\"clipped_values\":8,\"alerts_on_disk\":9,\"alerts_dropped\":10}"))
     }
 
     @Test func prometheusTextIsTheExpositionFormat() {
@@ -97,6 +98,12 @@ let sampleSnapshot = MetricsSnapshot(
             # HELP hamlet_clipped_values_total Sensor values clipped into their channel's sane range before learning.
             # TYPE hamlet_clipped_values_total counter
             hamlet_clipped_values_total{agent="edge-1"} 8
+            # HELP hamlet_alerts_on_disk Alerts in the durable outbox, not yet acknowledged by the broker.
+            # TYPE hamlet_alerts_on_disk gauge
+            hamlet_alerts_on_disk{agent="edge-1"} 9
+            # HELP hamlet_alerts_dropped_total Alerts dropped, oldest first, because the durable outbox was full.
+            # TYPE hamlet_alerts_dropped_total counter
+            hamlet_alerts_dropped_total{agent="edge-1"} 10
 
             """)
     }
@@ -161,8 +168,9 @@ let sampleSnapshot = MetricsSnapshot(
         let parsed = try ChildProcess.run(python, ["-c", script, file])
         #expect(parsed.status == 0, "\(parsed.standardError)")
         let lines = parsed.standardOutput.split(separator: "\n")
-        #expect(lines.count == 17)
+        #expect(lines.count == 19)
         #expect(lines.contains("counter hamlet_samples_total edge \"1\"\\n 48000"))
+        #expect(lines.contains("counter hamlet_alerts_dropped_total edge \"1\"\\n 10"))
         #expect(lines.contains("gauge hamlet_anomaly_score edge \"1\"\\n nan"))
         #expect(lines.contains("gauge hamlet_snapshot_timestamp_seconds edge \"1\"\\n 1764400000.5"))
     }
