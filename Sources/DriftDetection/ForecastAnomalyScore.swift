@@ -28,6 +28,9 @@ public struct ForecastAnomalyScore: Sendable {
     public private(set) var reference: ResidualSurprise
     /// The weekly reference's view (used when `update` gets its residuals).
     public private(set) var weekly: ResidualSurprise
+    /// The horizon forecaster's view (used when `update` gets its residuals; saved only with
+    /// `configuration.horizonSamples` > 0, so checkpoints without it keep their layout).
+    public private(set) var horizon: ResidualSurprise
     public private(set) var outOfRange = false
     public private(set) var count = 0
     private var low: [Double]
@@ -42,6 +45,7 @@ public struct ForecastAnomalyScore: Sendable {
         forecast = ResidualSurprise(channelCount: channelCount, configuration: configuration)
         reference = ResidualSurprise(channelCount: channelCount, configuration: configuration)
         weekly = ResidualSurprise(channelCount: channelCount, configuration: configuration)
+        horizon = ResidualSurprise(channelCount: channelCount, configuration: configuration)
         low = [Double](repeating: .infinity, count: channelCount)
         high = [Double](repeating: -.infinity, count: channelCount)
     }
@@ -61,6 +65,7 @@ public struct ForecastAnomalyScore: Sendable {
         forecast.save(to: &state)
         reference.save(to: &state)
         weekly.save(to: &state)
+        if configuration.horizonSamples > 0 { horizon.save(to: &state) }
     }
 
     /// Reads back what `save` wrote for the same settings.
@@ -72,6 +77,7 @@ public struct ForecastAnomalyScore: Sendable {
         try forecast.load(from: &reader)
         try reference.load(from: &reader)
         try weekly.load(from: &reader)
+        if configuration.horizonSamples > 0 { try horizon.load(from: &reader) }
     }
 
     /// Whether the latest score reached the threshold.
@@ -86,13 +92,15 @@ public struct ForecastAnomalyScore: Sendable {
     @discardableResult
     public mutating func update(
         residual: [Double], referenceResidual: [Double], values: [Double], referenceSettled: Bool = true,
-        weeklyResidual: [Double]? = nil, weeklySettled: Bool = false, rangeValues: [Double]? = nil
+        weeklyResidual: [Double]? = nil, weeklySettled: Bool = false, rangeValues: [Double]? = nil,
+        horizonResidual: [Double]? = nil, horizonSettled: Bool = false
     ) -> Double {
         precondition(values.count == channelCount)
         count += 1
         forecast.judge(residual)
         reference.judge(referenceResidual)
         if let weeklyResidual { weekly.judge(weeklyResidual) }
+        if let horizonResidual { horizon.judge(horizonResidual) }
         outOfRange = false
         if configuration.rangeTolerance > 0 {
             for c in 0..<channelCount where values[c].isFinite && high[c] > low[c] {
@@ -105,8 +113,9 @@ public struct ForecastAnomalyScore: Sendable {
             // chance that any of them is this small by accident.
             let referenceP = referenceSettled ? reference.smallestProbability : 1
             let weeklyP = weeklyResidual != nil && weeklySettled ? weekly.smallestProbability : 1
-            let views = weeklyResidual != nil ? 3.0 : 2.0
-            let p = min(1, 3 * views * min(forecast.smallestProbability, min(referenceP, weeklyP)))
+            let horizonP = horizonResidual != nil && horizonSettled ? horizon.smallestProbability : 1
+            let views = (weeklyResidual != nil ? 3.0 : 2.0) + (horizonResidual != nil ? 1 : 0)
+            let p = min(1, 3 * views * min(min(forecast.smallestProbability, horizonP), min(referenceP, weeklyP)))
             rawScore = outOfRange ? 1 : min(max(-log10(p) / configuration.decades, 0), 1)
         } else {
             rawScore = 0
@@ -121,6 +130,7 @@ public struct ForecastAnomalyScore: Sendable {
         forecast.learn(residual, intoTails: count > configuration.warmUpSamples / 2)
         reference.learn(referenceResidual, intoTails: referenceSettled)
         if let weeklyResidual { weekly.learn(weeklyResidual, intoTails: weeklySettled) }
+        if let horizonResidual { horizon.learn(horizonResidual, intoTails: horizonSettled && count > configuration.warmUpSamples / 2) }
         learnRange(rangeValues ?? values)
         return score
     }
