@@ -12,6 +12,8 @@ import Musl
 /// - a slow reference's residuals (what is usual at this time of day, or in the long run), which
 ///   keeps scoring while an abnormal state lasts that the forecaster has adapted to;
 /// - with timestamps, the same for the hour of the week (a weekday that reads like a Sunday);
+/// - with `horizonSamples` > 0, the residuals of a forecaster that sees only values h steps back
+///   or more (`HorizonForecaster`), where a level change or a broken pattern stays for about h steps;
 /// - a value beyond the range seen so far by more than `rangeTolerance` of it.
 /// With p the smallest tail probability times their number (three per view), score =
 /// −log₁₀(p)/decades clamped to [0, 1], or 1 for an out-of-range value; after a score at the
@@ -88,7 +90,8 @@ public struct ForecastAnomalyScore: Sendable {
     /// then folds them all into the history. A reference that has not `…Settled` yet is neither
     /// judged nor learned into its tails. `rangeValues` (default `values`) are what the range seen
     /// so far learns; NaN leaves a channel's range as it was (a value clipped as a fault is judged,
-    /// but must not widen the range for the next 10⁵ records).
+    /// but must not widen the range for the next 10⁵ records). `horizonResidual` (nil: no such
+    /// view) is judged once `horizonSettled`, and learned into its tails from then on.
     @discardableResult
     public mutating func update(
         residual: [Double], referenceResidual: [Double], values: [Double], referenceSettled: Bool = true,

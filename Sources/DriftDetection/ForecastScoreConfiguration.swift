@@ -42,7 +42,7 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
     public init(
         warmUpSamples: Int = 200, residualMemorySamples: Int = 1000, minimumResidualScale: Double = 0.05, tailMemorySamples: Int = 5000, tailQuantile: Double = 0.95, minimumTailSamples: Int = 300,
         shortRunSamples: Int = 10, longRunSamples: Int = 100, rangeTolerance: Double = 0.02, rangeMemorySamples: Int = 100_000, decades: Double = 10,
-        threshold: Double = 0.25, refractorySamples: Int = 30, horizonSamples: Int = 0, horizonLags: Int = 8
+        threshold: Double = 0.25, refractorySamples: Int = 30, horizonSamples: Int = 60, horizonLags: Int = 8
     ) {
         self.warmUpSamples = warmUpSamples
         self.residualMemorySamples = residualMemorySamples
