@@ -13,9 +13,12 @@ import Musl
 ///   keeps scoring while an abnormal state lasts that the forecaster has adapted to;
 /// - with timestamps, the same for the hour of the week (a weekday that reads like a Sunday);
 /// - with `horizonSamples` > 0, the residuals of a forecaster that sees only values h steps back
-///   or more (`HorizonForecaster`), where a level change or a broken pattern stays for about h steps;
+///   or more (`HorizonForecaster`), where a level change or a broken pattern stays for about h
+///   steps; judged on its two averages only, since one surprising record already shows in the
+///   forecaster's own residual;
 /// - a value beyond the range seen so far by more than `rangeTolerance` of it.
-/// With p the smallest tail probability times their number (three per view), score =
+/// With p the smallest tail probability times their number (three per view, two for the horizon
+/// view), score =
 /// −log₁₀(p)/decades clamped to [0, 1], or 1 for an out-of-range value; after a score at the
 /// threshold it is held below it for `refractorySamples` steps. A score for step t uses steps ≤ t
 /// only. Allocates only in `init`; one thread at a time.
@@ -112,13 +115,13 @@ public struct ForecastAnomalyScore: Sendable {
             }
         }
         if count > configuration.warmUpSamples {
-            // Three tail probabilities per view; the smallest, times their number, bounds the
-            // chance that any of them is this small by accident.
+            // Three tail probabilities per view (two for the horizon view); the smallest, times
+            // their number, bounds the chance that any of them is this small by accident.
             let referenceP = referenceSettled ? reference.smallestProbability : 1
             let weeklyP = weeklyResidual != nil && weeklySettled ? weekly.smallestProbability : 1
-            let horizonP = horizonResidual != nil && horizonSettled ? horizon.smallestProbability : 1
-            let views = (weeklyResidual != nil ? 3.0 : 2.0) + (horizonResidual != nil ? 1 : 0)
-            let p = min(1, 3 * views * min(min(forecast.smallestProbability, horizonP), min(referenceP, weeklyP)))
+            let horizonP = horizonResidual != nil && horizonSettled ? horizon.smallestAverageProbability : 1
+            let tests = 3 * (weeklyResidual != nil ? 3.0 : 2.0) + (horizonResidual != nil ? 2 : 0)
+            let p = min(1, tests * min(min(forecast.smallestProbability, horizonP), min(referenceP, weeklyP)))
             rawScore = outOfRange ? 1 : min(max(-log10(p) / configuration.decades, 0), 1)
         } else {
             rawScore = 0

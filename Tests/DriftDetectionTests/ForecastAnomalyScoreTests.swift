@@ -102,6 +102,27 @@ import Testing
         #expect(run(settled: false)[2500..<2560].allSatisfy { $0 < threshold }, "an unsettled view is not judged")
     }
 
+    @Test("the horizon view judges lasting rises only: one record surprising to it alone scores less than in the forecaster's view")
+    func horizonViewIgnoresSinglePoints() {
+        let calm = gaussianNoise(count: 3000, seed: 10, sd: 0.1)
+        let configuration = ForecastScoreConfiguration(rangeTolerance: 0)
+        func peak(spikeInHorizon: Bool) -> Double {
+            var score = ForecastAnomalyScore(channelCount: 1, configuration: configuration)
+            var s = 0.0
+            for t in calm.indices {
+                let spike = t == 2500 ? 3.0 : 0
+                s = score.update(
+                    residual: [calm[t] + (spikeInHorizon ? 0 : spike)], referenceResidual: [0], values: [0],
+                    horizonResidual: [calm[t] + (spikeInHorizon ? spike : 0)], horizonSettled: true)
+                if t == 2500 { return s }
+            }
+            return s
+        }
+        let inForecast = peak(spikeInHorizon: false), inHorizon = peak(spikeInHorizon: true)
+        #expect(inForecast >= configuration.threshold, "\(inForecast)")
+        #expect(inHorizon < inForecast, "\(inHorizon) against \(inForecast)")
+    }
+
     @Test("one large residual after a calm stretch scores above the threshold at once")
     func pointAnomaly() {
         var residuals = gaussianNoise(count: 3000, seed: 4, sd: 0.1)
