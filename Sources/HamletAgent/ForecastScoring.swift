@@ -7,7 +7,9 @@ import StreamFeatures
 ///
 /// The learner sees u_t = (x_t − m)/s per channel (`RobustScaler`, from records before t) and,
 /// with timestamps, the time of day and week (`CalendarPhases`); it forecasts u_{t+1} only, not
-/// the phases. Predictions are reported back in the sensor's units. Allocates only in `init`.
+/// the phases. Predictions are reported back in the sensor's units. With `score.horizonSamples`
+/// h > 0, a `HorizonForecaster` forecasts each record from values h records back and more; its
+/// residual is one more view of the score. Allocates only in `init`.
 public struct ForecastScoring {
     public let channelCount: Int
     public let usesCalendar: Bool
