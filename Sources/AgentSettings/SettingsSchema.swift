@@ -121,6 +121,8 @@ enum SettingsSchema {
         .integer("drift.score.tail_samples", \C.drift.score.minimumTailSamples, rule: ValueRules.within(0...1_000_000)),
         .integer("drift.score.residual_memory_samples", \C.drift.score.residualMemorySamples, rule: ValueRules.within(2...1_000_000)),
         .number("drift.score.minimum_residual_scale", \C.drift.score.minimumResidualScale, rule: ValueRules.upTo(1e6, ValueRules.positive())),
+        .integer("drift.score.horizon_samples", \C.drift.score.horizonSamples, rule: ValueRules.within(0...100_000)),
+        .integer("drift.score.horizon_lags", \C.drift.score.horizonLags, rule: ValueRules.within(1...64)),
     ]
 
     static let mqtt: [Setting] = [

@@ -12,8 +12,13 @@ import Musl
 /// - a slow reference's residuals (what is usual at this time of day, or in the long run), which
 ///   keeps scoring while an abnormal state lasts that the forecaster has adapted to;
 /// - with timestamps, the same for the hour of the week (a weekday that reads like a Sunday);
+/// - with `horizonSamples` > 0, the residuals of a forecaster that sees only values h steps back
+///   or more (`HorizonForecaster`), where a level change or a broken pattern stays for about h
+///   steps; judged on its two averages only, since one surprising record already shows in the
+///   forecaster's own residual;
 /// - a value beyond the range seen so far by more than `rangeTolerance` of it.
-/// With p the smallest tail probability times their number (three per view), score =
+/// With p the smallest tail probability times their number (three per view, two for the horizon
+/// view), score =
 /// −log₁₀(p)/decades clamped to [0, 1], or 1 for an out-of-range value; after a score at the
 /// threshold it is held below it for `refractorySamples` steps. A score for step t uses steps ≤ t
 /// only. Allocates only in `init`; one thread at a time.
@@ -28,6 +33,9 @@ public struct ForecastAnomalyScore: Sendable {
     public private(set) var reference: ResidualSurprise
     /// The weekly reference's view (used when `update` gets its residuals).
     public private(set) var weekly: ResidualSurprise
+    /// The horizon forecaster's view (used when `update` gets its residuals; saved only with
+    /// `configuration.horizonSamples` > 0, so checkpoints without it keep their layout).
+    public private(set) var horizon: ResidualSurprise
     public private(set) var outOfRange = false
     public private(set) var count = 0
     private var low: [Double]
@@ -42,6 +50,7 @@ public struct ForecastAnomalyScore: Sendable {
         forecast = ResidualSurprise(channelCount: channelCount, configuration: configuration)
         reference = ResidualSurprise(channelCount: channelCount, configuration: configuration)
         weekly = ResidualSurprise(channelCount: channelCount, configuration: configuration)
+        horizon = ResidualSurprise(channelCount: channelCount, configuration: configuration)
         low = [Double](repeating: .infinity, count: channelCount)
         high = [Double](repeating: -.infinity, count: channelCount)
     }
@@ -61,6 +70,7 @@ public struct ForecastAnomalyScore: Sendable {
         forecast.save(to: &state)
         reference.save(to: &state)
         weekly.save(to: &state)
+        if configuration.horizonSamples > 0 { horizon.save(to: &state) }
     }
 
     /// Reads back what `save` wrote for the same settings.
@@ -72,6 +82,7 @@ public struct ForecastAnomalyScore: Sendable {
         try forecast.load(from: &reader)
         try reference.load(from: &reader)
         try weekly.load(from: &reader)
+        if configuration.horizonSamples > 0 { try horizon.load(from: &reader) }
     }
 
     /// Whether the latest score reached the threshold.
@@ -82,17 +93,20 @@ public struct ForecastAnomalyScore: Sendable {
     /// then folds them all into the history. A reference that has not `…Settled` yet is neither
     /// judged nor learned into its tails. `rangeValues` (default `values`) are what the range seen
     /// so far learns; NaN leaves a channel's range as it was (a value clipped as a fault is judged,
-    /// but must not widen the range for the next 10⁵ records).
+    /// but must not widen the range for the next 10⁵ records). `horizonResidual` (nil: no such
+    /// view) is judged once `horizonSettled`, and learned into its tails from then on.
     @discardableResult
     public mutating func update(
         residual: [Double], referenceResidual: [Double], values: [Double], referenceSettled: Bool = true,
-        weeklyResidual: [Double]? = nil, weeklySettled: Bool = false, rangeValues: [Double]? = nil
+        weeklyResidual: [Double]? = nil, weeklySettled: Bool = false, rangeValues: [Double]? = nil,
+        horizonResidual: [Double]? = nil, horizonSettled: Bool = false
     ) -> Double {
         precondition(values.count == channelCount)
         count += 1
         forecast.judge(residual)
         reference.judge(referenceResidual)
         if let weeklyResidual { weekly.judge(weeklyResidual) }
+        if let horizonResidual { horizon.judge(horizonResidual) }
         outOfRange = false
         if configuration.rangeTolerance > 0 {
             for c in 0..<channelCount where values[c].isFinite && high[c] > low[c] {
@@ -101,12 +115,13 @@ public struct ForecastAnomalyScore: Sendable {
             }
         }
         if count > configuration.warmUpSamples {
-            // Three tail probabilities per view; the smallest, times their number, bounds the
-            // chance that any of them is this small by accident.
+            // Three tail probabilities per view (two for the horizon view); the smallest, times
+            // their number, bounds the chance that any of them is this small by accident.
             let referenceP = referenceSettled ? reference.smallestProbability : 1
             let weeklyP = weeklyResidual != nil && weeklySettled ? weekly.smallestProbability : 1
-            let views = weeklyResidual != nil ? 3.0 : 2.0
-            let p = min(1, 3 * views * min(forecast.smallestProbability, min(referenceP, weeklyP)))
+            let horizonP = horizonResidual != nil && horizonSettled ? horizon.smallestAverageProbability : 1
+            let tests = 3 * (weeklyResidual != nil ? 3.0 : 2.0) + (horizonResidual != nil ? 2 : 0)
+            let p = min(1, tests * min(min(forecast.smallestProbability, horizonP), min(referenceP, weeklyP)))
             rawScore = outOfRange ? 1 : min(max(-log10(p) / configuration.decades, 0), 1)
         } else {
             rawScore = 0
@@ -121,6 +136,7 @@ public struct ForecastAnomalyScore: Sendable {
         forecast.learn(residual, intoTails: count > configuration.warmUpSamples / 2)
         reference.learn(referenceResidual, intoTails: referenceSettled)
         if let weeklyResidual { weekly.learn(weeklyResidual, intoTails: weeklySettled) }
+        if let horizonResidual { horizon.learn(horizonResidual, intoTails: horizonSettled && count > configuration.warmUpSamples / 2) }
         learnRange(rangeValues ?? values)
         return score
     }

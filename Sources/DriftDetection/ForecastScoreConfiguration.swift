@@ -32,11 +32,17 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
     /// Steps after an alert during which the score is held below the threshold, so that one
     /// event makes one alert.
     public var refractorySamples: Int
+    /// With h > 0, one more view: a forecaster that sees the values up to step t−h only
+    /// (`HorizonForecaster`), so a level change or a broken pattern stays in its residual for
+    /// about h steps (0: off).
+    public var horizonSamples: Int
+    /// How many values, ending h steps back, the horizon view's forecaster sees per channel.
+    public var horizonLags: Int
 
     public init(
         warmUpSamples: Int = 200, residualMemorySamples: Int = 1000, minimumResidualScale: Double = 0.05, tailMemorySamples: Int = 5000, tailQuantile: Double = 0.95, minimumTailSamples: Int = 300,
         shortRunSamples: Int = 10, longRunSamples: Int = 100, rangeTolerance: Double = 0.02, rangeMemorySamples: Int = 100_000, decades: Double = 10,
-        threshold: Double = 0.25, refractorySamples: Int = 30
+        threshold: Double = 0.25, refractorySamples: Int = 30, horizonSamples: Int = 60, horizonLags: Int = 8
     ) {
         self.warmUpSamples = warmUpSamples
         self.residualMemorySamples = residualMemorySamples
@@ -51,6 +57,8 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
         self.decades = decades
         self.threshold = threshold
         self.refractorySamples = refractorySamples
+        self.horizonSamples = horizonSamples
+        self.horizonLags = horizonLags
     }
 
     /// Everything wrong with these settings, one sentence each naming the field; empty when valid.
@@ -71,6 +79,8 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
         if !(decades > 0 && decades.isFinite) { found.append("decades must be positive, got \(decades)") }
         if !(threshold > 0 && threshold <= 1) { found.append("threshold must lie in (0, 1], got \(threshold)") }
         if refractorySamples < 0 { found.append("refractorySamples must be 0 or more, got \(refractorySamples)") }
+        if horizonSamples < 0 || horizonSamples > 100_000 { found.append("horizonSamples must lie in 0...100000 (0: off), got \(horizonSamples)") }
+        if horizonLags < 1 || horizonLags > 64 { found.append("horizonLags must lie in 1...64, got \(horizonLags)") }
         return found
     }
 }

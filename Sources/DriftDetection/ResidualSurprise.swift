@@ -73,6 +73,9 @@ public struct ResidualSurprise: Sendable {
     /// The smallest of the three tail probabilities.
     public var smallestProbability: Double { min(pointProbability, min(sustainedProbability, lastingProbability)) }
 
+    /// The smaller of the two averages' tail probabilities (a rise that lasts, not one record).
+    public var smallestAverageProbability: Double { min(sustainedProbability, lastingProbability) }
+
     /// Judges one step's residuals against the past; `learn` then folds them in.
     public mutating func judge(_ residual: [Double]) {
         precondition(residual.count == channelCount)

@@ -7,7 +7,9 @@ import StreamFeatures
 ///
 /// The learner sees u_t = (x_t − m)/s per channel (`RobustScaler`, from records before t) and,
 /// with timestamps, the time of day and week (`CalendarPhases`); it forecasts u_{t+1} only, not
-/// the phases. Predictions are reported back in the sensor's units. Allocates only in `init`.
+/// the phases. Predictions are reported back in the sensor's units. With `score.horizonSamples`
+/// h > 0, a `HorizonForecaster` forecasts each record from values h records back and more; its
+/// residual is one more view of the score. Allocates only in `init`.
 public struct ForecastScoring {
     public let channelCount: Int
     public let usesCalendar: Bool
@@ -32,6 +34,13 @@ public struct ForecastScoring {
     private var weekly: SeasonalProfile
     private var weeklyResidual: [Double]
     private var referenceResidual: [Double]
+    /// The forecaster that sees values up to h records back only (`score.horizonSamples` > 0).
+    private var horizon: HorizonForecaster?
+    /// The latest record's time (seconds; NaN without one).
+    private var time = Double.nan
+
+    /// Steps the horizon view's forecaster learns before its residuals go into the view's tails.
+    static let horizonSettling = 100
 
     /// The learner's input width for `channelCount` sensor channels.
     public static func inputCount(channels: Int, calendar: Bool) -> Int { channels + (calendar ? CalendarPhases.count : 0) }
@@ -53,6 +62,11 @@ public struct ForecastScoring {
         weekly = SeasonalProfile(channelCount: channelCount, cellCount: 56, rate: 0.5, periodSeconds: 7 * 86_400)
         weeklyResidual = [Double](repeating: 0, count: channelCount)
         referenceResidual = [Double](repeating: 0, count: channelCount)
+        if score.horizonSamples > 0 {
+            horizon = HorizonForecaster(
+                channelCount: channelCount, horizon: score.horizonSamples, lags: score.horizonLags,
+                extraCount: usesCalendar ? CalendarPhases.count : 0)
+        }
     }
 
     /// Takes one record's sensor values (`channel(c)` in the sensor's units), clips those outside
@@ -72,6 +86,7 @@ public struct ForecastScoring {
             }
             target[c] = Float(scaler.normalize(values[c], channel: c))
         }
+        time = timestamp ?? .nan
         reference.setTime(usesCalendar ? timestamp : nil)
         weekly.setTime(usesCalendar ? timestamp : nil)
     }
@@ -87,6 +102,12 @@ public struct ForecastScoring {
                 weekly.learn(taught[c], channel: c)
             }
         }
+        if horizon != nil {
+            // The phases of this record's time are known with it; `phases` still holds the last record's.
+            if usesCalendar { phases.withUnsafeMutableBufferPointer { CalendarPhases.write(seconds: time, to: $0.baseAddress!) } }
+            let scaler = scaler
+            horizon!.step(values: values, learnable: taught, extras: usesCalendar ? phases : []) { scaler.normalize($0, channel: $1) }
+        }
         guard let prediction else { return nil }
         for c in 0..<channelCount {
             residual[c] = Double(target[c]) - Double(prediction[c])
@@ -95,7 +116,8 @@ public struct ForecastScoring {
         }
         return anomaly.update(
             residual: residual, referenceResidual: referenceResidual, values: values, referenceSettled: reference.isSettled,
-            weeklyResidual: usesCalendar ? weeklyResidual : nil, weeklySettled: weekly.isSettled, rangeValues: taught)
+            weeklyResidual: usesCalendar ? weeklyResidual : nil, weeklySettled: weekly.isSettled, rangeValues: taught,
+            horizonResidual: horizon?.residual, horizonSettled: (horizon?.learnedCount ?? 0) >= Self.horizonSettling)
     }
 
     /// Folds the record into the normalisation and writes the learner's next input: the record's
@@ -125,6 +147,7 @@ public struct ForecastScoring {
         reference.save(to: &state)
         weekly.save(to: &state)
         anomaly.save(to: &state)
+        horizon?.save(to: &state)
         return state
     }
 
@@ -141,11 +164,14 @@ public struct ForecastScoring {
         try restoredReference.load(from: &rest)
         try restoredWeekly.load(from: &rest)
         try restoredAnomaly.load(from: &rest)
+        var restoredHorizon = horizon
+        try restoredHorizon?.load(from: &rest)
         try rest.finish()
         scaler = restoredScaler
         reference = restoredReference
         weekly = restoredWeekly
         anomaly = restoredAnomaly
+        horizon = restoredHorizon
     }
 
     /// A normalised forecast back in the sensor's units.

@@ -56,6 +56,12 @@ struct DriftCommandOptions: ParsableArguments {
     @Option(help: "Forecast score: memory in steps of the residual scale.")
     var scoreResidualMemory: Int = DriftOptions().forecast.residualMemorySamples
 
+    @Option(help: "Forecast score: one more view, a forecaster that sees the values up to this many steps back only, so a level change or a broken pattern stays in its residual for about as long (0: off).")
+    var scoreHorizon: Int = DriftOptions().forecast.horizonSamples
+
+    @Option(help: "Forecast score: how many values, ending --score-horizon steps back, the horizon view's forecaster sees.")
+    var scoreHorizonLags: Int = DriftOptions().forecast.horizonLags
+
     @Option(help: "On drift: none, boost-plasticity (β × --boost-factor for --boost-steps) or reset-costates.")
     var onDrift: String = "none"
 
@@ -99,6 +105,8 @@ struct DriftCommandOptions: ParsableArguments {
         options.forecast.minimumTailSamples = scoreTailSamples
         options.forecast.rangeTolerance = scoreRangeTolerance
         options.forecast.residualMemorySamples = scoreResidualMemory
+        options.forecast.horizonSamples = scoreHorizon
+        options.forecast.horizonLags = scoreHorizonLags
         options.boostFactor = boostFactor
         options.boostSteps = boostSteps
         if let problem = options.problems.first { throw ValidationError(problem) }

@@ -210,12 +210,14 @@ struct BadFileTests {
                     tail_samples: -1
                     residual_memory_samples: 1
                     minimum_residual_scale: 0
+                    horizon_samples: -1
+                    horizon_lags: 0
                 """,
             keyPaths: [
                 "drift.score.warm_up_samples", "drift.score.threshold", "drift.score.refractory_samples",
                 "drift.score.range_tolerance", "drift.score.short_run_samples", "drift.score.long_run_samples",
                 "drift.score.tail_quantile", "drift.score.tail_samples", "drift.score.residual_memory_samples",
-                "drift.score.minimum_residual_scale",
+                "drift.score.minimum_residual_scale", "drift.score.horizon_samples", "drift.score.horizon_lags",
             ]),
         BadFile(
             name: "a time field that a csv payload cannot have, or that is a sensor's value",

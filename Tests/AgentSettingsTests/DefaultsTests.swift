@@ -166,6 +166,8 @@ struct DefaultsTests {
                     tail_quantile: 0.9
                     tail_samples: 120
                     minimum_residual_scale: 0.1
+                    horizon_samples: 30
+                    horizon_lags: 4
                 """,
             sourceName: "score.yaml")
         var expected = ForecastScoreConfiguration()
@@ -174,6 +176,8 @@ struct DefaultsTests {
         expected.tailQuantile = 0.9
         expected.minimumTailSamples = 120
         expected.minimumResidualScale = 0.1
+        expected.horizonSamples = 30
+        expected.horizonLags = 4
         #expect(loaded.drift.score == expected)
     }
 }

@@ -54,20 +54,23 @@ import Testing
         #expect(light < 5e-3, "Gaussian residuals alarm at \(light)")
     }
 
-    @Test("update allocates nothing, with both references and the range in use")
+    @Test("update allocates nothing, with both references, the horizon view and the range in use")
     func allocationFree() {
         var score = ForecastAnomalyScore(channelCount: 2)
         let noise = gaussianNoise(count: 6_000, seed: 17)
-        var residual = [0.0, 0.0], reference = [0.0, 0.0], weekly = [0.0, 0.0], values = [0.0, 0.0]
+        var residual = [0.0, 0.0], reference = [0.0, 0.0], weekly = [0.0, 0.0], values = [0.0, 0.0], horizon = [0.0, 0.0]
         var jumpSeen = -1
         func step(_ t: Int) {
             for c in 0..<2 {
                 residual[c] = noise[(t + c) % noise.count]
                 reference[c] = 0.5 * residual[c]
                 weekly[c] = 0.25 * residual[c]
+                horizon[c] = 2 * residual[c]
                 values[c] = residual[c] + (t > 5_000 ? 100 : 0)
             }
-            score.update(residual: residual, referenceResidual: reference, values: values, weeklyResidual: weekly, weeklySettled: t > 1_000)
+            score.update(
+                residual: residual, referenceResidual: reference, values: values, weeklyResidual: weekly, weeklySettled: t > 1_000,
+                horizonResidual: horizon, horizonSettled: t > 500)
             if score.outOfRange { jumpSeen = t }
         }
         for t in 0..<3_000 { step(t) }
@@ -77,6 +80,47 @@ import Testing
         #expect(allocations == 0)
         // The counted stretch did real work: the jump by 100 at 5,001 went beyond the seen range.
         #expect(jumpSeen == 5_001, "out of range at \(jumpSeen)")
+    }
+
+    @Test("a shift that only the horizon view sees scores above the threshold once the view has settled")
+    func horizonView() {
+        let calm = gaussianNoise(count: 3000, seed: 8, sd: 0.1)
+        let configuration = ForecastScoreConfiguration(rangeTolerance: 0)
+        func run(settled: Bool) -> [Double] {
+            var score = ForecastAnomalyScore(channelCount: 1, configuration: configuration)
+            return calm.indices.map { t in
+                // The forecaster and the reference fit; the horizon forecaster misses by 2 for 60 records.
+                let shift = (2500..<2560).contains(t) ? 2.0 : 0
+                return score.update(
+                    residual: [calm[t]], referenceResidual: [0], values: [0], horizonResidual: [calm[t] + shift], horizonSettled: settled)
+            }
+        }
+        let judged = run(settled: true)
+        let threshold = configuration.threshold
+        #expect(judged[2500..<2560].max()! >= threshold, "peak \(judged[2500..<2560].max()!)")
+        #expect(judged[400..<2500].allSatisfy { $0 < threshold }, "false alarms before the shift")
+        #expect(run(settled: false)[2500..<2560].allSatisfy { $0 < threshold }, "an unsettled view is not judged")
+    }
+
+    @Test("the horizon view judges lasting rises only: one record surprising to it alone scores less than in the forecaster's view")
+    func horizonViewIgnoresSinglePoints() {
+        let calm = gaussianNoise(count: 3000, seed: 10, sd: 0.1)
+        let configuration = ForecastScoreConfiguration(rangeTolerance: 0)
+        func peak(spikeInHorizon: Bool) -> Double {
+            var score = ForecastAnomalyScore(channelCount: 1, configuration: configuration)
+            var s = 0.0
+            for t in calm.indices {
+                let spike = t == 2500 ? 3.0 : 0
+                s = score.update(
+                    residual: [calm[t] + (spikeInHorizon ? 0 : spike)], referenceResidual: [0], values: [0],
+                    horizonResidual: [calm[t] + (spikeInHorizon ? spike : 0)], horizonSettled: true)
+                if t == 2500 { return s }
+            }
+            return s
+        }
+        let inForecast = peak(spikeInHorizon: false), inHorizon = peak(spikeInHorizon: true)
+        #expect(inForecast >= configuration.threshold, "\(inForecast)")
+        #expect(inHorizon < inForecast, "\(inHorizon) against \(inForecast)")
     }
 
     @Test("one large residual after a calm stretch scores above the threshold at once")

@@ -34,15 +34,18 @@ import Testing
         }
     }
 
-    @Test("scores of the first k records do not change when later records are appended")
-    func causal() throws {
+    /// The defaults (with the horizon view, whose forecaster reads values 60 records back), and without it.
+    static let variants: [[String]] = [[], ["--score-horizon", "0"]]
+
+    @Test("scores of the first k records do not change when later records are appended", arguments: variants)
+    func causal(extra: [String]) throws {
         let directory = try TemporaryDirectory()
         let text = Self.dailyCSV()
         let rows = text.split(separator: "\n", omittingEmptySubsequences: false)
         let short = try directory.write("short.csv", rows.prefix(700).joined(separator: "\n") + "\n")
         let long = try directory.write("long.csv", text)
-        let a = try HamletProcess.run(["learn", short, "--quiet"])
-        let b = try HamletProcess.run(["learn", long, "--quiet"])
+        let a = try HamletProcess.run(["learn", short, "--quiet"] + extra)
+        let b = try HamletProcess.run(["learn", long, "--quiet"] + extra)
         #expect(a.status == 0 && b.status == 0, "\(a.standardError) \(b.standardError)")
         let first = try scores(a.lines)
         let whole = try scores(b.lines)
@@ -71,8 +74,8 @@ import Testing
         #expect(stoppedPeak > calm.map { s[$0] }.max()!, "stopped cycle peaked at \(stoppedPeak)")
     }
 
-    @Test("a run resumed from a checkpoint scores exactly as one uninterrupted run")
-    func resumesScoring() throws {
+    @Test("a run resumed from a checkpoint scores exactly as one uninterrupted run", arguments: variants)
+    func resumesScoring(extra: [String]) throws {
         let directory = try TemporaryDirectory()
         let text = Self.dailyCSV()
         let rows = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -81,9 +84,9 @@ import Testing
         let rest = try directory.write("rest.csv", ([header] + rows.dropFirst(601)).joined(separator: "\n"))
         let whole = try directory.write("whole.csv", text)
         let checkpoint = directory.path("model.safetensors")
-        let a = try HamletProcess.run(["learn", whole, "--quiet"])
-        let b = try HamletProcess.run(["learn", first, "--quiet", "--checkpoint", checkpoint])
-        let c = try HamletProcess.run(["learn", rest, "--quiet", "--init", checkpoint])
+        let a = try HamletProcess.run(["learn", whole, "--quiet"] + extra)
+        let b = try HamletProcess.run(["learn", first, "--quiet", "--checkpoint", checkpoint] + extra)
+        let c = try HamletProcess.run(["learn", rest, "--quiet", "--init", checkpoint] + extra)
         #expect(a.status == 0 && b.status == 0 && c.status == 0, "\(b.standardError) \(c.standardError)")
         let uninterrupted = try scores(a.lines)
         let resumed = try scores(b.lines) + (try scores(c.lines))
