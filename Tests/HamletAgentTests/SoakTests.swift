@@ -75,14 +75,16 @@ struct SoakTests {
         let raised = lines.filter { $0["type"] as? String == "alert" }.map(SoakReceipts.alertKey)
         let delivered = received.alerts
         let missing = Set(raised).subtracting(delivered.map(\.key))
-        let duplicates = delivered.count - Set(delivered.map(\.key)).count
+        // Duplicates by the alert's `id` (what a subscriber drops them by), by content without one.
+        let duplicates = delivered.count - Set(delivered.map { $0.id ?? $0.key }).count
+        let withID = delivered.filter { $0.id != nil }.count
         let comeback = brokerReturns.map { back in received.firstPrediction(after: back).map { $0 - back } ?? .infinity }
         let sorted = comeback.sorted()
         print(
             """
             soak: \(plan.seconds) s, \(plan.restarts) broker restarts, \(count) sensor messages at \(plan.rate)/s (QoS 1)
             soak: the agent learned from \(records.count) records (\(steps.count) distinct steps); sensor outbox dropped \(sensor.counters.droppedTotal)
-            soak: alerts raised \(raised.count), delivered \(delivered.count) (\(duplicates) duplicates), missing \(missing.count)
+            soak: alerts raised \(raised.count), delivered \(delivered.count) (\(withID) with an id, \(duplicates) duplicates), missing \(missing.count)
             soak: first prediction after the broker's return: median \(sorted.isEmpty ? 0 : sorted[sorted.count / 2]) s, \
             max \(sorted.last ?? 0) s over \(sorted.count) restarts
             """)
@@ -117,7 +119,7 @@ struct SoakPlan {
 
 /// What the listener took from the broker, read on a thread of its own while the test publishes.
 final class SoakReceipts: @unchecked Sendable {  // all state is guarded by `lock`
-    struct Alert { var key: String; var time: Double }
+    struct Alert { var key: String; var id: String?; var time: Double }
     private let lock = NSLock()
     private var predictions: [(step: Int, time: Double)] = []
     private var alertList: [Alert] = []
@@ -143,7 +145,7 @@ final class SoakReceipts: @unchecked Sendable {  // all state is guarded by `loc
         lock.lock()
         defer { lock.unlock() }
         if topic.hasSuffix("/alert") {
-            alertList.append(Alert(key: Self.alertKey(object), time: time))
+            alertList.append(Alert(key: Self.alertKey(object), id: object["id"] as? String, time: time))
         } else if let step = (object["step"] as? NSNumber)?.intValue {
             predictions.append((step, time))
             lastStep = max(lastStep, step)
@@ -159,9 +161,9 @@ final class SoakReceipts: @unchecked Sendable {  // all state is guarded by `loc
         return predictions.first { $0.time >= time }?.time
     }
 
-    /// An alert's identity: its `id` when it has one, else what it says and at which step.
+    /// What an alert says and at which step: the same on the agent's standard output (which has
+    /// no `id`) and on the broker.
     static func alertKey(_ object: [String: Any]) -> String {
-        if let id = object["id"] as? String { return id }
         return ["alert", "detector", "step", "kind"].map { "\(object[$0] ?? "-")" }.joined(separator: "/")
     }
 
