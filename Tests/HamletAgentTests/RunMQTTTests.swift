@@ -1,5 +1,6 @@
 import Foundation
 import MQTTTransport
+import SystemPrimitives
 import TestSupport
 import Testing
 
@@ -167,6 +168,10 @@ import Testing
         let listener = try MQTTClient(
             configuration: MQTTConfiguration(
                 host: "127.0.0.1", port: broker.port, clientID: "restart-listener", cleanStart: false, sessionExpirySeconds: 600,
+                // Back within 0.1 s of the broker: predictions are QoS 0, which the broker does not
+                // keep for a client that is away, and under the parallel suite's load the default
+                // back-off (0.5 s, doubling) once left the listener away until the agent had finished.
+                reconnect: ExponentialBackoff(initial: .milliseconds(50), maximum: .milliseconds(100)),
                 messageDelivery: .queue(capacity: 100_000)))
         defer { listener.close() }
         try listener.subscribe("hamlet/restart/#", qos: .atLeastOnce)
