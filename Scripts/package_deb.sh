@@ -21,13 +21,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ -z "$binary" ]; then
-  # The Swift runtime is no Debian package, so it is linked in; no $ORIGIN run path, which would
-  # make /usr/bin a library directory; and relocations resolved before start (-z now, as dpkg's
-  # hardening flags do).
-  flags=(-c release --static-swift-stdlib --disable-local-rpath -Xlinker -z -Xlinker now)
-  echo "== swift build ${flags[*]} --product hamlet"
-  swift build "${flags[@]}" --product hamlet
-  binary="$(swift build "${flags[@]}" --show-bin-path)/hamlet"
+  # The Swift runtime linked in, and the link flags that keep the resident memory down
+  # (Scripts/release_flags.sh says what each does).
+  . Scripts/release_flags.sh
+  release_flags_init "$out/link"
+  echo "== swift build ${release_flags[*]} --product hamlet"
+  swift build "${release_flags[@]}" --product hamlet
+  binary="$(swift build "${release_flags[@]}" --show-bin-path)/hamlet"
 fi
 [ -x "$binary" ] || die "no executable hamlet at '$binary'"
 

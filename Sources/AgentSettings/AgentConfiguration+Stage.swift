@@ -24,7 +24,7 @@ extension AgentConfiguration.Model {
         public var timing = Timing.lockstep
         /// `max_staleness`: free timing only: the oldest costate taken, in steps behind lockstep's.
         public var maxStaleness = 4
-        /// `timeout_seconds`: a neighbour silent this long stops the stage with an error naming it.
+        /// `timeout_seconds`: a neighbour that sends to this stage and is silent this long is gone: named in an alert, the stage goes on with what it can do.
         public var timeoutSeconds = 10.0
 
         /// The defaults: the whole network in this agent.

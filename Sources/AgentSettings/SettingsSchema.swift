@@ -123,6 +123,10 @@ enum SettingsSchema {
         .number("drift.score.minimum_residual_scale", \C.drift.score.minimumResidualScale, rule: ValueRules.upTo(1e6, ValueRules.positive())),
         .integer("drift.score.horizon_samples", \C.drift.score.horizonSamples, rule: ValueRules.within(0...100_000)),
         .integer("drift.score.horizon_lags", \C.drift.score.horizonLags, rule: ValueRules.within(1...64)),
+        .integer("drift.score.recent_range_samples", \C.drift.score.recentRangeSamples, rule: ValueRules.within(0...1_000_000)),
+        .number(
+            "drift.score.recent_range_tolerance", \C.drift.score.recentRangeTolerance,
+            rule: ValueRules.upTo(1e6, ValueRules.zeroOrPositive())),
     ]
 
     static let mqtt: [Setting] = [

@@ -16,7 +16,9 @@ import Musl
 ///   or more (`HorizonForecaster`), where a level change or a broken pattern stays for about h
 ///   steps; judged on its two averages only, since one surprising record already shows in the
 ///   forecaster's own residual;
-/// - a value beyond the range seen so far by more than `rangeTolerance` of it.
+/// - a value beyond the range seen so far by more than `rangeTolerance` of it, or beyond the range
+///   of about the last `recentRangeSamples` values by more than `recentRangeTolerance` of that
+///   (`RecentRange`), so that an extreme seen long ago does not hide a new one for ever.
 /// With p the smallest tail probability times their number (three per view, two for the horizon
 /// view), score =
 /// −log₁₀(p)/decades clamped to [0, 1], or 1 for an out-of-range value; after a score at the
@@ -41,6 +43,8 @@ public struct ForecastAnomalyScore: Sendable {
     private var low: [Double]
     private var high: [Double]
     private var sinceAlert = 1 << 40
+    /// The range of the last `recentRangeSamples` values (nil: off).
+    private var recent: RecentRange?
 
     public init(channelCount: Int, configuration: ForecastScoreConfiguration = ForecastScoreConfiguration()) {
         precondition(channelCount > 0)
@@ -53,6 +57,9 @@ public struct ForecastAnomalyScore: Sendable {
         horizon = ResidualSurprise(channelCount: channelCount, configuration: configuration)
         low = [Double](repeating: .infinity, count: channelCount)
         high = [Double](repeating: -.infinity, count: channelCount)
+        if configuration.recentRangeSamples > 0 {
+            recent = RecentRange(channelCount: channelCount, samples: configuration.recentRangeSamples)
+        }
     }
 
     /// Changes the alert threshold only; the history is kept.
@@ -71,6 +78,7 @@ public struct ForecastAnomalyScore: Sendable {
         reference.save(to: &state)
         weekly.save(to: &state)
         if configuration.horizonSamples > 0 { horizon.save(to: &state) }
+        recent?.save(to: &state)
     }
 
     /// Reads back what `save` wrote for the same settings.
@@ -83,6 +91,7 @@ public struct ForecastAnomalyScore: Sendable {
         try reference.load(from: &reader)
         try weekly.load(from: &reader)
         if configuration.horizonSamples > 0 { try horizon.load(from: &reader) }
+        try recent?.load(from: &reader)
     }
 
     /// Whether the latest score reached the threshold.
@@ -114,6 +123,15 @@ public struct ForecastAnomalyScore: Sendable {
                 if values[c] > high[c] + margin || values[c] < low[c] - margin { outOfRange = true }
             }
         }
+        if let recent {
+            // A value beyond the recent range by a wide margin: an extreme seen long ago does not
+            // hide it.
+            for c in 0..<channelCount where values[c].isFinite && recent.count(c) >= Self.recentRangeMinimum {
+                let (lowest, highest) = recent.range(c)
+                let margin = configuration.recentRangeTolerance * (highest - lowest)
+                if highest > lowest, values[c] > highest + margin || values[c] < lowest - margin { outOfRange = true }
+            }
+        }
         if count > configuration.warmUpSamples {
             // Three tail probabilities per view (two for the horizon view); the smallest, times
             // their number, bounds the chance that any of them is this small by accident.
@@ -138,8 +156,12 @@ public struct ForecastAnomalyScore: Sendable {
         if let weeklyResidual { weekly.learn(weeklyResidual, intoTails: weeklySettled) }
         if let horizonResidual { horizon.learn(horizonResidual, intoTails: horizonSettled && count > configuration.warmUpSamples / 2) }
         learnRange(rangeValues ?? values)
+        recent?.add(rangeValues ?? values)
         return score
     }
+
+    /// Values the recent range must span before it judges.
+    static let recentRangeMinimum = 100
 
     /// Forgets channel `c`'s range, as before its first value: for a range that took in a value
     /// later found to be a fault.

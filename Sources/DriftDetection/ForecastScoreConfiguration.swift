@@ -38,11 +38,17 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
     public var horizonSamples: Int
     /// How many values, ending h steps back, the horizon view's forecaster sees per channel.
     public var horizonLags: Int
+    /// With n > 0, a value beyond the range of about the last n values by more than
+    /// `recentRangeTolerance` of it is anomalous too, however wide the range seen long ago (0: off).
+    public var recentRangeSamples: Int
+    /// The margin of the recent range, as a fraction of it.
+    public var recentRangeTolerance: Double
 
     public init(
         warmUpSamples: Int = 200, residualMemorySamples: Int = 1000, minimumResidualScale: Double = 0.05, tailMemorySamples: Int = 5000, tailQuantile: Double = 0.95, minimumTailSamples: Int = 300,
         shortRunSamples: Int = 10, longRunSamples: Int = 100, rangeTolerance: Double = 0.02, rangeMemorySamples: Int = 100_000, decades: Double = 10,
-        threshold: Double = 0.25, refractorySamples: Int = 30, horizonSamples: Int = 60, horizonLags: Int = 8
+        threshold: Double = 0.25, refractorySamples: Int = 30, horizonSamples: Int = 60, horizonLags: Int = 8,
+        recentRangeSamples: Int = 4000, recentRangeTolerance: Double = 0.1
     ) {
         self.warmUpSamples = warmUpSamples
         self.residualMemorySamples = residualMemorySamples
@@ -59,6 +65,8 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
         self.refractorySamples = refractorySamples
         self.horizonSamples = horizonSamples
         self.horizonLags = horizonLags
+        self.recentRangeSamples = recentRangeSamples
+        self.recentRangeTolerance = recentRangeTolerance
     }
 
     /// Everything wrong with these settings, one sentence each naming the field; empty when valid.
@@ -81,6 +89,12 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
         if refractorySamples < 0 { found.append("refractorySamples must be 0 or more, got \(refractorySamples)") }
         if horizonSamples < 0 || horizonSamples > 100_000 { found.append("horizonSamples must lie in 0...100000 (0: off), got \(horizonSamples)") }
         if horizonLags < 1 || horizonLags > 64 { found.append("horizonLags must lie in 1...64, got \(horizonLags)") }
+        if recentRangeSamples < 0 || recentRangeSamples > 1_000_000 {
+            found.append("recentRangeSamples must lie in 0...1000000 (0: off), got \(recentRangeSamples)")
+        }
+        if !(recentRangeTolerance >= 0 && recentRangeTolerance.isFinite) {
+            found.append("recentRangeTolerance must be 0 or more, got \(recentRangeTolerance)")
+        }
         return found
     }
 }

@@ -17,7 +17,7 @@ extension AgentAssembly {
         let link = try AgentMQTTLink(configuration: mqtt, topics: configuration.topics(agentID: id), logger: logger)
         let (isFirst, isLast) = (settings.index == 0, settings.index == settings.count - 1)
         let channels = configuration.configuredChannels
-        let source = isFirst ? try makeSource(link: link) : nil
+        let source = isFirst ? try makeSource(link: link, output: MQTTOutputSink(link: link)) : nil
         if let source, source.columns.count != channels.count || source.recordsHaveTime != channels.calendar {
             throw .usage(
                 "the source gives \(source.columns.count) values per record where its settings promise \(channels.count) to the "
@@ -42,29 +42,34 @@ extension AgentAssembly {
             let client = try MQTTClient(configuration: stageMQTT, logger: logger)
             stageLink = try StageLink(
                 client: client, prefix: settings.topicPrefix, stage: settings.index, stageCount: settings.count,
-                model: StageMessage.identity(of: networkDescription(network)), life: 1)
+                model: StageMessage.identity(of: networkDescription(network)), life: StageLife.next(stateDirectory: state))
         } catch {
             throw .usage("the stage's MQTT client: \(error)")
         }
         let timing: PipelineStageRunner.Timing = settings.timing == .lockstep ? .lockstep : .free(maximumStaleness: settings.maxStaleness)
         let runner = PipelineStageRunner(
             learner: learner, link: stageLink, timing: timing, timeout: .milliseconds(Int64(settings.timeoutSeconds * 1000)))
+        let checkpoints = CheckpointStore(directory: state + "/checkpoints")
+        let resumed = StageService.restore(into: learner, model: model, from: checkpoints, logger: logger)
+        if let resumed { runner.resume(atStep: resumed.step, pipelineStep: resumed.pipelineStep) }
         let input = source.map { StageInput(source: $0, inputCount: inputCount, score: configuration.drift.score, logger: logger) }
         var output: StageOutput?
         if isLast {
-            var sinks: [any PredictionSink] = [
-                MQTTPredictionSink(link: link, every: 1, maximumRateHz: configuration.outputs.predictionMaxRateHz)
+            var sinks: [any OutputSink] = [
+                MQTTOutputSink(link: link, every: 1, maximumRateHz: configuration.outputs.predictionMaxRateHz, logger: logger)
             ]
             if configuration.outputs.standardOutput { sinks.append(LineWriter()) }
-            output = StageOutput(sink: CombinedPredictionSink(sinks), drift: configuration.driftOptions)
+            output = StageOutput(sink: CombinedOutputSink(sinks), drift: configuration.driftOptions)
         }
         let service = StageService(
             runner: runner, model: model, input: input, output: output, link: link, stageClient: stageLink.client,
             schedule: Self.schedule(configuration), predictionEvery: configuration.outputs.predictionEvery,
-            checkpoints: CheckpointStore(directory: state + "/checkpoints"),
+            checkpoints: checkpoints,
             notifier: SystemdNotifier(environment: environment, logger: logger), shouldStop: shouldStop,
             reloadRequested: reloadRequested, logger: logger)
         service.maximumSteps = maximumSteps.map(Int64.init)
+        service.resumedStep = resumed?.step ?? 0
+        if let resumed { service.restoreStreamState(from: resumed.file) }
         return service
     }
 

@@ -18,6 +18,9 @@ public struct AgentAssembly {
     public let logger: Logger
     /// Stop after this many learning steps (`hamlet run --max-steps`); nil: until the source ends or a stop.
     public var maximumSteps: Int?
+    /// A source of the embedder's own (one `ServiceSource` type, no `source.kind` of its own),
+    /// made in place of the configured one; it gets the sinks for the input it rejects.
+    public var customSource: ((_ rejections: any OutputSink) throws(LearnError) -> any ServiceSource)?
 
     public init(
         configuration: AgentConfiguration, environment: [String: String], shouldStop: @escaping @Sendable () -> Bool,
@@ -49,7 +52,13 @@ public struct AgentAssembly {
         } else {
             link = nil
         }
-        let source = try makeSource(link: link)
+        let sinks = makeSinks(link: link, agentID: id)
+        let source: any ServiceSource
+        if let customSource {
+            source = try customSource(sinks.all)
+        } else {
+            source = try makeSource(link: link, output: sinks.all)
+        }
         // The forecast's inputs are its channels and, when records have a time, the calendar's phases.
         let channels = source.columns.count
         let model = configuration.modelConfiguration(
@@ -65,19 +74,9 @@ public struct AgentAssembly {
         options.progressInterval = 0
         options.drift = configuration.driftOptions
         options.scoresForecast = configuration.source.kind != .recording && configuration.source.kind != .alsa
-        var sinks: [any PredictionSink] = []
-        if configuration.outputs.standardOutput { sinks.append(LineWriter()) }
-        var mqttSink: MQTTPredictionSink?
-        if let link {
-            let sink = MQTTPredictionSink(
-                link: link, every: configuration.outputs.predictionEvery, maximumRateHz: configuration.outputs.predictionMaxRateHz,
-                logger: logger)
-            mqttSink = sink
-            sinks.append(sink)
-        }
         let mapping = try ColumnMapping(columns: source.columns, task: .forecast, inputs: nil, targets: [], ignored: [])
         let session = LearnSession(
-            learner: learner, model: model, options: options, mapping: mapping, reader: source, output: CombinedPredictionSink(sinks),
+            learner: learner, model: model, options: options, mapping: mapping, reader: source, output: sinks.all,
             pendingInput: pending, logger: logger)
         if let restoredFile {
             do {
@@ -91,12 +90,14 @@ public struct AgentAssembly {
                 logger.warning("the checkpoint's drift detector state could not be restored (\(error)); they warm up afresh")
             }
         }
-        if let link, let sensors = source as? MQTTSensorSource { session.reportClips(on: link, source: sensors) }
+        if let topics = source.channelTopics { session.reportClips(asRejectionsOf: topics) }
+        // One id per alert, on standard output and the journal as on the broker.
+        session.alertIDs = AlertIdentity(source: link?.client.configuration.clientID ?? id)
         // A pause accepted over the control plane outlives restarts, like every other accepted change.
         session.isPaused = configuration.learning.paused
         let service = AgentService(
-            session: session, source: source, link: link, predictionSink: mqttSink, schedule: Self.schedule(configuration),
-            checkpoints: store, notifier: SystemdNotifier(environment: environment, logger: logger), agentID: id,
+            session: session, source: source, link: link, predictionSink: sinks.mqtt, prometheus: sinks.prometheus,
+            schedule: Self.schedule(configuration), checkpoints: store, notifier: SystemdNotifier(environment: environment, logger: logger),
             shouldStop: shouldStop, reloadRequested: reloadRequested, logger: logger)
         service.maximumSteps = maximumSteps.map(Int64.init)
         return AgentRuntime(
@@ -115,6 +116,21 @@ public struct AgentAssembly {
         return state
     }
 
+    /// Standard output, the MQTT topics and the Prometheus file, as configured.
+    func makeSinks(link: AgentMQTTLink?, agentID: String) -> (all: CombinedOutputSink, mqtt: MQTTOutputSink?, prometheus: PrometheusFileSink) {
+        var sinks: [any OutputSink] = []
+        if configuration.outputs.standardOutput { sinks.append(LineWriter()) }
+        let mqtt = link.map {
+            MQTTOutputSink(
+                link: $0, every: configuration.outputs.predictionEvery, maximumRateHz: configuration.outputs.predictionMaxRateHz,
+                logger: logger)
+        }
+        if let mqtt { sinks.append(mqtt) }
+        let prometheus = PrometheusFileSink(path: Self.schedule(configuration).prometheusFile, agentID: agentID, logger: logger)
+        sinks.append(prometheus)
+        return (CombinedOutputSink(sinks), mqtt, prometheus)
+    }
+
     static func schedule(_ configuration: AgentConfiguration) -> AgentService.Schedule {
         AgentService.Schedule(
             checkpointEverySeconds: configuration.checkpoints.everySeconds, checkpointEverySteps: configuration.checkpoints.everySteps,
@@ -122,7 +138,7 @@ public struct AgentAssembly {
             prometheusFile: configuration.metrics.prometheusFile.isEmpty ? nil : configuration.metrics.prometheusFile)
     }
 
-    func makeSource(link: AgentMQTTLink?) throws(LearnError) -> any ServiceSource {
+    func makeSource(link: AgentMQTTLink?, output: any OutputSink) throws(LearnError) -> any ServiceSource {
         let source = configuration.source
         let audio = configuration.audio
         switch source.kind {
@@ -146,7 +162,8 @@ public struct AgentAssembly {
             guard let link else {
                 throw .usage("source.kind is mqtt but mqtt.enabled is false; enable MQTT to read sensors from a broker")
             }
-            return try MQTTSensorSource(configuration: configuration.sensorConfiguration, link: link, shouldStop: shouldStop)
+            return try MQTTSensorSource(
+                configuration: configuration.sensorConfiguration, link: link, rejections: output, shouldStop: shouldStop)
         }
     }
 
@@ -154,31 +171,13 @@ public struct AgentAssembly {
     private func restore(
         into learner: AgentLearner, model: ModelConfiguration, from store: CheckpointStore
     ) -> (pending: [Float]?, file: SafeTensorsFile?) {
-        let found: (value: (SafeTensorsFile, LearnerCheckpoint.Description), path: String, warnings: [String])?
-        do {
-            found = try store.restoreNewest { path throws -> (SafeTensorsFile, LearnerCheckpoint.Description) in
-                let file = try LearnerCheckpoint.read(path: path)
-                return (file, try LearnerCheckpoint.describe(file))
-            }
-        } catch {
-            // Unreadable files are kept for a post-mortem until newer generations push them out.
-            logger.warning("no checkpoint could be restored, starting afresh: \(error)")
-            return (nil, nil)
-        }
-        guard let restored = found else { return (nil, nil) }
-        for warning in restored.warnings { logger.warning("\(warning)") }
-        let (file, description) = restored.value
-        guard description.model == model else {
-            let other = "checkpoint \(restored.path) holds another model (\(description.model.summary)) than the configuration's "
-            logger.warning("\(other)(\(model.summary)); starting afresh, and the next checkpoint replaces it")
-            return (nil, nil)
-        }
+        guard let (file, path) = store.newestCheckpoint(for: model, logger: logger) else { return (nil, nil) }
         do {
             let pending = try learner.restore(file)
-            logger.info("restored \(restored.path) at step \(learner.stepCount)")
+            logger.info("restored \(path) at step \(learner.stepCount)")
             return (pending, file)
         } catch {
-            logger.warning("checkpoint \(restored.path) could not be restored (\(error)); starting afresh")
+            logger.warning("checkpoint \(path) could not be restored (\(error)); starting afresh")
             return (nil, nil)
         }
     }

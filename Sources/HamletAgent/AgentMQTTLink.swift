@@ -1,4 +1,3 @@
-import JSONText
 import MQTTTransport
 import Logging
 
@@ -60,10 +59,4 @@ public final class AgentMQTTLink {
 
     /// Received messages dropped because the pipeline did not take them in time.
     public var droppedIncoming: UInt64 { queue.droppedCount }
-
-    /// Reports a rejected sensor payload on the errors topic as `{"topic":…,"reason":…}`.
-    public func reportRejected(topic: String, reason: String) {
-        let report = "{\"topic\":\(JSONText.string(topic)),\"reason\":\(JSONText.string(reason))}"
-        client.publish(topic: topics.errors, payload: Array(report.utf8), qos: .atMostOnce)
-    }
 }

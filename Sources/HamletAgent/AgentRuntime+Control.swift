@@ -9,7 +9,7 @@ import SystemPrimitives
 /// `<prefix>/control/reply` with the request's id).
 extension AgentRuntime {
     func handle(_ message: MQTTMessage) {
-        guard let parser, let link = service.link else { return }
+        guard let parser, service.link != nil else { return }
         let reply: ControlReply
         switch parser.parse(message) {
         case .failure(let rejection):
@@ -17,10 +17,7 @@ extension AgentRuntime {
         case .success(let request):
             reply = answer(request)
         }
-        let publication = reply.publication
-        link.client.publish(
-            topic: publication.topic, payload: publication.payload, qos: .atLeastOnce, properties: publication.properties,
-            priority: true)
+        service.session.output.reply(reply)
     }
 
     private func answer(_ request: ControlRequest) -> ControlReply {

@@ -33,8 +33,12 @@ public final class AgentService {
 
     public let session: LearnSession
     public let link: AgentMQTTLink?
-    public let predictionSink: MQTTPredictionSink?
-    public var schedule: Schedule
+    public let predictionSink: MQTTOutputSink?
+    /// The metrics file; its path follows `schedule.prometheusFile`.
+    private let prometheus: PrometheusFileSink?
+    public var schedule: Schedule {
+        didSet { prometheus?.path = schedule.prometheusFile }
+    }
     /// Stop after this many learning steps (`hamlet run --max-steps`); nil: until the source ends or a stop.
     public var maximumSteps: Int64?
     /// Handles each message on the control topic, between two steps.
@@ -44,7 +48,6 @@ public final class AgentService {
     private let source: any ServiceSource
     let checkpoints: CheckpointStore
     let notifier: SystemdNotifier
-    private let agentID: String
     private let shouldStop: @Sendable () -> Bool
     private let reloadRequested: @Sendable () -> Bool
     private let logger: Logger
@@ -58,8 +61,8 @@ public final class AgentService {
     private var checkpointFailures = 0
 
     public init(
-        session: LearnSession, source: any ServiceSource, link: AgentMQTTLink?, predictionSink: MQTTPredictionSink?,
-        schedule: Schedule, checkpoints: CheckpointStore, notifier: SystemdNotifier, agentID: String,
+        session: LearnSession, source: any ServiceSource, link: AgentMQTTLink?, predictionSink: MQTTOutputSink?,
+        prometheus: PrometheusFileSink?, schedule: Schedule, checkpoints: CheckpointStore, notifier: SystemdNotifier,
         shouldStop: @escaping @Sendable () -> Bool, reloadRequested: @escaping @Sendable () -> Bool,
         logger: Logger
     ) {
@@ -67,10 +70,10 @@ public final class AgentService {
         self.source = source
         self.link = link
         self.predictionSink = predictionSink
+        self.prometheus = prometheus
         self.schedule = schedule
         self.checkpoints = checkpoints
         self.notifier = notifier
-        self.agentID = agentID
         self.shouldStop = shouldStop
         self.reloadRequested = reloadRequested
         self.logger = logger
@@ -194,14 +197,7 @@ public final class AgentService {
         let snapshot = metricsSnapshot(now: now)
         lastMetricsTime = now
         lastMetricsSteps = session.learner.stepCount
-        link?.client.publish(topic: link!.topics.metrics, payload: Array(snapshot.jsonText.utf8), qos: .atMostOnce)
-        if let path = schedule.prometheusFile {
-            do {
-                try PrometheusTextfile.write(snapshot.prometheusText(agentID: agentID), to: path)
-            } catch {
-                logger.error("could not write the metrics file \(path): \(error)")
-            }
-        }
+        session.output.metrics(snapshot)
         notifier.status("step \(snapshot.steps), \(Int(snapshot.stepsPerSecond)) steps/s, mean loss \(snapshot.lossAverage)")
     }
 

@@ -7,11 +7,10 @@ extension LearnSession {
     /// Warnings of one kind (clipped values, learner faults) logged before they are only counted.
     static let warningLimit = 10
 
-    /// Sends each clipped value's reason to `link`'s errors topic, as the sensor's topic (its slot's
-    /// filter) with a rejected payload's report.
-    public func reportClips(on link: AgentMQTTLink, source: MQTTSensorSource) {
-        let topics = source.configuration.slots.map(\.topic.description)
-        onInputClipped = { channel, reason in link.reportRejected(topic: topics[channel], reason: reason) }
+    /// Sends each clipped value's reason to the sinks as rejected input of its channel's topic
+    /// (a sensor slot's filter), as a malformed payload of that topic is reported.
+    public func reportClips(asRejectionsOf topics: [String]) {
+        onInputClipped = { [unowned self] channel, reason in output.rejected(InputRejection(topic: topics[channel], reason: reason)) }
     }
 
     func reportClips(index: Int) {

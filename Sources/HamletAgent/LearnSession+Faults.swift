@@ -19,7 +19,7 @@ extension LearnSession {
         if lastFaultAlertStep.map({ learner.stepCount - $0 >= LearnerGuard.snapshotInterval }) ?? true {
             lastFaultAlertStep = learner.stepCount
             try output.alert(
-                PredictionLine.learnerFault(fault, step: learner.stepCount, position: reader.positionName, index: index))
+                AlertReport(.learnerFault(fault), step: learner.stepCount, position: position(index), id: alertIDs?.next()))
         }
         guard forwardAgain else { return true }
         input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }

@@ -23,7 +23,7 @@ public final class LearnSession {
     public let options: LearnOptions
     public let mapping: ColumnMapping
     let reader: any RecordSource
-    let output: any PredictionSink
+    let output: any OutputSink
     let logger: Logger
     private(set) var input: [Float]
     private var target: [Float]
@@ -36,7 +36,8 @@ public final class LearnSession {
     var drift: DriftStage?
     /// Normalisation, calendar inputs and the anomaly score of the forecast task (nil for the others).
     public internal(set) var scoring: ForecastScoring?
-    private var forecastBuffer: [Float]
+    /// The prediction a step reports, captured before learning moves the learner's own.
+    private let reported: ScalarBuffer<Float>
     private var alerts: [DriftAlert] = []
     private var boostRemaining = 0
     private var wasAlerting = false
@@ -55,6 +56,8 @@ public final class LearnSession {
             applyPlasticity()
         }
     }
+    /// Gives each alert its id, the same on every sink (`hamlet run`); nil: none (`hamlet learn`).
+    public var alertIDs: AlertIdentity?
     /// Receives each sensor value clipped into its sane range (channel, reason); nil: logged as a warning.
     public var onInputClipped: ((_ channel: Int, _ reason: String) -> Void)?
     /// Mean loss over the last `LossWindow.size` scored steps.
@@ -65,7 +68,7 @@ public final class LearnSession {
     /// `pendingInput` comes from a checkpoint that was written between a forecast and its scoring.
     public init(
         learner: AgentLearner, model: ModelConfiguration, options: LearnOptions, mapping: ColumnMapping,
-        reader: any RecordSource, output: any PredictionSink, pendingInput: [Float]?, logger: Logger
+        reader: any RecordSource, output: any OutputSink, pendingInput: [Float]?, logger: Logger
     ) {
         self.learner = learner
         self.model = model
@@ -77,7 +80,7 @@ public final class LearnSession {
         baseBeta = learner.configuration.beta
         input = [Float](repeating: 0, count: learner.inputCount)
         target = [Float](repeating: 0, count: learner.outputCount)
-        forecastBuffer = [Float](repeating: 0, count: learner.outputCount)
+        reported = ScalarBuffer(count: learner.outputCount)
         if options.task == .forecast, options.scoresForecast {
             let channels = mapping.inputIndices.count
             scoring = ForecastScoring(
@@ -159,7 +162,6 @@ public final class LearnSession {
         let stepsBefore = learner.stepCount
         var loss = Float.nan
         var forecastScore: Double?
-        let fields: String
         switch options.task {
         case .forecast where scoring == nil:
             let learns = pendingInput != nil
@@ -167,7 +169,7 @@ public final class LearnSession {
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
             let usable = try guardStep(loss: learns ? loss : nil, forwardAgain: true, index: record.line)
             pendingInput = usable ? input : nil
-            fields = predictionFields()
+            capturePrediction()
         case .forecast:
             scoring!.read(timestamp: record.timestamp) { record.values[mapping.inputIndices[$0]] }
             forecastScore = scoring!.score(prediction: pendingInput != nil ? learner.prediction.pointer : nil)
@@ -178,31 +180,25 @@ public final class LearnSession {
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
             let usable = try guardStep(loss: learns ? loss : nil, forwardAgain: true, index: record.line)
             pendingInput = usable ? input : nil
-            fields = forecastFields()
+            captureForecast()
         case .regress where options.lateTargets, .classify where options.lateTargets:
             // Predicted now; learned when its target is joined (see `learn(_:)`).
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
             _ = try guardStep(loss: nil, forwardAgain: true, index: record.line)
-            fields = predictionFields()
+            capturePrediction()
         case .regress, .classify:
             try fillTarget(from: record)
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
             // A fault left by the last step's learning shows here, before this prediction is reported.
             let usable = try guardStep(loss: nil, forwardAgain: true, index: record.line)
             // Reported as predicted before learning from this record's own target.
-            fields = predictionFields()
+            capturePrediction()
             if usable {
                 loss = target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
                 _ = try guardStep(loss: loss, forwardAgain: false, index: record.line)
             }
         }
-        losses.add(loss)
-        let step = learner.stepCount
-        var score: Double?
-        if drift != nil, step > stepsBefore {
-            score = drift!.update(loss: Double(loss)) { alerts.append($0) }
-            latestScore = score!
-        }
+        var (step, score) = scoreLoss(loss, stepsBefore: stepsBefore)
         if scoring != nil, drift != nil {
             score = forecastScore
             if let forecastScore {
@@ -220,17 +216,9 @@ public final class LearnSession {
         }
         // Without learning steps (late targets) the record count thins the lines.
         if (options.lateTargets ? Int64(summary.records) : step) % Int64(options.outputEvery) == 0 {
-            try output.prediction(
-                PredictionLine.format(
-                    step: step, position: reader.positionName, index: record.line, key: joinKey, loss: loss, score: score,
-                    predictionFields: fields))
+            try report(.record, step: step, index: record.line, key: joinKey, loss: loss, score: score)
         }
-        try reactToAlerts(step: step, index: record.line)
-        if let path = options.checkpointPath, options.checkpointEvery > 0, step > stepsBefore,
-            step % Int64(options.checkpointEvery) == 0
-        {
-            try writeCheckpoint(to: path)
-        }
+        try finishStep(step, stepsBefore: stepsBefore, index: record.line)
     }
 
     /// One learning step from a late target: forward on the joined record's stored input (exact
@@ -248,26 +236,33 @@ public final class LearnSession {
         let stepsBefore = learner.stepCount
         input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
         let usable = try guardStep(loss: nil, forwardAgain: true, index: joined.index)
-        let fields = predictionFields()
+        capturePrediction()
         var loss = Float.nan
         if usable {
             loss = target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
             _ = try guardStep(loss: loss, forwardAgain: false, index: joined.index)
         }
+        let (step, score) = scoreLoss(loss, stepsBefore: stepsBefore)
+        if step % Int64(options.outputEvery) == 0 {
+            try report(.joined(target: joined.target), step: step, index: joined.index, key: joined.key, loss: loss, score: score)
+        }
+        try finishStep(step, stepsBefore: stepsBefore, index: joined.index)
+    }
+
+    /// Counts the step's loss and, when the step learned, feeds it to the loss detectors: the
+    /// steps completed and the loss's anomaly score (nil without detection or learning).
+    private func scoreLoss(_ loss: Float, stepsBefore: Int64) -> (Int64, Double?) {
         losses.add(loss)
         let step = learner.stepCount
-        var score: Double?
-        if drift != nil, step > stepsBefore {
-            score = drift!.update(loss: Double(loss)) { alerts.append($0) }
-            latestScore = score!
-        }
-        if step % Int64(options.outputEvery) == 0 {
-            try output.prediction(
-                PredictionLine.joined(
-                    step: step, position: reader.positionName, index: joined.index, key: joined.key, loss: loss, score: score,
-                    predictionFields: fields, target: joined.target, classify: options.task == .classify))
-        }
-        try reactToAlerts(step: step, index: joined.index)
+        guard drift != nil, step > stepsBefore else { return (step, nil) }
+        let score = drift!.update(loss: Double(loss)) { alerts.append($0) }
+        latestScore = score
+        return (step, score)
+    }
+
+    /// The step's alerts and their reaction, then the periodic checkpoint when one is due.
+    private func finishStep(_ step: Int64, stepsBefore: Int64, index: Int) throws(LearnError) {
+        try reactToAlerts(step: step, index: index)
         if let path = options.checkpointPath, options.checkpointEvery > 0, step > stepsBefore,
             step % Int64(options.checkpointEvery) == 0
         {
@@ -296,22 +291,30 @@ public final class LearnSession {
         }
         for alert in alerts {
             summary.driftAlerts += 1
-            try output.alert(
-                PredictionLine.alert(alert, step: step, position: reader.positionName, index: index, reaction: reaction))
+            try output.alert(AlertReport(.drift(alert, reaction: reaction), step: step, position: position(index), id: alertIDs?.next()))
         }
     }
 
-    /// The forecast in the sensor's units.
-    private func forecastFields() -> String {
-        for c in 0..<learner.outputCount { forecastBuffer[c] = scoring!.denormalize(learner.prediction.pointer[c], channel: c) }
-        return forecastBuffer.withUnsafeBufferPointer { PredictionLine.predictionFields($0, classify: false) }
+    /// Keeps the forecast, in the sensor's units, for the step's report.
+    private func captureForecast() {
+        for c in 0..<learner.outputCount { reported[c] = scoring!.denormalize(learner.prediction.pointer[c], channel: c) }
     }
 
-    private func predictionFields() -> String {
-        PredictionLine.predictionFields(
-            UnsafeBufferPointer(start: learner.prediction.pointer, count: learner.outputCount),
-            classify: options.task == .classify)
+    /// Keeps the learner's prediction as it stands for the step's report.
+    private func capturePrediction() {
+        reported.pointer.update(from: learner.prediction.pointer, count: learner.outputCount)
     }
+
+    private func report(
+        _ kind: PredictionReport.Kind, step: Int64, index: Int, key: Double?, loss: Float, score: Double?
+    ) throws(LearnError) {
+        try output.prediction(
+            PredictionReport(
+                kind: kind, step: step, position: position(index), key: key, loss: loss, score: score,
+                prediction: UnsafeBufferPointer(start: reported.pointer, count: reported.count), classify: options.task == .classify))
+    }
+
+    func position(_ index: Int) -> RecordPosition { RecordPosition(name: reader.positionName, index: index) }
 
     private func fillTarget(from record: VectorRecord) throws(LearnError) {
         if options.task == .regress {

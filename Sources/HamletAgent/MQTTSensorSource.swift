@@ -42,6 +42,8 @@ public final class MQTTSensorSource: RecordSource {
     public var onIdle: (() -> Void)?
     public var idleInterval: Duration = .milliseconds(100)
     private let link: AgentMQTTLink
+    /// Where malformed payloads and unjoinable targets are reported (the agent: its errors topic).
+    private let rejections: any OutputSink
     private let assembler: SensorVectorAssembler
     private let shouldStop: @Sendable () -> Bool
     private var nextStepTime = -Double.infinity
@@ -63,13 +65,15 @@ public final class MQTTSensorSource: RecordSource {
     /// Subscribes to the slots' (and targets') topics on `link`; connecting starts with the first
     /// `next()`. `shouldStop` is polled at least every `idleInterval` so a signal ends the run cleanly.
     public init(
-        configuration: MQTTSensorConfiguration, link: AgentMQTTLink, shouldStop: @escaping @Sendable () -> Bool
+        configuration: MQTTSensorConfiguration, link: AgentMQTTLink, rejections: any OutputSink,
+        shouldStop: @escaping @Sendable () -> Bool
     ) throws(LearnError) {
         if case .periodic(let seconds) = configuration.stepping {
             precondition(seconds > 0, "MQTTSensorSource needs a positive step period")
         }
         self.configuration = configuration
         self.link = link
+        self.rejections = rejections
         self.shouldStop = shouldStop
         columns = configuration.slots.map(\.name)
         targetClassCount = configuration.targets?.classCount
@@ -253,13 +257,13 @@ public final class MQTTSensorSource: RecordSource {
             pending.append(
                 .joined(JoinedTarget(index: match.step, key: match.key, input: Array(joiner.input(of: match)), target: values)))
         case .failure(let miss):
-            link.reportRejected(topic: message.topic, reason: missReason(miss, key: key))
+            rejections.rejected(InputRejection(topic: message.topic, reason: missReason(miss, key: key)))
         }
     }
 
     private func reject(_ topic: String, _ reason: String) {
         rejectedMessages += 1
-        link.reportRejected(topic: topic, reason: reason)
+        rejections.rejected(InputRejection(topic: topic, reason: reason))
     }
 
     private var keyName: String {

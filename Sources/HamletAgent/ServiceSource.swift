@@ -16,12 +16,16 @@ public protocol ServiceSource: RecordSource {
     /// `onControl`; otherwise the service takes them from the link.
     var readsControlMessages: Bool { get }
     var onControl: ((MQTTMessage) -> Void)? { get set }
+    /// Each channel's topic, for sources whose channels have one: a value clipped into its sane
+    /// range is then reported as rejected input of that topic, not only logged.
+    var channelTopics: [String]? { get }
 }
 
 extension ServiceSource {
     public var overruns: Int { 0 }
     public var rejectedMessages: Int { 0 }
     public var readsControlMessages: Bool { false }
+    public var channelTopics: [String]? { nil }
     public var onControl: ((MQTTMessage) -> Void)? {
         get { nil }
         // Such a source never sees control messages: the service takes them from the link.
@@ -41,4 +45,5 @@ extension AudioFeatureReader: ServiceSource {
 extension MQTTSensorSource: ServiceSource {
     public var sourceDescription: String { "MQTT sensors" }
     public var readsControlMessages: Bool { true }
+    public var channelTopics: [String]? { configuration.slots.map(\.topic.description) }
 }

@@ -45,4 +45,9 @@ final class StageInput {
             if let previous = pending { return (previous, target) }
         }
     }
+
+    /// The normalisation's and the score's state, for the stage's checkpoint.
+    var savedState: SavedState { scoring.savedState }
+
+    func restore(_ state: SavedState) throws(SavedStateError) { try scoring.restore(state) }
 }

@@ -2,14 +2,14 @@ import DriftDetection
 import HamiltonianLearning
 
 /// The last stage's part of `hamlet run`: each step's loss goes to the drift detectors, and the
-/// prediction lines and alerts go out as a whole agent's do (`PredictionLine`, the sinks).
+/// predictions and alerts go to the sinks as a whole agent's do.
 ///
 /// The prediction stays in the learner's normalised units: the normalisation lives on the first
 /// stage. A line's `record` is the record (counted from 0 at the first stage's source) that the
 /// step's target came from. Drift alerts do not change learning here (reaction `none`): a boost
 /// or reset on the last stage alone would leave the stages below learning as before.
 final class StageOutput {
-    let sink: any PredictionSink
+    let sink: any OutputSink
     private var drift: DriftStage?
     private var alerts: [DriftAlert] = []
     private var losses = LossWindow()
@@ -17,7 +17,7 @@ final class StageOutput {
     /// The anomaly score of the loss after the latest step (NaN before the detectors start).
     private(set) var latestScore = Double.nan
 
-    init(sink: any PredictionSink, drift: DriftOptions?) {
+    init(sink: any OutputSink, drift: DriftOptions?) {
         self.sink = sink
         self.drift = drift.map { DriftStage($0) }
     }
@@ -34,17 +34,24 @@ final class StageOutput {
             score = drift!.update(loss: Double(loss)) { alerts.append($0) }
             latestScore = score!
         }
-        let record = Int(step)  // step t (counted from 0) learned the forecast of record t + 1
+        // Step t (counted from 0) learned the forecast of record t + 1.
+        let record = RecordPosition(name: "record", index: Int(step))
         if step % Int64(every) == 0 {
-            let fields = PredictionLine.predictionFields(UnsafeBufferPointer(start: prediction.pointer, count: prediction.count), classify: false)
             try sink.prediction(
-                PredictionLine.format(step: step, position: "record", index: record, loss: loss, score: score, predictionFields: fields))
+                PredictionReport(
+                    kind: .record, step: step, position: record, key: nil, loss: loss, score: score,
+                    prediction: UnsafeBufferPointer(start: prediction.pointer, count: prediction.count), classify: false))
         }
         guard !alerts.isEmpty else { return }
         defer { alerts.removeAll(keepingCapacity: true) }
         for alert in alerts {
             driftAlerts += 1
-            try sink.alert(PredictionLine.alert(alert, step: step, position: "record", index: record, reaction: "none"))
+            try sink.alert(AlertReport(.drift(alert, reaction: "none"), step: step, position: record))
         }
     }
+
+    /// The drift detectors' state, for the stage's checkpoint; nil without detectors.
+    var savedState: SavedState? { drift?.savedState }
+
+    func restore(_ state: SavedState) throws(SavedStateError) { try drift?.restore(state) }
 }

@@ -11,18 +11,24 @@ import SystemPrimitives
 /// and alerts (`StageOutput`); a middle stage has neither and only learns and relays.
 ///
 /// It waits until the neighbouring stages are online, then steps until the source ends (first
-/// stage), `maximumSteps` is reached or a stop is requested; a neighbour silent for the timeout
-/// stops it with an error naming the message. Between steps: the watchdog, checkpoints and the
-/// stage's metrics. On the way out: the final checkpoint, then both MQTT clients close.
+/// stage), `maximumSteps` is reached or a stop is requested. A neighbour that goes away is named
+/// in an alert and the stage's status and metrics (`StageService+Faults`); the stage goes on with
+/// what it can still do. Between steps and while it waits: the watchdog, checkpoints (its own
+/// blocks and its step, from which it resumes) and the stage's metrics. On the way out: the final
+/// checkpoint, then both MQTT clients close.
 public final class StageService {
     public let runner: PipelineStageRunner
     public let model: ModelConfiguration
     /// Stop after this many steps (`hamlet run --max-steps`); nil: until the source ends or a stop.
-    public var maximumSteps: Int64?
+    public var maximumSteps: Int64? {
+        didSet { runner.stepLimit = maximumSteps.map { UInt64(max($0, 0)) } }
+    }
     let input: StageInput?
     let output: StageOutput?
     let link: AgentMQTTLink
     let stageClient: MQTTClient
+    /// Where the neighbour alerts go: the last stage's outputs, the agent's alert topic on the others.
+    let alerts: any OutputSink
     let schedule: AgentService.Schedule
     let predictionEvery: Int
     let checkpoints: CheckpointStore
@@ -30,9 +36,12 @@ public final class StageService {
     let shouldStop: @Sendable () -> Bool
     let reloadRequested: @Sendable () -> Bool
     let logger: Logger
+    /// The step this run started at (from the stage's checkpoint; 0 afresh).
+    public internal(set) var resumedStep: UInt64 = 0
     private var pace = HousekeepingPace()
     private var lastCheckpoint: (time: Double, step: UInt64)
-    private var lastMetrics: (time: Double, step: UInt64)
+    var lastMetrics: (time: Double, step: UInt64)
+    var stepsPerSecond = 0.0
 
     init(
         runner: PipelineStageRunner, model: ModelConfiguration, input: StageInput?, output: StageOutput?, link: AgentMQTTLink,
@@ -43,6 +52,7 @@ public final class StageService {
         (self.runner, self.model, self.input, self.output, self.link, self.stageClient) = (runner, model, input, output, link, stageClient)
         (self.schedule, self.predictionEvery, self.checkpoints, self.notifier) = (schedule, predictionEvery, checkpoints, notifier)
         (self.shouldStop, self.reloadRequested, self.logger) = (shouldStop, reloadRequested, logger)
+        alerts = output?.sink ?? MQTTOutputSink(link: link, logger: logger)
         let now = MonotonicClock.nowSeconds()
         (lastCheckpoint, lastMetrics) = ((now, 0), (now, 0))
     }
@@ -58,6 +68,9 @@ public final class StageService {
         stageClient.start()
         input?.source.onIdle = { [unowned self] in housekeepingIfDue() }
         runner.link.shouldStop = shouldStop
+        runner.link.onIdle = { [unowned self] in housekeepingIfDue() }
+        runner.link.onNeighbourChange = { [unowned self] in neighbourChanged($0) }
+        (lastCheckpoint.step, lastMetrics.step) = (runner.steps, runner.steps)
         let waiting = "\(name): waiting for stages \(runner.link.neighbours) under \(runner.link.prefix)"
         logger.info("\(waiting)")
         // Ready now: the neighbours may come much later than systemd's start timeout.
@@ -65,7 +78,7 @@ public final class StageService {
         var failure: LearnError?
         if runner.link.awaitNeighbours(shouldStop: shouldStop, onIdle: { housekeepingIfDue() }) {
             notifier.status("\(name): learning")
-            logger.info("\(name): the neighbouring stages are online; learning")
+            logger.info("\(name): the neighbouring stages are online; learning from step \(runner.steps)")
             do throws(LearnError) {
                 try stepUntilDone()
             } catch {
@@ -105,7 +118,7 @@ public final class StageService {
             do throws(StageLinkError) {
                 loss = try runner.step(input: pair?.input, target: pair?.target)
             } catch {
-                if error == .stopped { return }
+                if error == .stopped || error == .limitReached { return }
                 throw .stage("\(name): \(error)")
             }
             try output?.report(step: Int64(runner.steps), loss: loss, prediction: runner.learner.prediction, every: predictionEvery)
@@ -122,58 +135,11 @@ public final class StageService {
         if reloadRequested() { logger.warning("\(name): a stage does not reload its configuration; restart it to apply changes") }
         let steps = runner.steps
         if (schedule.checkpointEverySeconds > 0 && now - lastCheckpoint.time >= schedule.checkpointEverySeconds)
-            || (schedule.checkpointEverySteps > 0 && steps - lastCheckpoint.step >= UInt64(schedule.checkpointEverySteps))
+            || (schedule.checkpointEverySteps > 0 && steps >= lastCheckpoint.step + UInt64(schedule.checkpointEverySteps))
         {
             saveCheckpoint(reason: "periodic")
             lastCheckpoint = (now, steps)
         }
         if schedule.metricsIntervalSeconds > 0, now - lastMetrics.time >= schedule.metricsIntervalSeconds { publishMetrics(now: now) }
-    }
-
-    /// Writes the stage's learner (every tensor of the network's layout; this stage's blocks are
-    /// the ones it learned) to the state directory; logged, not thrown, when it cannot.
-    @discardableResult
-    func saveCheckpoint(reason: String) -> String? {
-        let link = runner.link
-        let file = LearnerCheckpoint.file(
-            of: runner.learner, model: model, pendingInput: nil, metadata: ["hamlet.stage": "\(link.stage) of \(link.stageCount)"])
-        do {
-            return try checkpoints.save { path in try file.write(to: path) }
-        } catch {
-            logger.error("could not write the \(reason) checkpoint in \(checkpoints.directory): \(error)")
-            return nil
-        }
-    }
-
-    /// `<prefix>/metrics` of a stage: which stage, steps, and the link's counters.
-    private func publishMetrics(now: Double) {
-        let steps = runner.steps
-        let rate = Double(steps - lastMetrics.step) / max(now - lastMetrics.time, 1e-9)
-        lastMetrics = (now, steps)
-        let link = runner.link
-        var members: [(String, JSONValue)] = [
-            ("time", .double(AgentClock.epochSeconds())), ("stage", .integer(link.stage)), ("stages", .integer(link.stageCount)),
-            ("steps", .integer(steps)), ("steps_per_second", .double(rate)),
-        ]
-        members += counters.map { ($0.0, .integer($0.1)) }
-        if let output { members.append(("loss_average", .double(output.recentMeanLoss))) }
-        var text = ""
-        JSONValue.object(members.map { JSONMember(key: $0.0, value: $0.1) }).write(to: &text)
-        self.link.client.publish(topic: self.link.topics.metrics, payload: Array(text.utf8), qos: .atMostOnce)
-        notifier.status("\(name): step \(steps), \(Int(rate)) steps/s")
-    }
-
-    /// The link's and the runner's counts, by their names in the metrics.
-    var counters: [(String, Int)] {
-        let (link, steps) = (runner.link, max(Int(runner.steps), 1))
-        return [
-            ("refused_messages", link.refusedMessages), ("stale_messages", link.staleMessages),
-            ("late_costates", runner.lateCostates), ("missing_costates", runner.missingCostates),
-            ("bytes_sent_per_step", link.bytesSent / steps), ("bytes_received_per_step", link.bytesReceived / steps),
-        ]
-    }
-
-    private var countersText: String {
-        "\(runner.steps) steps; " + counters.map { "\($0.0.split(separator: "_").joined(separator: " ")) \($0.1)" }.joined(separator: ", ")
     }
 }

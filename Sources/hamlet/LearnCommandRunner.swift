@@ -23,15 +23,18 @@ struct LearnCommandRunner {
         var fileReader: VectorStreamReader?
         var sensorSource: MQTTSensorSource?
         var link: AgentMQTTLink?
+        var mqttOutput: MQTTOutputSink?
         // Publishes `offline` and disconnects once the run is over, however it ends.
         defer { link?.close() }
         if command.mqtt.isEnabled {
             StopRequest.install()
             let connection = try command.mqtt.link(logger: .hamlet("hamlet learn"))
             link = connection
+            let published = MQTTOutputSink(link: connection, every: command.mqtt.publishEvery, maximumRateHz: command.mqtt.predictionMaxRate)
+            mqttOutput = published
             let source = try MQTTSensorSource(
                 configuration: command.mqtt.sensorConfiguration(classCount: command.task == .classify ? command.classes : nil),
-                link: connection, shouldStop: { StopRequest.isRequested })
+                link: connection, rejections: published, shouldStop: { StopRequest.isRequested })
             sensorSource = source
             reader = source
         } else if command.audio.isAudio {
@@ -133,17 +136,11 @@ struct LearnCommandRunner {
             pending = try wrap { () throws(CheckpointError) in try learner.restore(checkpoint) }
         }
         let lines = try command.output.map { path throws(LearnError) in try LineWriter(path: path) } ?? LineWriter()
-        let output: any PredictionSink =
-            link.map {
-                CombinedPredictionSink([
-                    lines,
-                    MQTTPredictionSink(link: $0, every: command.mqtt.publishEvery, maximumRateHz: command.mqtt.predictionMaxRate),
-                ])
-            } ?? lines
+        let output: any OutputSink = mqttOutput.map { CombinedOutputSink([lines, $0]) } ?? lines
         let session = LearnSession(
             learner: learner, model: model, options: options, mapping: mapping, reader: reader, output: output,
             pendingInput: pending, logger: .hamlet("hamlet learn"))
-        if let link, let sensorSource { session.reportClips(on: link, source: sensorSource) }
+        if let topics = sensorSource?.channelTopics { session.reportClips(asRejectionsOf: topics) }
         let stepsAtStart = learner.stepCount
         if let checkpoint {
             try wrap { () throws(CheckpointError) in try session.restoreScoring(from: checkpoint) }

@@ -212,12 +212,15 @@ struct BadFileTests {
                     minimum_residual_scale: 0
                     horizon_samples: -1
                     horizon_lags: 0
+                    recent_range_samples: -1
+                    recent_range_tolerance: -0.5
                 """,
             keyPaths: [
                 "drift.score.warm_up_samples", "drift.score.threshold", "drift.score.refractory_samples",
                 "drift.score.range_tolerance", "drift.score.short_run_samples", "drift.score.long_run_samples",
                 "drift.score.tail_quantile", "drift.score.tail_samples", "drift.score.residual_memory_samples",
                 "drift.score.minimum_residual_scale", "drift.score.horizon_samples", "drift.score.horizon_lags",
+                "drift.score.recent_range_samples", "drift.score.recent_range_tolerance",
             ]),
         BadFile(
             name: "a time field that a csv payload cannot have, or that is a sensor's value",

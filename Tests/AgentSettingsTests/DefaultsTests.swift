@@ -168,6 +168,8 @@ struct DefaultsTests {
                     minimum_residual_scale: 0.1
                     horizon_samples: 30
                     horizon_lags: 4
+                    recent_range_samples: 2000
+                    recent_range_tolerance: 0.3
                 """,
             sourceName: "score.yaml")
         var expected = ForecastScoreConfiguration()
@@ -178,6 +180,8 @@ struct DefaultsTests {
         expected.minimumResidualScale = 0.1
         expected.horizonSamples = 30
         expected.horizonLags = 4
+        expected.recentRangeSamples = 2000
+        expected.recentRangeTolerance = 0.3
         #expect(loaded.drift.score == expected)
     }
 }

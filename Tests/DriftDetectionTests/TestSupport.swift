@@ -86,3 +86,14 @@ func gaussianNoise(count: Int, seed: UInt64, mean: Double = 0, sd: Double = 1) -
     var generator = SplitMix64(seed: seed)
     return (0..<count).map { _ in mean + sd * generator.nextGaussian() }
 }
+
+/// `fresh` with the state `original` saves, read back through a real `SavedState`.
+func restoredCopy<T: SavedStateRepresentable>(of original: T, into fresh: T) throws -> T {
+    var state = SavedState(values: [])
+    original.save(to: &state)
+    var copy = fresh
+    var reader = SavedStateReader(state)
+    try copy.load(from: &reader)
+    try reader.finish()
+    return copy
+}

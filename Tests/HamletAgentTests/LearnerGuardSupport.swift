@@ -20,13 +20,12 @@ final class ListSource: RecordSource {
 }
 
 /// Keeps every line a session writes, alerts apart.
-final class RecordingSink: PredictionSink {
+final class RecordingSink: OutputSink {
     private(set) var predictions: [[String: Any]] = []
     private(set) var alerts: [[String: Any]] = []
 
-    func prediction(_ line: String) throws(LearnError) { predictions.append(Self.object(line)) }
-    func alert(_ line: String) throws(LearnError) { alerts.append(Self.object(line)) }
-    func flush() throws(LearnError) {}
+    func prediction(_ report: PredictionReport) throws(LearnError) { predictions.append(Self.object(JSONLine.text(report))) }
+    func alert(_ report: AlertReport) throws(LearnError) { alerts.append(Self.object(JSONLine.text(report))) }
 
     var faultAlerts: [[String: Any]] { alerts.filter { $0["alert"] as? String == "learner-fault" } }
 

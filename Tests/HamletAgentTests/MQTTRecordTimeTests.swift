@@ -25,7 +25,7 @@ import Testing
         }
         let deadline = ContinuousClock.now + .seconds(20)
         let source = try MQTTSensorSource(
-            configuration: MQTTSensorConfiguration(slots: slots, time: time), link: link,
+            configuration: MQTTSensorConfiguration(slots: slots, time: time), link: link, rejections: MQTTOutputSink(link: link),
             shouldStop: { ContinuousClock.now > deadline })
         #expect(source.recordsHaveTime)
         link.start()

@@ -5,6 +5,7 @@ import Foundation
 enum PayloadSchema: String {
     case prediction, alert, errors, metrics
     case controlReply = "control-reply"
+    case stageMetrics = "stage-metrics"
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

@@ -107,6 +107,7 @@ import Testing
                 #expect(stageOmega[tensor.range].map(\.bitPattern) == omega[tensor.range].map(\.bitPattern), "stage \(k): ω of \(tensor.name)")
             }
             #expect(runner.link.refusedMessages == 0 && runner.link.staleMessages == 0)
+            #expect(runner.skippedSteps == 0 && runner.missingCostates == 0, "stage \(k): skipped \(runner.skippedSteps), missing \(runner.missingCostates)")
         }
     }
 
@@ -152,7 +153,7 @@ import Testing
         #expect(runners[0].steps == UInt64(steps) && runners[1].steps == UInt64(steps))
     }
 
-    @Test("a stage whose neighbour never speaks stops with an error that names the message it waited for")
+    @Test("a stage whose neighbour below never speaks names it gone after the timeout and waits on until stopped")
     func silentNeighbour() async throws {
         let broker = try await MosquittoBroker.start()
         let client = try MQTTClient(configuration: MQTTConfiguration(
@@ -161,8 +162,24 @@ import Testing
         let link = try StageLink(client: client, prefix: "test/lonely", stage: 1, stageCount: 3, model: 1, life: 1)
         client.start()
         let runner = PipelineStageRunner(learner: Self.learner(stage: 1..<2), link: link, timeout: .milliseconds(300))
-        try runner.step()  // step 0 needs no message
-        #expect(throws: StageLinkError.neighbourSilent(kind: .state, step: 0, afterSeconds: 0)) { try runner.step() }
-        #expect(StageLinkError.neighbourSilent(kind: .state, step: 0, afterSeconds: 0).description.contains("step 0"))
+        var changes: [StageNeighbour] = []
+        link.onNeighbourChange = { changes.append($0) }
+        link.startWatching()
+        let clock = ContinuousClock()
+        let start = clock.now
+        // Stopped 1 s after the stage named its neighbour gone: it waited on rather than failing.
+        var goneAt: ContinuousClock.Instant?
+        link.shouldStop = {
+            if goneAt == nil, !changes.isEmpty { goneAt = clock.now }
+            return goneAt.map { clock.now - $0 > .seconds(1) } ?? false
+        }
+        try runner.step()  // step 0 needs the state of no earlier step
+        #expect(throws: StageLinkError.stopped) { try runner.step() }
+        let gone = try #require(goneAt)
+        print("the silent neighbour was named gone after \(gone - start)")
+        #expect(gone - start >= .milliseconds(300) && gone - start < .seconds(3))
+        #expect(Set(changes.map(\.stage)) == [0, 2], "both neighbours of stage 1 send to it and said nothing")
+        #expect(changes.allSatisfy { $0.goneReason == "silent for 0.3 s" }, "\(changes)")
+        #expect(runner.steps == 1, "no step ran without its state from below")
     }
 }

@@ -200,6 +200,13 @@ import Testing
         var deduplicated: [String] = []
         for alert in published where deduplicated.last != alert { deduplicated.append(alert) }
         #expect(deduplicated == printed)
+        // Each alert has one id, printed and published alike, so the two can be matched exactly.
+        let printedIDs = agent.lines.filter { $0["alert"] != nil }.compactMap { $0["id"] as? String }
+        let publishedIDs = received.filter { $0.topic == "hamlet/restart/alert" }.compactMap {
+            ((try? JSONSerialization.jsonObject(with: Data($0.payload))) as? [String: Any])?["id"] as? String
+        }
+        #expect(printedIDs.count == printed.count && Set(printedIDs).count == printed.count, "\(printedIDs)")
+        #expect(Set(publishedIDs) == Set(printedIDs), "printed \(printedIDs), published \(publishedIDs)")
         #expect(agent.standardError.contains("MQTT connected"), "stderr: \(agent.standardError)")
         let lastPredictionStep = received.filter { $0.topic == "hamlet/restart/prediction" }.compactMap {
             ((try? JSONSerialization.jsonObject(with: Data($0.payload))) as? [String: Any])?["step"] as? Int

@@ -161,9 +161,10 @@ final class SoakReceipts: @unchecked Sendable {  // all state is guarded by `loc
         return predictions.first { $0.time >= time }?.time
     }
 
-    /// What an alert says and at which step: the same on the agent's standard output (which has
-    /// no `id`) and on the broker.
+    /// The alert's `id`, the same on the agent's standard output and on the broker; by what it
+    /// says and at which step for a line without one.
     static func alertKey(_ object: [String: Any]) -> String {
+        if let id = object["id"] as? String { return id }
         return ["alert", "detector", "step", "kind"].map { "\(object[$0] ?? "-")" }.joined(separator: "/")
     }
 

@@ -55,6 +55,26 @@ struct MQTTUnitTests {
         #expect(drain(&outbox) == [1, 3, 4, 5, 6])
     }
 
+    @Test func fullFIFOStorageStaysNearItsBound() {
+        // A full outbox takes one message in and drops one for each new one: 10,000 live entries
+        // cycled 50,000 times must keep their order and a storage within 4/3 of the bound (rounded up
+        // to the array's growth), not the twice the bound that compacting at half the storage allowed.
+        var fifo = OutboxFIFO()
+        let bound = 10_000
+        for s in 0..<bound { fifo.append(entry(UInt64(s))) }
+        var largest = fifo.storageCapacity
+        var inOrder = true
+        for s in bound..<(bound + 50_000) {
+            fifo.append(entry(UInt64(s)))
+            if fifo.removeFirst().sequence != UInt64(s - bound) { inOrder = false }
+            largest = max(largest, fifo.storageCapacity)
+        }
+        #expect(inOrder)
+        #expect(fifo.count == bound)
+        #expect(fifo.first?.sequence == 50_000)
+        #expect(largest < 2 * bound, "storage grew to \(largest) entries for \(bound) live ones")
+    }
+
     @Test func priorityMessagesAreKeptBeforeOthers() {
         var outbox = MQTTOutbox(limits: MQTTOutboxLimits(maximumMessages: 3, maximumBytes: 1000))
         _ = outbox.admit(entry(0, priority: true))

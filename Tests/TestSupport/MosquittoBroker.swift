@@ -28,17 +28,36 @@ public final class MosquittoBroker: Sendable {
         /// `set_tcp_nodelay true`: without it the broker's Nagle delays a sparse message behind an
         /// unacknowledged one, tens of milliseconds per hop for request-and-wait traffic.
         public var tcpNoDelay = false
+        /// A bridge to another broker on 127.0.0.1 (mosquitto's `connection` section).
+        public var bridge: Bridge?
 
         public init(
             users: [(name: String, password: String)] = [], allowAnonymous: Bool = true, tls: Bool = false,
             requireClientCertificate: Bool = false, persistence: Bool = false, tcpNoDelay: Bool = false
         ) {
-            self.tcpNoDelay = tcpNoDelay
-            self.users = users
-            self.allowAnonymous = allowAnonymous
-            self.tls = tls
-            self.requireClientCertificate = requireClientCertificate
-            self.persistence = persistence
+            (self.users, self.allowAnonymous, self.tls) = (users, allowAnonymous, tls)
+            (self.requireClientCertificate, self.persistence, self.tcpNoDelay) = (requireClientCertificate, persistence, tcpNoDelay)
+        }
+    }
+
+    /// This broker connects to the broker at `remotePort` as client `clientID` and carries the
+    /// messages of `topicPattern` both ways (QoS 1, retained flags kept), as two sites' brokers do.
+    public struct Bridge: Sendable {
+        public var remotePort: Int
+        public var topicPattern: String
+        public var clientID: String
+
+        public init(remotePort: Int, topicPattern: String, clientID: String) {
+            (self.remotePort, self.topicPattern, self.clientID) = (remotePort, topicPattern, clientID)
+        }
+
+        /// The `connection` section; it ends the file, since every line after it belongs to the bridge.
+        var configurationLines: [String] {
+            [
+                "", "connection \(clientID)", "address 127.0.0.1:\(remotePort)", "remote_clientid \(clientID)",
+                "topic \(topicPattern) both 1", "cleansession true", "notifications false", "restart_timeout 1",
+                "bridge_protocol_version mqttv311", "try_private true",
+            ]
         }
     }
 
@@ -121,6 +140,7 @@ public final class MosquittoBroker: Sendable {
             certificates = generated
             tlsPort = securePort
         }
+        if let bridge = options.bridge { lines += bridge.configurationLines }
         let configurationFile = try directory.write("mosquitto.conf", lines.joined(separator: "\n") + "\n")
         let broker = MosquittoBroker(
             directory: directory, port: port, tlsPort: tlsPort, certificates: certificates,

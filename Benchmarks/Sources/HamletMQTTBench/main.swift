@@ -200,7 +200,7 @@ func measureAgent(broker: BenchBroker, settings: Settings) throws -> (LatencySum
     let slot = SensorSlot(name: "sensor", topic: try TopicFilter("bench/sensor"), maximumAgeSeconds: 60)
     let source = try MQTTSensorSource(
         configuration: MQTTSensorConfiguration(slots: [slot], stepping: .perMessage), link: link,
-        shouldStop: { stop.load(ordering: .relaxed) })
+        rejections: MQTTOutputSink(link: link), shouldStop: { stop.load(ordering: .relaxed) })
     let model = ModelConfiguration.forecaster(ForecasterConfiguration(inputCount: 1, stateCount: settings.stateSize))
     let learner = AgentLearner(model: model, hamiltonian: HamiltonianConfiguration(gradientClip: 1), loss: .meanSquaredError, seed: 0)
     var options = LearnOptions()
@@ -208,7 +208,7 @@ func measureAgent(broker: BenchBroker, settings: Settings) throws -> (LatencySum
     let session = LearnSession(
         learner: learner, model: model, options: options,
         mapping: try ColumnMapping(columns: ["sensor"], task: .forecast, inputs: nil, targets: [], ignored: []), reader: source,
-        output: MQTTPredictionSink(link: link, every: settings.publishEvery), pendingInput: nil, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+        output: MQTTOutputSink(link: link, every: settings.publishEvery), pendingInput: nil, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
     // Handed to the agent thread and not touched here again until it has finished.
     nonisolated(unsafe) let loop = (session, source)
     let agent = Thread {

@@ -1,0 +1,82 @@
+import Foundation
+import HamletAgent
+import VectorStream
+
+/// A source of the tests' own, to show that a new source is one type: records as lines of
+/// comma-separated numbers read from a named pipe, until its writer closes it. A line that is not
+/// numbers is rejected to the sinks with its reason, as a malformed sensor payload is.
+final class NamedPipeSource: ServiceSource {
+    let columns: [String]
+    var positionName: String { "line" }
+    var sourceDescription: String { "the named pipe \(path)" }
+    var onIdle: (() -> Void)?
+    private(set) var rejectedMessages = 0
+    private let path: String
+    private let rejections: any OutputSink
+    /// How long to wait for a writer to open the pipe before giving up.
+    private let openWait: Duration
+    private var descriptor: Int32 = -1
+    private var pending: [UInt8] = []
+    private var lineNumber = 0
+    private var writerSeen = false
+
+    init(path: String, columns: [String], rejections: any OutputSink, openWait: Duration = .seconds(30)) {
+        self.path = path
+        self.columns = columns
+        self.rejections = rejections
+        self.openWait = openWait
+    }
+
+    deinit { if descriptor >= 0 { close(descriptor) } }
+
+    func next() throws(VectorInputError) -> VectorRecord? {
+        while true {
+            if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let text = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeSubrange(...newline)
+                lineNumber += 1
+                if let record = record(text) { return record }
+                continue
+            }
+            guard try fill() else { return nil }
+        }
+    }
+
+    private func record(_ text: String) -> VectorRecord? {
+        let values = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.count == columns.count, values.allSatisfy(\.isFinite) else {
+            rejectedMessages += 1
+            rejections.rejected(InputRejection(topic: path, reason: "line \(lineNumber): expected \(columns.count) numbers, got \"\(text)\""))
+            return nil
+        }
+        return VectorRecord(line: lineNumber, values: values, timestamp: nil)
+    }
+
+    /// Reads what the writer sent, calling `onIdle` every 100 ms while it waits; false at the end.
+    private func fill() throws(VectorInputError) -> Bool {
+        if descriptor < 0 {
+            // Non-blocking, so the wait for a writer is bounded and the service's periodic work goes on.
+            descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+            guard descriptor >= 0 else { throw VectorInputError(line: nil, "cannot open \(path): errno \(errno)", recoverable: false) }
+        }
+        let deadline = ContinuousClock.now + openWait
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                writerSeen = true
+                pending += chunk[..<count]
+                return true
+            }
+            // End of input once the writer that came has closed; before one comes, keep waiting.
+            if count == 0, writerSeen { return false }
+            if count < 0, errno != EAGAIN, errno != EINTR {
+                throw VectorInputError(line: nil, "cannot read \(path): errno \(errno)", recoverable: false)
+            }
+            if ContinuousClock.now > deadline { throw VectorInputError(line: nil, "no writer opened \(path)", recoverable: false) }
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            _ = poll(&poller, 1, 100)
+            onIdle?()
+        }
+    }
+}
