@@ -25,7 +25,7 @@ extension StageLink {
             if found != .none { return found }
             if shouldStop() { throw .stopped }
             if giveUp() { return .none }
-            if let message = queue.pop(timeout: .milliseconds(100)) {
+            if let message = nextMessage() {
                 guard let decoded = accept(message) else { continue }
                 if decoded.kind == kind && decoded.step < step {
                     staleMessages += 1
@@ -38,6 +38,14 @@ extension StageLink {
                 onIdle()
             }
         }
+    }
+
+    /// The next message in the client's queue, waiting up to 100 ms; `beforeWait` runs first
+    /// when the queue is empty, so what the stage held back goes out while it would only wait.
+    func nextMessage() -> MQTTMessage? {
+        if let message = queue.tryPop() { return message }
+        beforeWait()
+        return queue.pop(timeout: .milliseconds(100))
     }
 
     /// Without waiting: the held message of `kind` for `step` (taken), else news of a later one.

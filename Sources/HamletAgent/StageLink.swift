@@ -34,6 +34,10 @@ public final class StageLink {
     public var shouldStop: () -> Bool = { false }
     /// Called about every 100 ms while a receive waits, for the service's watchdog and checkpoints.
     public var onIdle: () -> Void = {}
+    /// Called when a receive finds nothing held and nothing queued, just before it blocks: the
+    /// last stage writes the predictions it held back for one TCP segment (as `hamlet run` does
+    /// before it waits for a sensor message), so a prediction never waits for housekeeping.
+    public var beforeWait: () -> Void = {}
     /// A neighbour that sends to this stage and is silent this long is gone.
     public var silenceTimeout: Duration = .seconds(10)
     /// Called when a neighbour goes (`isGone`) or comes back, with what is known of it.

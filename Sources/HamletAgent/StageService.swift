@@ -70,6 +70,7 @@ public final class StageService {
         runner.link.shouldStop = shouldStop
         runner.link.onIdle = { [unowned self] in housekeepingIfDue() }
         runner.link.onNeighbourChange = { [unowned self] in neighbourChanged($0) }
+        if output != nil { runner.link.beforeWait = { [unowned self] in link.client.flushDeferredWrites() } }
         (lastCheckpoint.step, lastMetrics.step) = (runner.steps, runner.steps)
         let waiting = "\(name): waiting for stages \(runner.link.neighbours) under \(runner.link.prefix)"
         logger.info("\(waiting)")

@@ -32,7 +32,10 @@ import Testing
     func livesAndModels() async throws {
         let broker = try await MosquittoBroker.start()
         let (link, client, neighbours) = try await Self.link(broker: broker)
-        defer { (client.close(), neighbours.close()) }
+        defer {
+            client.close()
+            neighbours.close()
+        }
         let forward = StageLink.topic(Self.prefix, .state, from: 0)
         for payload in [Self.state(0, life: 5), Self.state(1, life: 5), Self.state(1, life: 4), Self.state(1, life: 5, model: 7)] {
             neighbours.publish(topic: forward, payload: payload)
@@ -55,7 +58,10 @@ import Testing
     func offlineAndOnline() async throws {
         let broker = try await MosquittoBroker.start()
         let (link, client, neighbours) = try await Self.link(broker: broker)
-        defer { (client.close(), neighbours.close()) }
+        defer {
+            client.close()
+            neighbours.close()
+        }
         var changes: [StageNeighbour] = []
         link.onNeighbourChange = { changes.append($0) }
         link.silenceTimeout = .seconds(60)
