@@ -76,6 +76,33 @@ import Testing
         #expect(changes.last?.absences == 1 && link.goneNeighbours.isEmpty)
     }
 
+    @Test("beforeWait runs when a receive finds nothing held or queued, and not while messages are waiting")
+    func beforeWaitOnlyWhenIdle() async throws {
+        let broker = try await MosquittoBroker.start()
+        let (link, client, neighbours) = try await Self.link(broker: broker)
+        defer {
+            client.close()
+            neighbours.close()
+        }
+        var waits = 0
+        link.beforeWait = { waits += 1 }
+        let forward = StageLink.topic(Self.prefix, .state, from: 0)
+        for step: UInt64 in 0..<3 { neighbours.publish(topic: forward, payload: Self.state(step, life: 5), qos: .atLeastOnce) }
+        // The first receive waits for the three to arrive: it may block (and call beforeWait) until
+        // the first is queued; once all three are held or queued, the next two must not.
+        guard case .exact = try link.receive(.state, atLeast: 0) else { Issue.record("step 0 did not come"); return }
+        for _ in 0..<500 where link.queue.count + link.early.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(link.queue.count + link.early.count == 2, "steps 1 and 2 arrived")
+        let waitsBefore = waits
+        for step: UInt64 in 1..<3 {
+            guard case .exact = try link.receive(.state, atLeast: step) else { Issue.record("step \(step) did not come"); return }
+        }
+        #expect(waits == waitsBefore, "no wait while messages were queued: \(waits - waitsBefore)")
+        var gaveUp = false
+        #expect(try link.receive(.state, atLeast: 3) { defer { gaveUp = true }; return gaveUp } == .none)
+        #expect(waits == waitsBefore + 1, "one wait on an empty queue: \(waits - waitsBefore)")
+    }
+
     @Test("every start of a stage has a larger life than the one before, kept in the state directory")
     func livesGrow() throws {
         let directory = try TemporaryDirectory()
