@@ -65,8 +65,7 @@ extension AgentAssembly {
             runner: runner, model: model, input: input, output: output, link: link, stageClient: stageLink.client,
             schedule: Self.schedule(configuration), predictionEvery: configuration.outputs.predictionEvery,
             checkpoints: checkpoints,
-            notifier: SystemdNotifier(environment: environment, logger: logger), shouldStop: shouldStop,
-            reloadRequested: reloadRequested, logger: logger)
+            notifier: SystemdNotifier(environment: environment, logger: logger), context: context, logger: logger)
         service.maximumSteps = maximumSteps.map(Int64.init)
         service.resumedStep = resumed?.step ?? 0
         if let resumed { service.restoreStreamState(from: resumed.file) }

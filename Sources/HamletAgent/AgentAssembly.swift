@@ -13,23 +13,22 @@ import Logging
 public struct AgentAssembly {
     public let configuration: AgentConfiguration
     public let environment: [String: String]
-    public let shouldStop: @Sendable () -> Bool
-    public let reloadRequested: @Sendable () -> Bool
+    /// The run's stop and reload requests and its idle work, shared by the source and the service.
+    public let context: RunContext
     public let logger: Logger
     /// Stop after this many learning steps (`hamlet run --max-steps`); nil: until the source ends or a stop.
     public var maximumSteps: Int?
     /// A source of the embedder's own (one `ServiceSource` type, no `source.kind` of its own),
-    /// made in place of the configured one; it gets the sinks for the input it rejects.
-    public var customSource: ((_ rejections: any OutputSink) throws(LearnError) -> any ServiceSource)?
+    /// made in place of the configured one; it gets the sinks for the input it rejects and the
+    /// run context whose stop request ends it and whose idle work it runs while it waits.
+    public var customSource: ((_ rejections: any OutputSink, _ context: RunContext) throws(LearnError) -> any ServiceSource)?
 
     public init(
-        configuration: AgentConfiguration, environment: [String: String], shouldStop: @escaping @Sendable () -> Bool,
-        reloadRequested: @escaping @Sendable () -> Bool, logger: Logger
+        configuration: AgentConfiguration, environment: [String: String], context: RunContext, logger: Logger
     ) {
         self.configuration = configuration
         self.environment = environment
-        self.shouldStop = shouldStop
-        self.reloadRequested = reloadRequested
+        self.context = context
         self.logger = logger
     }
 
@@ -55,7 +54,7 @@ public struct AgentAssembly {
         let sinks = makeSinks(link: link, agentID: id)
         let source: any ServiceSource
         if let customSource {
-            source = try customSource(sinks.all)
+            source = try customSource(sinks.all, context)
         } else {
             source = try makeSource(link: link, output: sinks.all)
         }
@@ -98,7 +97,7 @@ public struct AgentAssembly {
         let service = AgentService(
             session: session, source: source, link: link, predictionSink: sinks.mqtt, prometheus: sinks.prometheus,
             schedule: Self.schedule(configuration), checkpoints: store, notifier: SystemdNotifier(environment: environment, logger: logger),
-            shouldStop: shouldStop, reloadRequested: reloadRequested, logger: logger)
+            context: context, logger: logger)
         service.maximumSteps = maximumSteps.map(Int64.init)
         return AgentRuntime(
             service: service, configuration: configuration, base: base, configurationPath: configurationPath,
@@ -145,11 +144,11 @@ public struct AgentAssembly {
         case .synthetic:
             let s = source.synthetic
             return SyntheticSensorSource(
-                channels: s.channels, changeAt: s.changeAtStep, steps: s.steps, rateHz: s.rateHz, seed: s.seed, shouldStop: shouldStop)
+                channels: s.channels, changeAt: s.changeAtStep, steps: s.steps, rateHz: s.rateHz, seed: s.seed, context: context)
         case .recording:
             return try AudioFeatureReader.open(
                 .recording(path: source.recording.path, realTime: source.recording.realtime), sampleRateHz: audio.sampleRateHz,
-                periodFrames: audio.periodFrames, features: audio.features, shouldStop: shouldStop, logger: logger)
+                periodFrames: audio.periodFrames, features: audio.features, context: context, logger: logger)
         case .alsa:
             let format = ALSASampleFormat(rawValue: source.alsa.sampleFormat.rawValue)!
             return try AudioFeatureReader.open(
@@ -157,13 +156,13 @@ public struct AgentAssembly {
                     device: source.alsa.device, channels: source.alsa.channels, format: format,
                     ringPeriods: max(2, Int((source.alsa.bufferSeconds * Double(audio.sampleRateHz) / Double(audio.periodFrames)).rounded(.up)))),
                 sampleRateHz: audio.sampleRateHz,
-                periodFrames: audio.periodFrames, features: audio.features, shouldStop: shouldStop, logger: logger)
+                periodFrames: audio.periodFrames, features: audio.features, context: context, logger: logger)
         case .mqtt:
             guard let link else {
                 throw .usage("source.kind is mqtt but mqtt.enabled is false; enable MQTT to read sensors from a broker")
             }
             return try MQTTSensorSource(
-                configuration: configuration.sensorConfiguration, link: link, rejections: output, shouldStop: shouldStop)
+                configuration: configuration.sensorConfiguration, link: link, rejections: output, context: context)
         }
     }
 

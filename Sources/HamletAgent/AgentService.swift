@@ -12,7 +12,8 @@ import SystemPrimitives
 /// checkpoints, metrics and the systemd watchdog.
 ///
 /// The watchdog is pinged from this loop only, so a pipeline that hangs stops the pings and
-/// systemd restarts it; while a source waits for input it calls back here (its `onIdle`), so an
+/// systemd restarts it; while a source waits for input it calls back here (the run context's
+/// idle work), so an
 /// agent with no traffic is alive, not hung. Shutdown runs in reverse order of the flow: stop
 /// input, final checkpoint, `offline` and the outbox drained, then `STOPPING` ends.
 public final class AgentService {
@@ -43,13 +44,12 @@ public final class AgentService {
     public var maximumSteps: Int64?
     /// Handles each message on the control topic, between two steps.
     public var onControl: ((MQTTMessage) -> Void)?
-    /// Runs between two steps when `reloadRequested` said yes (SIGHUP).
+    /// Runs between two steps when the run context holds a reload request (SIGHUP).
     public var onReload: (() -> Void)?
     private let source: any ServiceSource
     let checkpoints: CheckpointStore
     let notifier: SystemdNotifier
-    private let shouldStop: @Sendable () -> Bool
-    private let reloadRequested: @Sendable () -> Bool
+    private let context: RunContext
     private let logger: Logger
     private let startTime = MonotonicClock.nowSeconds()
     private var pace = HousekeepingPace()
@@ -63,8 +63,7 @@ public final class AgentService {
     public init(
         session: LearnSession, source: any ServiceSource, link: AgentMQTTLink?, predictionSink: MQTTOutputSink?,
         prometheus: PrometheusFileSink?, schedule: Schedule, checkpoints: CheckpointStore, notifier: SystemdNotifier,
-        shouldStop: @escaping @Sendable () -> Bool, reloadRequested: @escaping @Sendable () -> Bool,
-        logger: Logger
+        context: RunContext, logger: Logger
     ) {
         self.session = session
         self.source = source
@@ -74,8 +73,7 @@ public final class AgentService {
         self.schedule = schedule
         self.checkpoints = checkpoints
         self.notifier = notifier
-        self.shouldStop = shouldStop
-        self.reloadRequested = reloadRequested
+        self.context = context
         self.logger = logger
         lastCheckpointTime = startTime
         lastMetricsTime = startTime
@@ -97,7 +95,7 @@ public final class AgentService {
         notifier.ready(status: "learning from \(source.sourceDescription)")
         var failure: LearnError?
         do throws(LearnError) {
-            while !shouldStop() {
+            while !context.isStopRequested {
                 if let maximumSteps, session.learner.stepCount >= maximumSteps { break }
                 let record: VectorRecord?
                 do {
@@ -180,7 +178,7 @@ public final class AgentService {
                 if message.topic == link.topics.control { onControl?(message) }
             }
         }
-        if reloadRequested() { onReload?() }
+        if context.takeReload() { onReload?() }
         let steps = session.learner.stepCount
         if (schedule.checkpointEverySeconds > 0 && now - lastCheckpointTime >= schedule.checkpointEverySeconds)
             || (schedule.checkpointEverySteps > 0 && steps - lastCheckpointStep >= Int64(schedule.checkpointEverySteps))
@@ -202,7 +200,7 @@ public final class AgentService {
     }
 
     private func installIdleHooks() {
-        source.onIdle = { [unowned self] in housekeepingIfDue() }
+        context.onIdle = { [unowned self] in housekeepingIfDue() }
         source.onControl = { [unowned self] message in onControl?(message) }
     }
 }

@@ -10,23 +10,22 @@ public final class AudioFeatureReader: RecordSource {
     public let columns: [String]
     public var positionName: String { "frame" }
     public private(set) var framesAfterGaps = 0
-    /// Runs whenever a period is late by 200 ms (no device, a stalled recording), so the
-    /// caller's housekeeping goes on while there is no audio.
-    public var onIdle: (() -> Void)?
     private let source: any AudioPeriodSource
     private let extractor: FeatureExtractor
-    private let shouldStop: @Sendable () -> Bool
+    private let context: RunContext
     private var period: [Float]
     private var pending: [[Double]] = []
     private var pendingIndex = 0
     private var frame = 0
     private var started = false
 
-    /// `shouldStop` is polled between periods (at least every 200 ms) so a signal can end capture cleanly.
-    public init(source: any AudioPeriodSource, features: FeatureConfiguration, shouldStop: @escaping @Sendable () -> Bool) {
+    /// A stop request is seen between periods (at least every 200 ms), so a signal ends capture
+    /// cleanly; a period late by 200 ms (no device, a stalled recording) runs the context's idle
+    /// work, so the service's housekeeping goes on while there is no audio.
+    public init(source: any AudioPeriodSource, features: FeatureConfiguration, context: RunContext) {
         precondition(Int(features.sampleRateHz) == source.sampleRateHz, "feature and source rates differ")
         self.source = source
-        self.shouldStop = shouldStop
+        self.context = context
         extractor = FeatureExtractor(features)
         let prefix = features.mfccCount == nil ? "mel" : "mfcc"
         columns = (0..<features.featureCount).map { "\(prefix)\($0)" }
@@ -41,12 +40,12 @@ public final class AudioFeatureReader: RecordSource {
         while pendingIndex == pending.count {
             pending.removeAll(keepingCapacity: true)
             pendingIndex = 0
-            if shouldStop() {
+            if context.isStopRequested {
                 source.stop()
                 return nil
             }
             switch source.nextPeriod(into: &period, timeout: .milliseconds(200)) {
-            case .timedOut: onIdle?()
+            case .timedOut: context.idle()
             case .endOfStream: return nil
             case .period(let info):
                 period.withUnsafeBufferPointer { samples in

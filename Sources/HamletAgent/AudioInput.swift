@@ -17,7 +17,7 @@ extension AudioFeatureReader {
     /// cannot be opened yet is retried in the background by `ALSACapture`.
     public static func open(
         _ input: AudioInput, sampleRateHz: Int, periodFrames: Int, features: FeatureConfiguration,
-        shouldStop: @escaping @Sendable () -> Bool, logger: Logger
+        context: RunContext, logger: Logger
     ) throws(LearnError) -> AudioFeatureReader {
         let source: any AudioPeriodSource
         switch input {
@@ -48,6 +48,6 @@ extension AudioFeatureReader {
                 throw .usage("\(error)")
             }
         }
-        return AudioFeatureReader(source: source, features: features, shouldStop: shouldStop)
+        return AudioFeatureReader(source: source, features: features, context: context)
     }
 }

@@ -10,8 +10,8 @@ import SystemPrimitives
 ///
 /// Records are numbered by tick from 0; no record is made until every slot has had a value. A
 /// malformed payload is counted and reported on the errors topic, and the run goes on. Messages
-/// on the control topic go to `onControl` instead; while no record is due, `onIdle` runs every
-/// `idleInterval`, so the caller's housekeeping goes on without sensor traffic.
+/// on the control topic go to `onControl` instead; while no record is due, the run context's idle
+/// work runs every `idleInterval`, so the caller's housekeeping goes on without sensor traffic.
 ///
 /// With `configuration.targets`, every record is remembered with its join key and input in a
 /// `TargetJoiner` of `windowSteps`, and a complete target message becomes a `.joined` event from
@@ -38,14 +38,12 @@ public final class MQTTSensorSource: RecordSource {
     public var targetClassCount: Int?
     /// Receives each message on the link's control topic, on the calling thread of `next()`.
     public var onControl: ((MQTTMessage) -> Void)?
-    /// Runs while waiting for a record, at least every `idleInterval`.
-    public var onIdle: (() -> Void)?
     public var idleInterval: Duration = .milliseconds(100)
     private let link: AgentMQTTLink
     /// Where malformed payloads and unjoinable targets are reported (the agent: its errors topic).
     private let rejections: any OutputSink
     private let assembler: SensorVectorAssembler
-    private let shouldStop: @Sendable () -> Bool
+    private let context: RunContext
     private var nextStepTime = -Double.infinity
     private var tick = 0
     /// Events made by one message and not yet returned.
@@ -63,10 +61,11 @@ public final class MQTTSensorSource: RecordSource {
     private var slotTimes: [Double]
 
     /// Subscribes to the slots' (and targets') topics on `link`; connecting starts with the first
-    /// `next()`. `shouldStop` is polled at least every `idleInterval` so a signal ends the run cleanly.
+    /// `next()`. A stop request of `context` is seen at least every `idleInterval`, so a signal ends
+    /// the run cleanly.
     public init(
         configuration: MQTTSensorConfiguration, link: AgentMQTTLink, rejections: any OutputSink,
-        shouldStop: @escaping @Sendable () -> Bool
+        context: RunContext
     ) throws(LearnError) {
         if case .periodic(let seconds) = configuration.stepping {
             precondition(seconds > 0, "MQTTSensorSource needs a positive step period")
@@ -74,7 +73,7 @@ public final class MQTTSensorSource: RecordSource {
         self.configuration = configuration
         self.link = link
         self.rejections = rejections
-        self.shouldStop = shouldStop
+        self.context = context
         columns = configuration.slots.map(\.name)
         targetClassCount = configuration.targets?.classCount
         sensorKeys = [Double](repeating: .nan, count: configuration.slots.count)
@@ -122,7 +121,7 @@ public final class MQTTSensorSource: RecordSource {
         }
         while true {
             if !pending.isEmpty { return pending.removeFirst() }
-            if shouldStop() { return nil }
+            if context.isStopRequested { return nil }
             switch configuration.stepping {
             case .perMessage:
                 if let message = link.nextMessage(timeout: idleInterval) {
@@ -130,7 +129,7 @@ public final class MQTTSensorSource: RecordSource {
                 } else if link.isClosed {
                     return nil
                 } else {
-                    onIdle?()
+                    context.idle()
                 }
             case .periodic(let period):
                 let now = MonotonicClock.nowSeconds()
@@ -149,7 +148,7 @@ public final class MQTTSensorSource: RecordSource {
                 } else if link.isClosed {
                     return nil
                 } else {
-                    onIdle?()
+                    context.idle()
                 }
             }
         }

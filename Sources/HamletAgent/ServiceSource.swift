@@ -2,6 +2,8 @@ import MQTTTransport
 
 /// A source that `hamlet run` can run: besides its records, how it is named, what it counts and
 /// the hooks the service installs, so the service never needs to know which source it holds.
+/// While it waits for input a source runs its `RunContext`'s idle work, so the service's periodic
+/// work goes on, and it ends at the context's stop request.
 /// A new source is a `ServiceSource` plus its settings and one case in `AgentAssembly.makeSource`.
 public protocol ServiceSource: RecordSource {
     /// How the log and systemd's status name it ("MQTT sensors", "audio", …).
@@ -10,8 +12,6 @@ public protocol ServiceSource: RecordSource {
     var overruns: Int { get }
     /// Messages the source could not read (a malformed sensor payload).
     var rejectedMessages: Int { get }
-    /// Called while the source waits for input, so the service's periodic work goes on.
-    var onIdle: (() -> Void)? { get set }
     /// True when the source reads the MQTT link's queue itself and hands control messages to
     /// `onControl`; otherwise the service takes them from the link.
     var readsControlMessages: Bool { get }

@@ -31,14 +31,14 @@ extension StageLink {
 
     public func isGone(_ k: Int) -> Bool { neighbourRecords[k]?.isGone ?? false }
 
-    /// Waits until every neighbour is `online`, calling `onIdle` about every 100 ms; false when
-    /// `shouldStop` said so first. Stage messages that arrive meanwhile are kept for their step.
-    /// The neighbours' silence is judged from the return on.
-    public func awaitNeighbours(shouldStop: () -> Bool, onIdle: () -> Void) -> Bool {
+    /// Waits until every neighbour is `online`, running the context's idle work about every
+    /// 100 ms; false at a stop request. Stage messages that arrive meanwhile are kept for their
+    /// step. The neighbours' silence is judged from the return on.
+    public func awaitNeighbours() -> Bool {
         while !absentNeighbours.isEmpty {
-            if shouldStop() { return false }
+            if context.isStopRequested { return false }
             if let message = queue.pop(timeout: .milliseconds(100)), let decoded = accept(message) { keep(decoded) }
-            onIdle()
+            context.idle()
         }
         startWatching()
         return true

@@ -18,12 +18,12 @@ extension StageLink {
 
     /// The message of `kind` for `step`, or the news that it can no longer come. Waits until one
     /// of them, or until `giveUp` (`.none`); `.stopped` on a stop. While it waits: every 100 ms,
-    /// the neighbours' silence is judged and `onIdle` called. A `.later` message stays held.
+    /// the neighbours' silence is judged and the context's idle work runs. A `.later` message stays held.
     public func receive(_ kind: StageMessage.Kind, atLeast step: UInt64, giveUp: () -> Bool = { false }) throws(StageLinkError) -> Arrival {
         while true {
             let found = held(kind, atLeast: step)
             if found != .none { return found }
-            if shouldStop() { throw .stopped }
+            if context.isStopRequested { throw .stopped }
             if giveUp() { return .none }
             if let message = nextMessage() {
                 guard let decoded = accept(message) else { continue }
@@ -35,7 +35,7 @@ extension StageLink {
                 }
             } else {
                 checkSilence()
-                onIdle()
+                context.idle()
             }
         }
     }

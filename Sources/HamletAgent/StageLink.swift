@@ -29,11 +29,10 @@ public final class StageLink {
     public internal(set) var staleMessages = 0
     /// Held messages dropped for newer ones beyond `earlyLimit` (a neighbour above was away long).
     public internal(set) var droppedMessages = 0
-    /// Asked about every 100 ms while a receive waits: true ends the wait with `.stopped`
-    /// (a service's stop request must not wait for a neighbour).
-    public var shouldStop: () -> Bool = { false }
-    /// Called about every 100 ms while a receive waits, for the service's watchdog and checkpoints.
-    public var onIdle: () -> Void = {}
+    /// Asked about every 100 ms while a receive waits: a stop request ends the wait with
+    /// `.stopped` (a service's stop must not wait for a neighbour), and its idle work (the
+    /// service's watchdog and checkpoints) runs.
+    public var context = RunContext()
     /// Called when a receive finds nothing held and nothing queued, just before it blocks: the
     /// last stage writes the predictions it held back for one TCP segment (as `hamlet run` does
     /// before it waits for a sensor message), so a prediction never waits for housekeeping.
@@ -188,7 +187,7 @@ public enum StageLinkError: Error, Equatable, CustomStringConvertible {
     case noSuchStage(Int, of: Int)
     case subscription(String)
     case wrongSize(kind: StageMessage.Kind, step: UInt64, expected: Int, found: Int)
-    /// `StageLink.shouldStop` said so while waiting.
+    /// The run context held a stop request while waiting.
     case stopped
     /// The stage realigned on its neighbours past its step limit (`PipelineStageRunner.stepLimit`).
     case limitReached

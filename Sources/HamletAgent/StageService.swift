@@ -33,8 +33,7 @@ public final class StageService {
     let predictionEvery: Int
     let checkpoints: CheckpointStore
     let notifier: SystemdNotifier
-    let shouldStop: @Sendable () -> Bool
-    let reloadRequested: @Sendable () -> Bool
+    let context: RunContext
     let logger: Logger
     /// The step this run started at (from the stage's checkpoint; 0 afresh).
     public internal(set) var resumedStep: UInt64 = 0
@@ -46,12 +45,11 @@ public final class StageService {
     init(
         runner: PipelineStageRunner, model: ModelConfiguration, input: StageInput?, output: StageOutput?, link: AgentMQTTLink,
         stageClient: MQTTClient, schedule: AgentService.Schedule, predictionEvery: Int, checkpoints: CheckpointStore,
-        notifier: SystemdNotifier, shouldStop: @escaping @Sendable () -> Bool, reloadRequested: @escaping @Sendable () -> Bool,
-        logger: Logger
+        notifier: SystemdNotifier, context: RunContext, logger: Logger
     ) {
         (self.runner, self.model, self.input, self.output, self.link, self.stageClient) = (runner, model, input, output, link, stageClient)
         (self.schedule, self.predictionEvery, self.checkpoints, self.notifier) = (schedule, predictionEvery, checkpoints, notifier)
-        (self.shouldStop, self.reloadRequested, self.logger) = (shouldStop, reloadRequested, logger)
+        (self.context, self.logger) = (context, logger)
         alerts = output?.sink ?? MQTTOutputSink(link: link, logger: logger)
         let now = MonotonicClock.nowSeconds()
         (lastCheckpoint, lastMetrics) = ((now, 0), (now, 0))
@@ -66,9 +64,8 @@ public final class StageService {
     public func run() throws(LearnError) -> LearnSummary {
         link.start()
         stageClient.start()
-        input?.source.onIdle = { [unowned self] in housekeepingIfDue() }
-        runner.link.shouldStop = shouldStop
-        runner.link.onIdle = { [unowned self] in housekeepingIfDue() }
+        context.onIdle = { [unowned self] in housekeepingIfDue() }
+        runner.link.context = context
         runner.link.onNeighbourChange = { [unowned self] in neighbourChanged($0) }
         if output != nil { runner.link.beforeWait = { [unowned self] in link.client.flushDeferredWrites() } }
         (lastCheckpoint.step, lastMetrics.step) = (runner.steps, runner.steps)
@@ -77,7 +74,7 @@ public final class StageService {
         // Ready now: the neighbours may come much later than systemd's start timeout.
         notifier.ready(status: waiting)
         var failure: LearnError?
-        if runner.link.awaitNeighbours(shouldStop: shouldStop, onIdle: { housekeepingIfDue() }) {
+        if runner.link.awaitNeighbours() {
             notifier.status("\(name): learning")
             logger.info("\(name): the neighbouring stages are online; learning from step \(runner.steps)")
             do throws(LearnError) {
@@ -108,7 +105,7 @@ public final class StageService {
     }
 
     private func stepUntilDone() throws(LearnError) {
-        while !shouldStop() {
+        while !context.isStopRequested {
             if let maximumSteps, runner.steps >= UInt64(maximumSteps) { return }
             var pair: (input: [Float], target: [Float])?
             if let input {
@@ -133,7 +130,7 @@ public final class StageService {
         guard let now = pace.due(pinging: notifier) else { return }
         // Predictions wait for a burst to fill one TCP segment; a stage's waits are on its other client.
         if output != nil { link.client.flushDeferredWrites() }
-        if reloadRequested() { logger.warning("\(name): a stage does not reload its configuration; restart it to apply changes") }
+        if context.takeReload() { logger.warning("\(name): a stage does not reload its configuration; restart it to apply changes") }
         let steps = runner.steps
         if (schedule.checkpointEverySeconds > 0 && now - lastCheckpoint.time >= schedule.checkpointEverySeconds)
             || (schedule.checkpointEverySteps > 0 && steps >= lastCheckpoint.step + UInt64(schedule.checkpointEverySteps))

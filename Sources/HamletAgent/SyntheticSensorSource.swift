@@ -8,32 +8,31 @@ import SystemPrimitives
 /// that a fresh install has something to learn and a drift to find.
 ///
 /// Endless unless `steps` > 0; paced to `rateHz` steps per second when positive, otherwise as
-/// fast as possible. While it sleeps until the next step it calls `onIdle` at least every
-/// 50 ms and polls `shouldStop`.
+/// fast as possible. While it sleeps until the next step it runs the context's idle work at
+/// least every 50 ms and ends at a stop request.
 public final class SyntheticSensorSource: RecordSource {
     public let columns: [String]
     public var positionName: String { "tick" }
     public let changeAt: Int
-    public var onIdle: (() -> Void)?
     private var base: SyntheticStream
     private var generator: SeededGenerator
     private let steps: Int
     private let rateHz: Double
     private let noise = 0.05
-    private let shouldStop: @Sendable () -> Bool
+    private let context: RunContext
     private var index = 0
     private var nextTime = -Double.infinity
 
     public init(
         channels: Int, changeAt: Int, steps: Int, rateHz: Double, seed: UInt64,
-        shouldStop: @escaping @Sendable () -> Bool = { false }
+        context: RunContext = RunContext()
     ) {
         precondition(channels >= 1 && changeAt >= 0 && steps >= 0 && rateHz >= 0)
         columns = (0..<channels).map { "x\($0)" }
         self.changeAt = changeAt
         self.steps = steps
         self.rateHz = rateHz
-        self.shouldStop = shouldStop
+        self.context = context
         base = SyntheticStream(kind: .sinusoids, channels: channels, noise: 0, seed: seed)
         generator = SeededGenerator(seed: seed &+ 0x9E37_79B9)
     }
@@ -42,7 +41,7 @@ public final class SyntheticSensorSource: RecordSource {
         if steps > 0, index >= steps { return nil }
         if rateHz > 0 {
             guard waitForNextTick() else { return nil }
-        } else if shouldStop() {
+        } else if context.isStopRequested {
             return nil
         }
         defer { index += 1 }
@@ -60,13 +59,13 @@ public final class SyntheticSensorSource: RecordSource {
         let now = MonotonicClock.nowSeconds()
         if nextTime == -.infinity { nextTime = now }
         while true {
-            if shouldStop() { return false }
+            if context.isStopRequested { return false }
             let remaining = nextTime - MonotonicClock.nowSeconds()
             if remaining <= 0 { break }
             // Short naps with the idle work between them keep the watchdog fed at slow rates.
             var pause = timespec(tv_sec: 0, tv_nsec: Int(min(remaining, 0.05) * 1e9))
             nanosleep(&pause, nil)
-            onIdle?()
+            context.idle()
         }
         // Behind by more than a period: carry on from now rather than bursting to catch up.
         nextTime = max(nextTime + period, MonotonicClock.nowSeconds() - period)

@@ -65,9 +65,8 @@ struct AudioOptions: ParsableArguments {
             }
             input = .alsa(device: alsa ?? "default", channels: channels, format: format)
         }
-        StopRequest.install()
         return try AudioFeatureReader.open(
             input, sampleRateHz: sampleRate, periodFrames: periodFrames, features: features,
-            shouldStop: { StopRequest.isRequested }, logger: logger)
+            context: ProcessSignals.install(), logger: logger)
     }
 }

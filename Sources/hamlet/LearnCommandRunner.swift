@@ -27,14 +27,14 @@ struct LearnCommandRunner {
         // Publishes `offline` and disconnects once the run is over, however it ends.
         defer { link?.close() }
         if command.mqtt.isEnabled {
-            StopRequest.install()
+            let context = ProcessSignals.install()
             let connection = try command.mqtt.link(logger: .hamlet("hamlet learn"))
             link = connection
             let published = MQTTOutputSink(link: connection, every: command.mqtt.publishEvery, maximumRateHz: command.mqtt.predictionMaxRate)
             mqttOutput = published
             let source = try MQTTSensorSource(
                 configuration: command.mqtt.sensorConfiguration(classCount: command.task == .classify ? command.classes : nil),
-                link: connection, rejections: published, shouldStop: { StopRequest.isRequested })
+                link: connection, rejections: published, context: context)
             sensorSource = source
             reader = source
         } else if command.audio.isAudio {

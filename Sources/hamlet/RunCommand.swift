@@ -72,10 +72,9 @@ struct RunCommand: ParsableCommand {
             print(configuration.effectiveSettings)
             return
         }
-        StopRequest.install()
-        ReloadRequest.install()
+        let context = ProcessSignals.install(reload: true)
         do {
-            let assembly = assembly(configuration, environment, logger)
+            let assembly = assembly(configuration, environment, context, logger)
             let summary =
                 configuration.model.stage.isEnabled
                 ? try assembly.buildStage().run() : try assembly.build(configurationPath: config, base: base).run()
@@ -92,11 +91,9 @@ struct RunCommand: ParsableCommand {
     }
 
     private func assembly(
-        _ configuration: AgentConfiguration, _ environment: [String: String], _ logger: Logger
+        _ configuration: AgentConfiguration, _ environment: [String: String], _ context: RunContext, _ logger: Logger
     ) -> AgentAssembly {
-        var assembly = AgentAssembly(
-            configuration: configuration, environment: environment, shouldStop: { StopRequest.isRequested },
-            reloadRequested: { ReloadRequest.take() }, logger: logger)
+        var assembly = AgentAssembly(configuration: configuration, environment: environment, context: context, logger: logger)
         assembly.maximumSteps = maxSteps
         return assembly
     }

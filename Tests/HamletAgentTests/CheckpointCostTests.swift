@@ -21,8 +21,10 @@ import Testing
         configuration.mqtt.enabled = false
         configuration.outputs.standardOutput = false
         configuration.checkpoints.everySeconds = 0
+        let stopped = RunContext()
+        stopped.requestStop()
         let assembly = AgentAssembly(
-            configuration: configuration, environment: [:], shouldStop: { true }, reloadRequested: { false },
+            configuration: configuration, environment: [:], context: stopped,
             logger: Logger(label: "cost", factory: { _ in SwiftLogNoOpLogHandler() }))
         let service = try assembly.build(configurationPath: nil, base: configuration).service
         var gather: [Double] = [], total: [Double] = []

@@ -24,9 +24,11 @@ import Testing
             SensorSlot(name: $0 + ":v", topic: try! TopicFilter($0), selector: .field("v"), format: .json, maximumAgeSeconds: 1e9)
         }
         let deadline = ContinuousClock.now + .seconds(20)
+        let context = RunContext()
+        context.onIdle = { [unowned context] in if ContinuousClock.now > deadline { context.requestStop() } }
         let source = try MQTTSensorSource(
             configuration: MQTTSensorConfiguration(slots: slots, time: time), link: link, rejections: MQTTOutputSink(link: link),
-            shouldStop: { ContinuousClock.now > deadline })
+            context: context)
         #expect(source.recordsHaveTime)
         link.start()
         for filter in ["s/a", "s/b"] { try await broker.waitForSubscription(clientID: id, filter: filter, timeout: .seconds(10)) }

@@ -9,10 +9,10 @@ final class NamedPipeSource: ServiceSource {
     let columns: [String]
     var positionName: String { "line" }
     var sourceDescription: String { "the named pipe \(path)" }
-    var onIdle: (() -> Void)?
     private(set) var rejectedMessages = 0
     private let path: String
     private let rejections: any OutputSink
+    private let context: RunContext
     /// How long to wait for a writer to open the pipe before giving up.
     private let openWait: Duration
     private var descriptor: Int32 = -1
@@ -20,10 +20,11 @@ final class NamedPipeSource: ServiceSource {
     private var lineNumber = 0
     private var writerSeen = false
 
-    init(path: String, columns: [String], rejections: any OutputSink, openWait: Duration = .seconds(30)) {
+    init(path: String, columns: [String], rejections: any OutputSink, context: RunContext, openWait: Duration = .seconds(30)) {
         self.path = path
         self.columns = columns
         self.rejections = rejections
+        self.context = context
         self.openWait = openWait
     }
 
@@ -52,7 +53,7 @@ final class NamedPipeSource: ServiceSource {
         return VectorRecord(line: lineNumber, values: values, timestamp: nil)
     }
 
-    /// Reads what the writer sent, calling `onIdle` every 100 ms while it waits; false at the end.
+    /// Reads what the writer sent, running the context's idle work every 100 ms while it waits; false at the end.
     private func fill() throws(VectorInputError) -> Bool {
         if descriptor < 0 {
             // Non-blocking, so the wait for a writer is bounded and the service's periodic work goes on.
@@ -76,7 +77,7 @@ final class NamedPipeSource: ServiceSource {
             if ContinuousClock.now > deadline { throw VectorInputError(line: nil, "no writer opened \(path)", recoverable: false) }
             var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             _ = poll(&poller, 1, 100)
-            onIdle?()
+            context.idle()
         }
     }
 }

@@ -29,9 +29,11 @@ import Testing
         defer { watcher.killAndReap() }
 
         var assembly = AgentAssembly(
-            configuration: configuration, environment: [:], shouldStop: { false }, reloadRequested: { false },
+            configuration: configuration, environment: [:], context: RunContext(),
             logger: Logger(label: "pipe", factory: { _ in SwiftLogNoOpLogHandler() }))
-        assembly.customSource = { rejections in NamedPipeSource(path: pipe, columns: ["a", "b"], rejections: rejections) }
+        assembly.customSource = { rejections, context in
+            NamedPipeSource(path: pipe, columns: ["a", "b"], rejections: rejections, context: context)
+        }
         let runtime = try assembly.build(configurationPath: nil, base: configuration)
         let records = 300
         let writer = Thread {

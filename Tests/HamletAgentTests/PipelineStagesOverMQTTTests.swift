@@ -169,9 +169,11 @@ import Testing
         let start = clock.now
         // Stopped 1 s after the stage named its neighbour gone: it waited on rather than failing.
         var goneAt: ContinuousClock.Instant?
-        link.shouldStop = {
+        let context = RunContext()
+        link.context = context
+        context.onIdle = { [unowned context] in
             if goneAt == nil, !changes.isEmpty { goneAt = clock.now }
-            return goneAt.map { clock.now - $0 > .seconds(1) } ?? false
+            if let goneAt, clock.now - goneAt > .seconds(1) { context.requestStop() }
         }
         try runner.step()  // step 0 needs the state of no earlier step
         #expect(throws: StageLinkError.stopped) { try runner.step() }

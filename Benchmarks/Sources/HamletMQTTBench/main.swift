@@ -193,14 +193,14 @@ func measureTwoHopRelay(broker: BenchBroker, settings: Settings) throws -> Laten
 
 /// The agent: publisher → mosquitto → MQTTSensorSource → learner step → prediction → mosquitto → subscriber.
 func measureAgent(broker: BenchBroker, settings: Settings) throws -> (LatencySummary, Int64) {
-    let stop = Atomic<Bool>(false)
+    let context = RunContext()
     let link = try AgentMQTTLink(
         configuration: MQTTConfiguration(host: "127.0.0.1", port: broker.port, clientID: "bench-agent"),
         topics: AgentTopics(prefix: "bench/agent"), logger: Logger(label: "agent", factory: { label in StreamLogHandler.standardOutput(label: label) }))
     let slot = SensorSlot(name: "sensor", topic: try TopicFilter("bench/sensor"), maximumAgeSeconds: 60)
     let source = try MQTTSensorSource(
         configuration: MQTTSensorConfiguration(slots: [slot], stepping: .perMessage), link: link,
-        rejections: MQTTOutputSink(link: link), shouldStop: { stop.load(ordering: .relaxed) })
+        rejections: MQTTOutputSink(link: link), context: context)
     let model = ModelConfiguration.forecaster(ForecasterConfiguration(inputCount: 1, stateCount: settings.stateSize))
     let learner = AgentLearner(model: model, hamiltonian: HamiltonianConfiguration(gradientClip: 1), loss: .meanSquaredError, seed: 0)
     var options = LearnOptions()
@@ -236,7 +236,7 @@ func measureAgent(broker: BenchBroker, settings: Settings) throws -> (LatencySum
     let summary = try measure(
         "agent", publisher: publisher, topic: "bench/sensor", subscriber: subscriber, broker: broker, settings: settings,
         payload: { payloads[$0] }, index: tickValue)
-    stop.store(true, ordering: .relaxed)
+    context.requestStop()
     while !agent.isFinished { usleep(10_000) }
     let steps = learner.stepCount
     link.close()
