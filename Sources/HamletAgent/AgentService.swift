@@ -97,7 +97,7 @@ public final class AgentService {
         do throws(LearnError) {
             while !context.isStopRequested {
                 if let maximumSteps, session.learner.stepCount >= maximumSteps { break }
-                let record: VectorRecord?
+                let record: Sample?
                 do {
                     record = try source.next()
                 } catch {
@@ -106,7 +106,7 @@ public final class AgentService {
                         logger.warning("skipped a bad record: \(error)")
                         continue
                     }
-                    throw LearnError.badRecord(line: error.line, error.message)
+                    throw LearnError.badRecord(line: error.position, error.message)
                 }
                 guard let record else { break }
                 try session.step(record)

@@ -32,7 +32,7 @@ public final class AudioFeatureReader: RecordSource {
         period = [Float](repeating: 0, count: source.periodFrames)
     }
 
-    public func next() throws(VectorInputError) -> VectorRecord? {
+    public func next() throws(SourceError) -> Sample? {
         if !started {
             source.start()
             started = true
@@ -60,6 +60,6 @@ public final class AudioFeatureReader: RecordSource {
             pendingIndex += 1
             frame += 1
         }
-        return VectorRecord(line: frame, values: pending[pendingIndex])
+        return Sample(position: frame, values: pending[pendingIndex])
     }
 }

@@ -32,7 +32,7 @@ public final class ChangingStream: RecordSource {
 
     public var count: Int { segment * (Self.changeNames.count + 1) }
 
-    public func next() throws(VectorInputError) -> VectorRecord? {
+    public func next() throws(SourceError) -> Sample? {
         guard index < count else { return nil }
         defer { index += 1 }
         let t = index
@@ -46,7 +46,7 @@ public final class ChangingStream: RecordSource {
         let values = (0..<columns.count).map { j in
             clean[j] + noise * noiseScale * generator.nextGaussian() + shift + periodic
         }
-        return VectorRecord(line: t, values: values)
+        return Sample(position: t, values: values)
     }
 }
 

@@ -16,7 +16,7 @@ public struct DriftEvaluation {
 
     /// Learns from every record of `source` (forecasting the next one) and returns a report per detector,
     /// with alerts placed at the index of the record whose arrival revealed the error.
-    public func run(source: any RecordSource, learner: AgentLearner, columns: [Int]) throws(VectorInputError) -> [(String, DetectionReport)] {
+    public func run(source: any RecordSource, learner: AgentLearner, columns: [Int]) throws(SourceError) -> [(String, DetectionReport)] {
         var stage = DriftStage(options)
         var alerts: [String: [Int]] = [:]
         var input = [Float](repeating: 0, count: columns.count)

@@ -99,7 +99,7 @@ public final class LearnSession {
 
     /// Processes `first` (with its join key, if any) and then every event the reader yields, until
     /// the input ends.
-    public func run(first: VectorRecord?, firstJoinKey: Double? = nil, skippedBeforeFirst: Int = 0) throws(LearnError) -> LearnSummary {
+    public func run(first: Sample?, firstJoinKey: Double? = nil, skippedBeforeFirst: Int = 0) throws(LearnError) -> LearnSummary {
         summary.skippedLines = skippedBeforeFirst
         let clock = ContinuousClock()
         let start = clock.now
@@ -136,7 +136,7 @@ public final class LearnSession {
     }
 
     /// Learns from one record and writes its lines: the loop body, for callers with their own loop.
-    public func step(_ record: VectorRecord) throws(LearnError) { try process(record, joinKey: nil) }
+    public func step(_ record: Sample) throws(LearnError) { try process(record, joinKey: nil) }
 
     func applyPlasticity() {
         let factor = boostRemaining > 0 ? (options.drift?.boostFactor ?? 1) : 1
@@ -148,7 +148,7 @@ public final class LearnSession {
             do {
                 return try reader.nextEvent()
             } catch {
-                guard options.skipBad, error.isRecoverable else { throw .badRecord(line: error.line, error.message) }
+                guard options.skipBad, error.isRecoverable else { throw .badRecord(line: error.position, error.message) }
                 summary.skippedLines += 1
                 if summary.skippedLines <= 10 { logger.warning("skipped \(error)") }
                 if summary.skippedLines == 10 { logger.warning("further skipped lines are only counted") }
@@ -156,7 +156,7 @@ public final class LearnSession {
         }
     }
 
-    private func process(_ record: VectorRecord, joinKey: Double?) throws(LearnError) {
+    private func process(_ record: Sample, joinKey: Double?) throws(LearnError) {
         summary.records += 1
         for (slot, column) in mapping.inputIndices.enumerated() { input[slot] = Float(record.values[column]) }
         let stepsBefore = learner.stepCount
@@ -167,35 +167,35 @@ public final class LearnSession {
             let learns = pendingInput != nil
             if learns { loss = input.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) } }
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
-            let usable = try guardStep(loss: learns ? loss : nil, forwardAgain: true, index: record.line)
+            let usable = try guardStep(loss: learns ? loss : nil, forwardAgain: true, index: record.position)
             pendingInput = usable ? input : nil
             capturePrediction()
         case .forecast:
-            scoring!.read(timestamp: record.timestamp) { record.values[mapping.inputIndices[$0]] }
+            scoring!.read(timestamp: record.time) { record.values[mapping.inputIndices[$0]] }
             forecastScore = scoring!.score(prediction: pendingInput != nil ? learner.prediction.pointer : nil)
             let learns = pendingInput != nil
             if learns { loss = scoring!.target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) } }
-            input.withUnsafeMutableBufferPointer { scoring!.nextInput(timestamp: record.timestamp, into: $0.baseAddress!) }
-            reportClips(index: record.line)
+            input.withUnsafeMutableBufferPointer { scoring!.nextInput(timestamp: record.time, into: $0.baseAddress!) }
+            reportClips(index: record.position)
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
-            let usable = try guardStep(loss: learns ? loss : nil, forwardAgain: true, index: record.line)
+            let usable = try guardStep(loss: learns ? loss : nil, forwardAgain: true, index: record.position)
             pendingInput = usable ? input : nil
             captureForecast()
         case .regress where options.lateTargets, .classify where options.lateTargets:
             // Predicted now; learned when its target is joined (see `learn(_:)`).
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
-            _ = try guardStep(loss: nil, forwardAgain: true, index: record.line)
+            _ = try guardStep(loss: nil, forwardAgain: true, index: record.position)
             capturePrediction()
         case .regress, .classify:
             try fillTarget(from: record)
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
             // A fault left by the last step's learning shows here, before this prediction is reported.
-            let usable = try guardStep(loss: nil, forwardAgain: true, index: record.line)
+            let usable = try guardStep(loss: nil, forwardAgain: true, index: record.position)
             // Reported as predicted before learning from this record's own target.
             capturePrediction()
             if usable {
                 loss = target.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
-                _ = try guardStep(loss: loss, forwardAgain: false, index: record.line)
+                _ = try guardStep(loss: loss, forwardAgain: false, index: record.position)
             }
         }
         var (step, score) = scoreLoss(loss, stepsBefore: stepsBefore)
@@ -216,9 +216,9 @@ public final class LearnSession {
         }
         // Without learning steps (late targets) the record count thins the lines.
         if (options.lateTargets ? Int64(summary.records) : step) % Int64(options.outputEvery) == 0 {
-            try report(.record, step: step, index: record.line, key: joinKey, loss: loss, score: score)
+            try report(.record, step: step, index: record.position, key: joinKey, loss: loss, score: score)
         }
-        try finishStep(step, stepsBefore: stepsBefore, index: record.line)
+        try finishStep(step, stepsBefore: stepsBefore, index: record.position)
     }
 
     /// One learning step from a late target: forward on the joined record's stored input (exact
@@ -316,7 +316,7 @@ public final class LearnSession {
 
     func position(_ index: Int) -> RecordPosition { RecordPosition(name: reader.positionName, index: index) }
 
-    private func fillTarget(from record: VectorRecord) throws(LearnError) {
+    private func fillTarget(from record: Sample) throws(LearnError) {
         if options.task == .regress {
             for (slot, column) in mapping.targetIndices.enumerated() { target[slot] = Float(record.values[column]) }
             return
@@ -325,7 +325,7 @@ public final class LearnSession {
         let classes = learner.outputCount
         guard label.rounded() == label, label >= 0, label < Double(classes) else {
             throw .badRecord(
-                line: record.line,
+                line: record.position,
                 "column \"\(mapping.targetNames[0])\": class \(label) is not an integer in 0..<\(classes)")
         }
         for k in 0..<classes { target[k] = 0 }

@@ -105,7 +105,7 @@ public final class MQTTSensorSource: RecordSource {
     }
 
     /// The next record; joined targets are skipped (use `nextEvent()` when targets are configured).
-    public func next() throws(VectorInputError) -> VectorRecord? {
+    public func next() throws(SourceError) -> Sample? {
         while let event = nextEvent() {
             if case .record(let record, _) = event { return record }
         }
@@ -167,7 +167,7 @@ public final class MQTTSensorSource: RecordSource {
             }
         }
         return .record(
-            VectorRecord(line: tick, values: vector.values.map { Double($0) }, timestamp: slotTimes.max()), joinKey: key)
+            Sample(position: tick, values: vector.values.map { Double($0) }, time: slotTimes.max()), joinKey: key)
     }
 
     /// Routes one message: control, sensor values (maybe completing a record), target values

@@ -27,20 +27,20 @@ final class StageInput {
     /// The next step's input and target, nil at the end of the source.
     func next() throws(LearnError) -> (input: [Float], target: [Float])? {
         while true {
-            let record: VectorRecord?
+            let record: Sample?
             do {
                 record = try source.next()
             } catch {
                 // As a whole agent: a bad record is reported and skipped.
-                guard error.isRecoverable else { throw .badRecord(line: error.line, error.message) }
+                guard error.isRecoverable else { throw .badRecord(line: error.position, error.message) }
                 logger.warning("skipped a bad record: \(error)")
                 continue
             }
             guard let record else { return nil }
             records += 1
-            scoring.read(timestamp: record.timestamp) { record.values[$0] }
+            scoring.read(timestamp: record.time) { record.values[$0] }
             let target = scoring.target
-            input.withUnsafeMutableBufferPointer { scoring.nextInput(timestamp: record.timestamp, into: $0.baseAddress!) }
+            input.withUnsafeMutableBufferPointer { scoring.nextInput(timestamp: record.time, into: $0.baseAddress!) }
             defer { pending = input }
             if let previous = pending { return (previous, target) }
         }

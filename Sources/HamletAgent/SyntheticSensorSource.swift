@@ -37,7 +37,7 @@ public final class SyntheticSensorSource: RecordSource {
         generator = SeededGenerator(seed: seed &+ 0x9E37_79B9)
     }
 
-    public func next() throws(VectorInputError) -> VectorRecord? {
+    public func next() throws(SourceError) -> Sample? {
         if steps > 0, index >= steps { return nil }
         if rateHz > 0 {
             guard waitForNextTick() else { return nil }
@@ -51,7 +51,7 @@ public final class SyntheticSensorSource: RecordSource {
             offset = 10 * noise + 10 * noise * sin(2 * Double.pi * Double(index - changeAt) / 37)
         }
         let values = clean.map { $0 + noise * generator.nextGaussian() + offset }
-        return VectorRecord(line: index, values: values)
+        return Sample(position: index, values: values)
     }
 
     private func waitForNextTick() -> Bool {

@@ -19,32 +19,32 @@ struct CSVLineParser {
     }
 
     /// Reads the column names; any problem is fatal because no record can be interpreted without them.
-    mutating func readHeader(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws(VectorInputError) {
+    mutating func readHeader(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws(SourceError) {
         if options.delimiter == nil { delimiter = Self.likelyDelimiter(of: line) }
-        if let problem = split(line) { throw VectorInputError(line: number, "header: " + problem, recoverable: false) }
+        if let problem = split(line) { throw SourceError(position: number, "header: " + problem, recoverable: false) }
         var names: [String] = []
         var firstPosition: [String: Int] = [:]
         for (position, field) in fields.enumerated() {
             let raw = UnsafeBufferPointer(rebasing: line[field.start..<field.end])
             guard var name = String(validating: raw, as: UTF8.self) else {
-                throw VectorInputError(
-                    line: number, "header: column \(position + 1) name \(quotedForMessage(raw)) is not valid UTF-8",
+                throw SourceError(
+                    position: number, "header: column \(position + 1) name \(quotedForMessage(raw)) is not valid UTF-8",
                     recoverable: false)
             }
             if field.quoted { name = name.replacing("\"\"", with: "\"") }
             guard !name.isEmpty else {
-                throw VectorInputError(line: number, "header: column \(position + 1) has an empty name", recoverable: false)
+                throw SourceError(position: number, "header: column \(position + 1) has an empty name", recoverable: false)
             }
             if let earlier = firstPosition[name] {
-                throw VectorInputError(
-                    line: number, "header: duplicate column name \"\(name)\" (columns \(earlier + 1) and \(position + 1))",
+                throw SourceError(
+                    position: number, "header: duplicate column name \"\(name)\" (columns \(earlier + 1) and \(position + 1))",
                     recoverable: false)
             }
             firstPosition[name] = position
             names.append(name)
         }
         guard let plan = options.plan(for: names) else {
-            throw VectorInputError(line: number, options.missingTimestampMessage(columns: names), recoverable: false)
+            throw SourceError(position: number, options.missingTimestampMessage(columns: names), recoverable: false)
         }
         columns = names
         self.plan = plan
@@ -70,11 +70,11 @@ struct CSVLineParser {
     /// One data line as a record: numbers in column order (NaN where not parsed) and the timestamp.
     mutating func parseRecord(
         _ line: UnsafeBufferPointer<UInt8>, number: Int, numbers: NumberParser
-    ) throws(VectorInputError) -> VectorRecord {
-        if let problem = split(line) { throw VectorInputError(line: number, problem, recoverable: true) }
+    ) throws(SourceError) -> Sample {
+        if let problem = split(line) { throw SourceError(position: number, problem, recoverable: true) }
         guard fields.count == columns.count else {
-            throw VectorInputError(
-                line: number,
+            throw SourceError(
+                position: number,
                 "expected \(counted(columns.count, "field")) (\(columnList(columns))), found \(fields.count)",
                 recoverable: true)
         }
@@ -88,7 +88,7 @@ struct CSVLineParser {
                 continue
             }
             guard field.end > field.start else {
-                throw VectorInputError(line: number, "column \"\(columns[position])\" is empty", recoverable: true)
+                throw SourceError(position: number, "column \"\(columns[position])\" is empty", recoverable: true)
             }
             let raw = UnsafeBufferPointer(rebasing: line[field.start..<field.end])
             let problem: String
@@ -113,10 +113,10 @@ struct CSVLineParser {
                 case .outOfRange: problem = "is out of range for a Double"
                 }
             }
-            throw VectorInputError(
-                line: number, "column \"\(columns[position])\": \(quotedForMessage(raw)) \(problem)", recoverable: true)
+            throw SourceError(
+                position: number, "column \"\(columns[position])\": \(quotedForMessage(raw)) \(problem)", recoverable: true)
         }
-        return VectorRecord(line: number, values: values, timestamp: timestamp)
+        return Sample(position: number, values: values, time: timestamp)
     }
 
     /// Fills `fields` with the trimmed contents of each delimited field (inside the quotes for quoted

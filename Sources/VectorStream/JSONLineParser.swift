@@ -38,7 +38,7 @@ struct JSONLineParser {
     /// One non-blank line as a record, values in column order; a malformed line leaves the columns unchanged.
     mutating func parse(
         _ line: UnsafeBufferPointer<UInt8>, number: Int, numbers: NumberParser
-    ) throws(VectorInputError) -> VectorRecord {
+    ) throws(SourceError) -> Sample {
         var cursor = JSONCursor(bytes: line)
         timestamp = nil
         var values: [Double] = []
@@ -65,11 +65,11 @@ struct JSONLineParser {
             guard cursor.atEnd else { throw cursor.syntaxError(expected: "the end of the line") }
             if let problem { throw JSONFailure(message: problem) }
         } catch {
-            throw VectorInputError(line: number, error.message, recoverable: true)
+            throw SourceError(position: number, error.message, recoverable: true)
         }
         if let (newForm, names) = newColumns {
             guard let plan = options.plan(for: names) else {
-                throw VectorInputError(line: number, options.missingTimestampMessage(columns: names), recoverable: false)
+                throw SourceError(position: number, options.missingTimestampMessage(columns: names), recoverable: false)
             }
             self.plan = plan
             form = newForm
@@ -78,7 +78,7 @@ struct JSONLineParser {
             indexOfColumn = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
             seen = Array(repeating: false, count: names.count)
         }
-        return VectorRecord(line: number, values: values, timestamp: timestamp)
+        return Sample(position: number, values: values, time: timestamp)
     }
 
     /// The keys of the object at `cursor`, as far as it is well formed (the real parse reports any error).

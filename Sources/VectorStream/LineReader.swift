@@ -50,7 +50,7 @@ final class LineReader {
 
     /// The next line, or nil at end of input; reads only when no complete line is buffered, so it never
     /// waits for input beyond the line it returns.
-    func next() throws(VectorInputError) -> LineEvent? {
+    func next() throws(SourceError) -> LineEvent? {
         if discarding, try !skipRestOfLine() { return nil }
         while true {
             if let newline = findNewline() {
@@ -101,7 +101,7 @@ final class LineReader {
     }
 
     /// Skips what is left of a reported over-long line through its newline; false at end of input.
-    private func skipRestOfLine() throws(VectorInputError) -> Bool {
+    private func skipRestOfLine() throws(SourceError) -> Bool {
         while true {
             if let newline = findNewline() {
                 start = newline + 1
@@ -117,7 +117,7 @@ final class LineReader {
     }
 
     /// Appends at least one byte from the descriptor, or sets `atEOF`.
-    private func fill() throws(VectorInputError) {
+    private func fill() throws(SourceError) {
         if start > 0 {
             let pending = end - start
             if pending > 0 { memmove(buffer, buffer + start, pending) }
@@ -152,8 +152,8 @@ final class LineReader {
                 var waiter = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 _ = poll(&waiter, 1, -1)
             default:
-                throw VectorInputError(
-                    line: nil, "cannot read \(sourceName): \(String(cString: strerror(code)))", recoverable: false)
+                throw SourceError(
+                    position: nil, "cannot read \(sourceName): \(String(cString: strerror(code)))", recoverable: false)
             }
         }
     }

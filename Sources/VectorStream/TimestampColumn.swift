@@ -1,4 +1,4 @@
-/// Which column, if any, holds each record's time (see `VectorRecord.timestamp`).
+/// Which column, if any, holds each record's time (see `Sample.time`).
 public enum TimestampColumn: Sendable, Equatable {
     /// No timestamp column: every column is a value.
     case none

@@ -14,7 +14,7 @@ import Darwin
 /// Empty input (nothing but blank lines) yields no records and leaves `columns` empty; it is not an error.
 /// NaN and infinities are rejected in both formats, as are values that overflow Double. Columns left out by
 /// `VectorReaderOptions.parsedColumns` may hold anything and read as NaN; the timestamp column is read into
-/// `VectorRecord.timestamp` (and reads as NaN among the values).
+/// `Sample.time` (and reads as NaN among the values).
 public final class VectorStreamReader {
     /// Column names: the CSV header, or from the first well-formed JSON record; empty until then.
     public private(set) var columns: [String] = []
@@ -35,14 +35,14 @@ public final class VectorStreamReader {
     private let numbers = NumberParser()
     private var csv: CSVLineParser
     private var json: JSONLineParser
-    private var stickyError: VectorInputError?
+    private var stickyError: SourceError?
 
     /// Opens `path`, or reads standard input when it is nil; `format` nil means detect it.
     /// Lines longer than `maxLineBytes` (> 0; the line ending not counted) are reported and skipped.
     public convenience init(
         path: String?, format: VectorFormat? = nil, options: VectorReaderOptions = VectorReaderOptions(),
         maxLineBytes: Int = 1 << 20
-    ) throws(VectorInputError) {
+    ) throws(SourceError) {
         guard let path else {
             self.init(
                 descriptor: 0, ownsDescriptor: false, sourceName: "standard input", format: format, options: options,
@@ -52,12 +52,12 @@ public final class VectorStreamReader {
         var descriptor: Int32
         repeat { descriptor = open(path, O_RDONLY | O_CLOEXEC) } while descriptor < 0 && errno == EINTR
         guard descriptor >= 0 else {
-            throw VectorInputError(line: nil, "cannot open \(path): \(String(cString: strerror(errno)))", recoverable: false)
+            throw SourceError(position: nil, "cannot open \(path): \(String(cString: strerror(errno)))", recoverable: false)
         }
         var status = stat()
         if fstat(descriptor, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR {
             close(descriptor)
-            throw VectorInputError(line: nil, "cannot read \(path): Is a directory", recoverable: false)
+            throw SourceError(position: nil, "cannot read \(path): Is a directory", recoverable: false)
         }
         self.init(
             descriptor: descriptor, ownsDescriptor: true, sourceName: path,
@@ -91,7 +91,7 @@ public final class VectorStreamReader {
 
     /// The next record, or nil at end of input. A recoverable error consumed only its own line, so calling
     /// again continues with the following one; after an unrecoverable error every call rethrows it.
-    public func next() throws(VectorInputError) -> VectorRecord? {
+    public func next() throws(SourceError) -> Sample? {
         if let stickyError { throw stickyError }
         do {
             return try readRecord()
@@ -102,27 +102,27 @@ public final class VectorStreamReader {
     }
 
     /// The positions of `names` in `columns`, in the order given.
-    public func columnIndices(of names: [String]) throws(VectorInputError) -> [Int] {
+    public func columnIndices(of names: [String]) throws(SourceError) -> [Int] {
         var indices: [Int] = []
         for name in names {
             guard let index = columns.firstIndex(of: name) else {
                 let known = columns.isEmpty ? "no columns are known yet" : "the columns are \(columnList(columns, limit: 50))"
-                throw VectorInputError(line: nil, "no column named \"\(name)\"; \(known)", recoverable: false)
+                throw SourceError(position: nil, "no column named \"\(name)\"; \(known)", recoverable: false)
             }
             indices.append(index)
         }
         return indices
     }
 
-    private func readRecord() throws(VectorInputError) -> VectorRecord? {
+    private func readRecord() throws(SourceError) -> Sample? {
         while let event = try lines.next() {
             switch event {
             case .tooLong(let number):
                 let problem = "line is longer than \(lines.maxLineBytes) bytes"
                 // Without the header no later line can be interpreted, so there is nothing to resync to.
                 let headerPending = format == nil || (format == .csv && columns.isEmpty)
-                throw VectorInputError(
-                    line: number, headerPending ? problem + ", so the column names cannot be read" : problem,
+                throw SourceError(
+                    position: number, headerPending ? problem + ", so the column names cannot be read" : problem,
                     recoverable: !headerPending)
             case .line(let number, let bytes):
                 guard let first = bytes.first(where: { !isBlankByte($0) }) else { continue }

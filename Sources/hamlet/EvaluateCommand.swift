@@ -143,15 +143,15 @@ struct EvaluateCommand: ParsableCommand {
 
 /// Yields an already-read first record, then the rest of the source.
 private final class ReplayFirst: RecordSource {
-    private var first: VectorRecord?
+    private var first: Sample?
     private let source: any RecordSource
-    init(_ first: VectorRecord, then source: any RecordSource) {
+    init(_ first: Sample, then source: any RecordSource) {
         self.first = first
         self.source = source
     }
     var columns: [String] { source.columns }
     var positionName: String { source.positionName }
-    func next() throws(VectorInputError) -> VectorRecord? {
+    func next() throws(SourceError) -> Sample? {
         if let record = first {
             first = nil
             return record

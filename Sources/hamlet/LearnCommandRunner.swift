@@ -160,7 +160,7 @@ struct LearnCommandRunner {
     /// The first record and its join key; no target can join before it.
     private func firstRecord(
         _ reader: any RecordSource, skipBad: Bool, skipped: inout Int
-    ) throws -> (VectorRecord?, Double?) {
+    ) throws -> (Sample?, Double?) {
         while true {
             do {
                 while let event = try reader.nextEvent() {
@@ -168,7 +168,7 @@ struct LearnCommandRunner {
                 }
                 return (nil, nil)
             } catch {
-                guard skipBad, error.isRecoverable else { throw LearnError.badRecord(line: error.line, error.message) }
+                guard skipBad, error.isRecoverable else { throw LearnError.badRecord(line: error.position, error.message) }
                 skipped += 1
                 // The same cap as LearnSession's, which goes on counting from here.
                 if skipped <= 10 { printError("hamlet learn: skipped \(error)") }

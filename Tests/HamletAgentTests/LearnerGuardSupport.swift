@@ -9,14 +9,14 @@ import VectorStream
 final class ListSource: RecordSource {
     let columns: [String]
     var positionName: String { "line" }
-    private var records: [VectorRecord]
+    private var records: [Sample]
 
     init(columns: [String], rows: [[Double]]) {
         self.columns = columns
-        records = rows.enumerated().map { VectorRecord(line: $0.offset + 2, values: $0.element, timestamp: nil) }.reversed()
+        records = rows.enumerated().map { Sample(position: $0.offset + 2, values: $0.element, time: nil) }.reversed()
     }
 
-    func next() throws(VectorInputError) -> VectorRecord? { records.popLast() }
+    func next() throws(SourceError) -> Sample? { records.popLast() }
 }
 
 /// Keeps every line a session writes, alerts apart.
@@ -80,6 +80,6 @@ struct GuardedSession {
     static func row(_ t: Int, channels: Int) -> [Double] { (0..<channels).map { sin(0.1 * Double(t) + Double($0)) } }
 
     func step(_ t: Int, values: [Double]? = nil) throws {
-        try session.step(VectorRecord(line: t + 2, values: values ?? Self.row(t, channels: columns.count), timestamp: nil))
+        try session.step(Sample(position: t + 2, values: values ?? Self.row(t, channels: columns.count), time: nil))
     }
 }

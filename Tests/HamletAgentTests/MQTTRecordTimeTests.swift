@@ -40,7 +40,7 @@ import Testing
         let handed = Handed(value: source)
         return await onDedicatedThread {
             (0..<records).map { _ in Handed(value: try? handed.value.next()) }
-        }.map { $0.value??.timestamp }
+        }.map { $0.value??.time }
     }
 
     @Test("a payload time field: each record has the newest time among its slots' messages")

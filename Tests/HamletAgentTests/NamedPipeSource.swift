@@ -30,7 +30,7 @@ final class NamedPipeSource: ServiceSource {
 
     deinit { if descriptor >= 0 { close(descriptor) } }
 
-    func next() throws(VectorInputError) -> VectorRecord? {
+    func next() throws(SourceError) -> Sample? {
         while true {
             if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 let text = String(decoding: pending[..<newline], as: UTF8.self)
@@ -43,22 +43,22 @@ final class NamedPipeSource: ServiceSource {
         }
     }
 
-    private func record(_ text: String) -> VectorRecord? {
+    private func record(_ text: String) -> Sample? {
         let values = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard values.count == columns.count, values.allSatisfy(\.isFinite) else {
             rejectedMessages += 1
             rejections.rejected(InputRejection(topic: path, reason: "line \(lineNumber): expected \(columns.count) numbers, got \"\(text)\""))
             return nil
         }
-        return VectorRecord(line: lineNumber, values: values, timestamp: nil)
+        return Sample(position: lineNumber, values: values, time: nil)
     }
 
     /// Reads what the writer sent, running the context's idle work every 100 ms while it waits; false at the end.
-    private func fill() throws(VectorInputError) -> Bool {
+    private func fill() throws(SourceError) -> Bool {
         if descriptor < 0 {
             // Non-blocking, so the wait for a writer is bounded and the service's periodic work goes on.
             descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-            guard descriptor >= 0 else { throw VectorInputError(line: nil, "cannot open \(path): errno \(errno)", recoverable: false) }
+            guard descriptor >= 0 else { throw SourceError(position: nil, "cannot open \(path): errno \(errno)", recoverable: false) }
         }
         let deadline = ContinuousClock.now + openWait
         var chunk = [UInt8](repeating: 0, count: 4096)
@@ -72,9 +72,9 @@ final class NamedPipeSource: ServiceSource {
             // End of input once the writer that came has closed; before one comes, keep waiting.
             if count == 0, writerSeen { return false }
             if count < 0, errno != EAGAIN, errno != EINTR {
-                throw VectorInputError(line: nil, "cannot read \(path): errno \(errno)", recoverable: false)
+                throw SourceError(position: nil, "cannot read \(path): errno \(errno)", recoverable: false)
             }
-            if ContinuousClock.now > deadline { throw VectorInputError(line: nil, "no writer opened \(path)", recoverable: false) }
+            if ContinuousClock.now > deadline { throw SourceError(position: nil, "no writer opened \(path)", recoverable: false) }
             var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             _ = poll(&poller, 1, 100)
             context.idle()

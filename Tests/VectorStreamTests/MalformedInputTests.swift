@@ -241,8 +241,8 @@ struct MalformedInputTests {
     func fatalIsSticky() throws {
         try withTemporaryFile("a,a\n1,2\n", suffix: ".csv") { path in
             let reader = try VectorStreamReader(path: path)
-            let first = #expect(throws: VectorInputError.self) { try reader.next() }
-            let second = #expect(throws: VectorInputError.self) { try reader.next() }
+            let first = #expect(throws: SourceError.self) { try reader.next() }
+            let second = #expect(throws: SourceError.self) { try reader.next() }
             #expect(first != nil && first == second)
             #expect(first?.isRecoverable == false)
             #expect(reader.columns.isEmpty)
@@ -254,7 +254,7 @@ struct MalformedInputTests {
         try withTemporaryFile("time,temp\n1,2\n\n1,abc\n", suffix: ".csv") { path in
             let reader = try VectorStreamReader(path: path)
             _ = try reader.next()
-            let error = #expect(throws: VectorInputError.self) { try reader.next() }
+            let error = #expect(throws: SourceError.self) { try reader.next() }
             #expect(error?.description == "line 4: column \"temp\": \"abc\" is not a number")
             #expect(error?.isRecoverable == true)
             #expect(try reader.next() == nil)

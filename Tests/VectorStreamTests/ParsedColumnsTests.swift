@@ -9,7 +9,7 @@ struct ParsedColumnsTests {
     func csvAllExcept() throws {
         let result = try read(text, options: VectorReaderOptions(parsedColumns: .allExcept(["timestamp", "id"])))
         #expect(result.errors.isEmpty, "\(result.errors)")
-        #expect(result.records.map(\.line) == [2, 3])
+        #expect(result.records.map(\.position) == [2, 3])
         #expect(result.records.map { $0.values[2] } == [1.5, 2.5])
         #expect(result.records.allSatisfy { $0.values[0].isNaN && $0.values[1].isNaN })
     }

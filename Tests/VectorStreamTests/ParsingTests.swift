@@ -80,7 +80,7 @@ struct ParsingTests {
         try withTemporaryFile("\n  {\"a\": 1}\n", suffix: ".txt") { path in
             let reader = try VectorStreamReader(path: path)
             #expect(reader.format == nil)
-            #expect(try reader.next() == VectorRecord(line: 2, values: [1]))
+            #expect(try reader.next() == Sample(position: 2, values: [1]))
             #expect(reader.format == .jsonLines)
         }
         try withTemporaryFile("[1,2]\n", suffix: ".data") { path in
@@ -115,23 +115,23 @@ struct ParsingTests {
     func columnIndices() throws {
         try withTemporaryFile("time,x,y\n1,2,3\n", suffix: ".csv") { path in
             let reader = try VectorStreamReader(path: path)
-            #expect(throws: VectorInputError.self) { try reader.columnIndices(of: ["x"]) }
+            #expect(throws: SourceError.self) { try reader.columnIndices(of: ["x"]) }
             _ = try reader.next()
             #expect(try reader.columnIndices(of: ["y", "time"]) == [2, 0])
-            let error = #expect(throws: VectorInputError.self) { try reader.columnIndices(of: ["x", "temp"]) }
+            let error = #expect(throws: SourceError.self) { try reader.columnIndices(of: ["x", "temp"]) }
             #expect(error?.description == "no column named \"temp\"; the columns are time, x, y")
-            #expect(error?.line == nil)
+            #expect(error?.position == nil)
         }
     }
 
     @Test("Errors not tied to a line have no line number")
     func openErrors() throws {
-        let missing = #expect(throws: VectorInputError.self) {
+        let missing = #expect(throws: SourceError.self) {
             try VectorStreamReader(path: "/nonexistent/x.csv")
         }
-        #expect(missing?.line == nil)
+        #expect(missing?.position == nil)
         #expect(missing?.description == "cannot open /nonexistent/x.csv: No such file or directory")
-        let directory = #expect(throws: VectorInputError.self) { try VectorStreamReader(path: "/tmp") }
+        let directory = #expect(throws: SourceError.self) { try VectorStreamReader(path: "/tmp") }
         #expect(directory?.description == "cannot read /tmp: Is a directory")
     }
 }

@@ -12,7 +12,7 @@ struct PipeScript: Sendable, CustomTestStringConvertible {
     let preamble: [String]
     /// Each record line already split into the pieces the writer sends separately.
     let pieces: [[String]]
-    let records: [VectorRecord]
+    let records: [Sample]
     var testDescription: String { name }
 }
 
@@ -21,15 +21,15 @@ let pipeScripts = [
         name: "CSV", format: .csv, preamble: ["tim", "e, x", " ,y\r", "\n"],
         pieces: [["1,", "2.", "5,-3"], ["e1\r", "\n"], ["2,-0.5,7", "\n"], ["\n3", ",4,5\n"]],
         records: [
-            VectorRecord(line: 2, values: [1, 2.5, -30]), VectorRecord(line: 3, values: [2, -0.5, 7]),
-            VectorRecord(line: 5, values: [3, 4, 5]),
+            Sample(position: 2, values: [1, 2.5, -30]), Sample(position: 3, values: [2, -0.5, 7]),
+            Sample(position: 5, values: [3, 4, 5]),
         ]),
     PipeScript(
         name: "JSON lines, sniffed", format: nil, preamble: [],
         pieces: [["{\"a\":", " 1.2", "5e1, \"b\": -", "2}\n"], ["{\"b\": 3, \"a\"", ": 4}\r\n"], ["{\"a\":", "7,\"b\":8}", "\n"], ["\n{\"a\":5,\"b\":6}\n"]],
         records: [
-            VectorRecord(line: 1, values: [12.5, -2]), VectorRecord(line: 2, values: [4, 3]),
-            VectorRecord(line: 3, values: [7, 8]), VectorRecord(line: 5, values: [5, 6]),
+            Sample(position: 1, values: [12.5, -2]), Sample(position: 2, values: [4, 3]),
+            Sample(position: 3, values: [7, 8]), Sample(position: 5, values: [5, 6]),
         ]),
 ]
 

@@ -4,12 +4,12 @@ import VectorStream
 /// Every record and error of `text` read with `options`, and the reader's columns and timestamp column.
 func read(
     _ text: String, suffix: String = ".csv", options: VectorReaderOptions
-) throws -> (columns: [String], timestampColumn: String?, records: [VectorRecord], errors: [VectorInputError]) {
+) throws -> (columns: [String], timestampColumn: String?, records: [Sample], errors: [SourceError]) {
     try withTemporaryFile(text, suffix: suffix) { path in
         let reader = try VectorStreamReader(path: path, options: options)
-        var records: [VectorRecord] = [], errors: [VectorInputError] = []
+        var records: [Sample] = [], errors: [SourceError] = []
         while true {
-            do throws(VectorInputError) {
+            do throws(SourceError) {
                 guard let record = try reader.next() else { break }
                 records.append(record)
             } catch {

@@ -59,7 +59,7 @@ struct ScaleTests {
             var recordCount = 0
             while let record = try reader.next() {
                 recordCount += 1
-                if record.line != recordCount + 1 || record.values.count != width { misnumbered += 1 }
+                if record.position != recordCount + 1 || record.values.count != width { misnumbered += 1 }
                 actual += record.values
             }
             #expect(reader.columns == (0..<width).map { "c\($0)" })

@@ -34,9 +34,9 @@ func drain(_ reader: VectorStreamReader) -> [Outcome] {
     while true {
         do {
             guard let record = try reader.next() else { return outcomes }
-            outcomes.append(.record(record.line, record.values))
+            outcomes.append(.record(record.position, record.values))
         } catch {
-            outcomes.append(.error(error.line, error.message))
+            outcomes.append(.error(error.position, error.message))
             if !error.isRecoverable { return outcomes }
         }
     }

@@ -8,10 +8,10 @@ struct TimestampTests {
     private static let named = VectorReaderOptions(timestampColumn: .named("t"))
 
     /// The timestamp the reader makes of `field` in a CSV column `t`, or its error message.
-    private static func timestamp(of field: String) throws -> Result<Double?, VectorInputError> {
+    private static func timestamp(of field: String) throws -> Result<Double?, SourceError> {
         let result = try read("t,v\n\"\(field)\",1\n", options: named)
         if let error = result.errors.first { return .failure(error) }
-        return .success(result.records.first?.timestamp)
+        return .success(result.records.first?.time)
     }
 
     @Test(
@@ -41,10 +41,10 @@ struct TimestampTests {
         let text = "t,v\n\"\(field)\",1\n2014-04-01,2\n"
         let result = try read(text, options: Self.named)
         let error = try #require(result.errors.first, "\(field) was accepted")
-        #expect(error.isRecoverable && error.line == 2)
+        #expect(error.isRecoverable && error.position == 2)
         let expected = field.isEmpty ? #"column "t" is empty"# : #"column "t": "\#(field)" is not a timestamp (expected"#
         #expect(error.message.hasPrefix(expected), "\(error.message)")
-        #expect(result.records.map(\.line) == [3], "the next line is read")
+        #expect(result.records.map(\.position) == [3], "the next line is read")
     }
 
     @Test("the date arithmetic agrees with Foundation's Gregorian calendar on random dates")
@@ -67,7 +67,7 @@ struct TimestampTests {
         }
         let result = try read(text, options: Self.named)
         #expect(result.errors.isEmpty, "\(result.errors.prefix(3))")
-        let wrong = zip(result.records, expected).filter { $0.timestamp != $1 }
+        let wrong = zip(result.records, expected).filter { $0.time != $1 }
         #expect(result.records.count == expected.count && wrong.isEmpty, "\(wrong.prefix(3))")
     }
 
@@ -76,12 +76,12 @@ struct TimestampTests {
         let automatic = VectorReaderOptions(timestampColumn: .automatic)
         let both = try read("time,timestamp,v\n5,2014-04-01,1\n", options: automatic)
         #expect(both.timestampColumn == "timestamp")
-        #expect(both.records.first?.timestamp == 1_396_310_400)
+        #expect(both.records.first?.time == 1_396_310_400)
         #expect(both.records.first.map { $0.values[0] == 5 && $0.values[1].isNaN && $0.values[2] == 1 } == true)
         let time = try read("v,time\n1,60\n", options: automatic)
-        #expect(time.timestampColumn == "time" && time.records.first?.timestamp == 60)
+        #expect(time.timestampColumn == "time" && time.records.first?.time == 60)
         let none = try read("Timestamp,v\n1,2\n", options: automatic)
-        #expect(none.timestampColumn == nil && none.records.first?.timestamp == nil)
+        #expect(none.timestampColumn == nil && none.records.first?.time == nil)
         #expect(none.records.first?.values == [1, 2])
     }
 
@@ -91,7 +91,7 @@ struct TimestampTests {
         let ignored = try read(
             text, options: VectorReaderOptions(timestampColumn: .automatic, parsedColumns: .allExcept(["timestamp"])))
         #expect(ignored.errors.isEmpty, "\(ignored.errors)")
-        #expect(ignored.timestampColumn == "time" && ignored.records.first?.timestamp == 60)
+        #expect(ignored.timestampColumn == "time" && ignored.records.first?.time == 60)
         // Not listed in .only is not the same as ignored: the inputs are listed, the time is not.
         let listed = try read(text, options: VectorReaderOptions(timestampColumn: .automatic, parsedColumns: .only(["v"])))
         #expect(listed.timestampColumn == "timestamp")
@@ -118,7 +118,7 @@ struct TimestampTests {
             """
         let result = try read(lines, suffix: ".jsonl", options: VectorReaderOptions(timestampColumn: .automatic))
         #expect(result.timestampColumn == "time")
-        #expect(result.records.map(\.timestamp) == [1_396_310_700, 1_396_310_700.5])
+        #expect(result.records.map(\.time) == [1_396_310_700, 1_396_310_700.5])
         #expect(result.records.map { $0.values[0] } == [1, 2])
         let messages = result.errors.map(\.description)
         #expect(messages.count == 2)
