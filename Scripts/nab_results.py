@@ -38,15 +38,20 @@ def result_file(data_path, run_path, result_path):
             writer.writerow([row[0], row[1], repr(scores.get(row_index + 2, 0.0)), 0])
 
 
+def windows_and_profiles(work):
+    """The labelled windows per file and the profiles' cost matrices of a NAB tree."""
+    with open(os.path.join(work, "labels", "combined_windows.json")) as f:
+        windows = json.load(f)
+    with open(os.path.join(work, "config", "profiles.json")) as f:
+        return windows, json.load(f)
+
+
 def report(work, detector):
     with open(os.path.join(work, "results", "final_results.json")) as f:
         final = json.load(f)[detector]
     print(f"NAB v1.1, {detector}: standard {final['standard']:.1f}, reward low FP "
           f"{final['reward_low_FP_rate']:.1f}, reward low FN {final['reward_low_FN_rate']:.1f}")
-    with open(os.path.join(work, "labels", "combined_windows.json")) as f:
-        windows = json.load(f)
-    with open(os.path.join(work, "config", "profiles.json")) as f:
-        profiles = json.load(f)
+    windows, profiles = windows_and_profiles(work)
     # Per category, normalised like NAB's total: 100·(S − S_null)/(S_perfect − S_null), with
     # S_null = −fnWeight per window and S_perfect = tpWeight per window.
     table = {}

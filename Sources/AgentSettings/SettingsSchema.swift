@@ -127,6 +127,9 @@ enum SettingsSchema {
         .number(
             "drift.score.recent_range_tolerance", \C.drift.score.recentRangeTolerance,
             rule: ValueRules.upTo(1e6, ValueRules.zeroOrPositive())),
+        .integer("drift.score.context_samples", \C.drift.score.contextSamples, rule: ValueRules.within(0...10_000_000)),
+        .integer("drift.score.context_order", \C.drift.score.contextOrder, rule: ValueRules.within(1...8)),
+        .integer("drift.score.context_bins", \C.drift.score.contextBins, rule: ValueRules.within(2...64)),
     ]
 
     static let mqtt: [Setting] = [

@@ -18,9 +18,14 @@ import Musl
 ///   forecaster's own residual;
 /// - a value beyond the range seen so far by more than `rangeTolerance` of it, or beyond the range
 ///   of about the last `recentRangeSamples` values by more than `recentRangeTolerance` of that
-///   (`RecentRange`), so that an extreme seen long ago does not hide a new one for ever.
+///   (`RecentRange`), so that an extreme seen long ago does not hide a new one for ever;
+/// - with `contextSamples` > 0, how new the recent pattern is (`ContextNovelty`: the fraction of
+///   the last few quantised values' contexts not seen within that many steps), a shape never
+///   seen even inside the range and with small residuals; judged on the point only, by how often
+///   such novelty occurred before (`TailEstimator.frequency`, not a fitted tail: it takes a few
+///   levels and is mostly 0).
 /// With p the smallest tail probability times their number (three per view, two for the horizon
-/// view), score =
+/// view, one for the context view), score =
 /// −log₁₀(p)/decades clamped to [0, 1], or 1 for an out-of-range value; after a score at the
 /// threshold it is held below it for `refractorySamples` steps. A score for step t uses steps ≤ t
 /// only. Allocates only in `init`; one thread at a time.
@@ -38,6 +43,8 @@ public struct ForecastAnomalyScore: Sendable {
     /// The horizon forecaster's view (used when `update` gets its residuals; saved only with
     /// `configuration.horizonSamples` > 0, so checkpoints without it keep their layout).
     public private(set) var horizon: ResidualSurprise
+    /// The context view (saved only with `configuration.contextSamples` > 0).
+    public private(set) var context: ResidualSurprise
     public private(set) var outOfRange = false
     public private(set) var count = 0
     private var low: [Double]
@@ -45,6 +52,11 @@ public struct ForecastAnomalyScore: Sendable {
     private var sinceAlert = 1 << 40
     /// The range of the last `recentRangeSamples` values (nil: off).
     private var recent: RecentRange?
+    /// The contexts seen recently (nil: off).
+    private var novelty: ContextNovelty?
+    /// The range each channel's value is quantised in by the context view (scratch, per step).
+    private var contextLow: [Double]
+    private var contextHigh: [Double]
 
     public init(channelCount: Int, configuration: ForecastScoreConfiguration = ForecastScoreConfiguration()) {
         precondition(channelCount > 0)
@@ -55,6 +67,15 @@ public struct ForecastAnomalyScore: Sendable {
         reference = ResidualSurprise(channelCount: channelCount, configuration: configuration)
         weekly = ResidualSurprise(channelCount: channelCount, configuration: configuration)
         horizon = ResidualSurprise(channelCount: channelCount, configuration: configuration)
+        // The novelty takes a few levels and is mostly 0: a tail fitted to that is no guide.
+        context = ResidualSurprise(channelCount: channelCount, configuration: configuration, counted: true)
+        if configuration.contextSamples > 0 {
+            novelty = ContextNovelty(
+                channelCount: channelCount, order: configuration.contextOrder, bins: configuration.contextBins,
+                memorySamples: configuration.contextSamples)
+        }
+        contextLow = [Double](repeating: 0, count: channelCount)
+        contextHigh = contextLow
         low = [Double](repeating: .infinity, count: channelCount)
         high = [Double](repeating: -.infinity, count: channelCount)
         if configuration.recentRangeSamples > 0 {
@@ -79,6 +100,10 @@ public struct ForecastAnomalyScore: Sendable {
         weekly.save(to: &state)
         if configuration.horizonSamples > 0 { horizon.save(to: &state) }
         recent?.save(to: &state)
+        if let novelty {
+            context.save(to: &state)
+            novelty.save(to: &state)
+        }
     }
 
     /// Reads back what `save` wrote for the same settings.
@@ -92,6 +117,10 @@ public struct ForecastAnomalyScore: Sendable {
         try weekly.load(from: &reader)
         if configuration.horizonSamples > 0 { try horizon.load(from: &reader) }
         try recent?.load(from: &reader)
+        if novelty != nil {
+            try context.load(from: &reader)
+            try novelty!.load(from: &reader)
+        }
     }
 
     /// Whether the latest score reached the threshold.
@@ -116,6 +145,18 @@ public struct ForecastAnomalyScore: Sendable {
         reference.judge(referenceResidual)
         if let weeklyResidual { weekly.judge(weeklyResidual) }
         if let horizonResidual { horizon.judge(horizonResidual) }
+        if novelty != nil {
+            // Quantised in the range before this value: the recent one once it spans enough values.
+            for c in 0..<channelCount {
+                if let recent, recent.count(c) >= Self.recentRangeMinimum {
+                    (contextLow[c], contextHigh[c]) = recent.range(c)
+                } else {
+                    (contextLow[c], contextHigh[c]) = (low[c], high[c])
+                }
+            }
+            novelty!.step(values, lows: contextLow, highs: contextHigh)
+            context.judge(novelty!.novelty)
+        }
         outOfRange = false
         if configuration.rangeTolerance > 0 {
             for c in 0..<channelCount where values[c].isFinite && high[c] > low[c] {
@@ -138,8 +179,11 @@ public struct ForecastAnomalyScore: Sendable {
             let referenceP = referenceSettled ? reference.smallestProbability : 1
             let weeklyP = weeklyResidual != nil && weeklySettled ? weekly.smallestProbability : 1
             let horizonP = horizonResidual != nil && horizonSettled ? horizon.smallestAverageProbability : 1
-            let tests = 3 * (weeklyResidual != nil ? 3.0 : 2.0) + (horizonResidual != nil ? 2 : 0)
-            let p = min(1, tests * min(min(forecast.smallestProbability, horizonP), min(referenceP, weeklyP)))
+            // The context view's point only: its averages take many levels, and each new highest
+            // one reads as never seen (rows 154–155 of docs/nab.md).
+            let contextP = novelty != nil ? context.pointProbability : 1
+            let tests = 3 * (weeklyResidual != nil ? 3.0 : 2.0) + (horizonResidual != nil ? 2 : 0) + (novelty != nil ? 1 : 0)
+            let p = min(1, tests * min(min(forecast.smallestProbability, horizonP), min(min(referenceP, weeklyP), contextP)))
             rawScore = outOfRange ? 1 : min(max(-log10(p) / configuration.decades, 0), 1)
         } else {
             rawScore = 0
@@ -155,6 +199,8 @@ public struct ForecastAnomalyScore: Sendable {
         reference.learn(referenceResidual, intoTails: referenceSettled)
         if let weeklyResidual { weekly.learn(weeklyResidual, intoTails: weeklySettled) }
         if let horizonResidual { horizon.learn(horizonResidual, intoTails: horizonSettled && count > configuration.warmUpSamples / 2) }
+        // The contexts are new while the first range settles, so the view's tails wait for the warm-up.
+        if let novelty { context.learn(novelty.novelty, intoTails: count > configuration.warmUpSamples) }
         learnRange(rangeValues ?? values)
         recent?.add(rangeValues ?? values)
         return score

@@ -43,12 +43,21 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
     public var recentRangeSamples: Int
     /// The margin of the recent range, as a fraction of it.
     public var recentRangeTolerance: Double
+    /// With n > 0, one more view: how new the recent pattern is (`ContextNovelty`, after CAD OSE),
+    /// the fraction of the contexts of the last 1…`contextOrder` values, quantised into
+    /// `contextBins` cells of the range, not seen within the last n steps (0: off).
+    public var contextSamples: Int
+    /// The longest context of the context view, in values.
+    public var contextOrder: Int
+    /// Cells of the range into which the context view quantises each value.
+    public var contextBins: Int
 
     public init(
         warmUpSamples: Int = 200, residualMemorySamples: Int = 1000, minimumResidualScale: Double = 0.05, tailMemorySamples: Int = 5000, tailQuantile: Double = 0.95, minimumTailSamples: Int = 300,
         shortRunSamples: Int = 10, longRunSamples: Int = 100, rangeTolerance: Double = 0.02, rangeMemorySamples: Int = 100_000, decades: Double = 10,
         threshold: Double = 0.25, refractorySamples: Int = 30, horizonSamples: Int = 60, horizonLags: Int = 8,
-        recentRangeSamples: Int = 4000, recentRangeTolerance: Double = 0.1
+        recentRangeSamples: Int = 4000, recentRangeTolerance: Double = 0.1, contextSamples: Int = 0, contextOrder: Int = 4,
+        contextBins: Int = 8
     ) {
         self.warmUpSamples = warmUpSamples
         self.residualMemorySamples = residualMemorySamples
@@ -67,6 +76,9 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
         self.horizonLags = horizonLags
         self.recentRangeSamples = recentRangeSamples
         self.recentRangeTolerance = recentRangeTolerance
+        self.contextSamples = contextSamples
+        self.contextOrder = contextOrder
+        self.contextBins = contextBins
     }
 
     /// Everything wrong with these settings, one sentence each naming the field; empty when valid.
@@ -94,6 +106,17 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
         }
         if !(recentRangeTolerance >= 0 && recentRangeTolerance.isFinite) {
             found.append("recentRangeTolerance must be 0 or more, got \(recentRangeTolerance)")
+        }
+        if contextSamples < 0 || contextSamples > 10_000_000 {
+            found.append("contextSamples must lie in 0...10000000 (0: off), got \(contextSamples)")
+        }
+        if contextOrder < 1 || contextOrder > 8 { found.append("contextOrder must lie in 1...8, got \(contextOrder)") }
+        if contextBins < 2 || contextBins > 64 { found.append("contextBins must lie in 2...64, got \(contextBins)") }
+        if (1...8).contains(contextOrder), (2...64).contains(contextBins),
+            ContextNovelty.tableSize(order: contextOrder, bins: contextBins) > ContextNovelty.maximumTableSize
+        {
+            found.append(
+                "contextBins^contextOrder must keep the context table within \(ContextNovelty.maximumTableSize) entries, got \(contextBins)^\(contextOrder)")
         }
         return found
     }

@@ -33,8 +33,12 @@ public struct ResidualSurprise: Sendable {
     public let minimumScale: Double
     /// Until the tails hold this many samples every probability is 1.
     public let minimumTailSamples: Int
+    /// Probabilities read off the histogram (`TailEstimator.frequency`) instead of a fitted tail:
+    /// for inputs with a few levels, mostly zero.
+    public let counted: Bool
 
-    public init(channelCount: Int, configuration: ForecastScoreConfiguration) {
+    public init(channelCount: Int, configuration: ForecastScoreConfiguration, counted: Bool = false) {
+        self.counted = counted
         precondition(channelCount > 0)
         self.channelCount = channelCount
         scale = [Double](repeating: 0, count: channelCount)
@@ -92,6 +96,12 @@ public struct ResidualSurprise: Sendable {
         longRun = count == 0 ? surprise : longRun + longRunWeight * (surprise - longRun)
         guard point.count >= minimumTailSamples else {
             (pointProbability, sustainedProbability, lastingProbability) = (1, 1, 1)
+            return
+        }
+        if counted {
+            lastingProbability = lasting.frequency(longRun)
+            pointProbability = point.frequency(surprise)
+            sustainedProbability = sustained.frequency(shortRun)
             return
         }
         lastingProbability = lasting.tailProbability(longRun)

@@ -74,6 +74,16 @@ public struct TailEstimator: Sendable {
         }
     }
 
+    /// P(X ≥ x) read off the histogram alone, as if half a sample at x had been seen too: for a
+    /// variable with a few levels (a fitted tail would make a level seen 1 % of the time look
+    /// far rarer when most values sit at zero). 1 before any value.
+    public func frequency(_ x: Double) -> Double {
+        guard total > 0, x.isFinite else { return x.isFinite ? 1 : Self.smallestProbability }
+        var beyond = 0.0
+        for k in bin(of: x)..<binCount { beyond += weights[k] }
+        return min(1, max((beyond + 0.5 * increment) / total, Self.smallestProbability))
+    }
+
     /// P(X ≥ x) for the next value, from the values seen so far; 1 before any.
     public func tailProbability(_ x: Double) -> Double {
         guard total > 0, x.isFinite else { return x.isFinite ? 1 : Self.smallestProbability }

@@ -68,6 +68,15 @@ struct DriftCommandOptions: ParsableArguments {
     @Option(help: "Forecast score: the margin of --score-recent-range, as a fraction of that range.")
     var scoreRecentRangeTolerance: Double = DriftOptions().forecast.recentRangeTolerance
 
+    @Option(help: "Forecast score: one more view, how new the recent pattern is: the fraction of the contexts of the last --score-context-order values, quantised into --score-context-bins cells of the range, not seen within this many steps (0: off).")
+    var scoreContext: Int = DriftOptions().forecast.contextSamples
+
+    @Option(help: "Forecast score: the longest context of --score-context, in values.")
+    var scoreContextOrder: Int = DriftOptions().forecast.contextOrder
+
+    @Option(help: "Forecast score: cells of the range into which --score-context quantises each value.")
+    var scoreContextBins: Int = DriftOptions().forecast.contextBins
+
     @Option(help: "On drift: none, boost-plasticity (β × --boost-factor for --boost-steps) or reset-costates.")
     var onDrift: String = "none"
 
@@ -115,6 +124,9 @@ struct DriftCommandOptions: ParsableArguments {
         options.forecast.horizonLags = scoreHorizonLags
         options.forecast.recentRangeSamples = scoreRecentRange
         options.forecast.recentRangeTolerance = scoreRecentRangeTolerance
+        options.forecast.contextSamples = scoreContext
+        options.forecast.contextOrder = scoreContextOrder
+        options.forecast.contextBins = scoreContextBins
         options.boostFactor = boostFactor
         options.boostSteps = boostSteps
         if let problem = options.problems.first { throw ValidationError(problem) }

@@ -214,6 +214,9 @@ struct BadFileTests {
                     horizon_lags: 0
                     recent_range_samples: -1
                     recent_range_tolerance: -0.5
+                    context_samples: -1
+                    context_order: 0
+                    context_bins: 1
                 """,
             keyPaths: [
                 "drift.score.warm_up_samples", "drift.score.threshold", "drift.score.refractory_samples",
@@ -221,6 +224,7 @@ struct BadFileTests {
                 "drift.score.tail_quantile", "drift.score.tail_samples", "drift.score.residual_memory_samples",
                 "drift.score.minimum_residual_scale", "drift.score.horizon_samples", "drift.score.horizon_lags",
                 "drift.score.recent_range_samples", "drift.score.recent_range_tolerance",
+                "drift.score.context_samples", "drift.score.context_order", "drift.score.context_bins",
             ]),
         BadFile(
             name: "a time field that a csv payload cannot have, or that is a sensor's value",

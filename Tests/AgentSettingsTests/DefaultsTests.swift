@@ -170,6 +170,9 @@ struct DefaultsTests {
                     horizon_lags: 4
                     recent_range_samples: 2000
                     recent_range_tolerance: 0.3
+                    context_samples: 20000
+                    context_order: 3
+                    context_bins: 12
                 """,
             sourceName: "score.yaml")
         var expected = ForecastScoreConfiguration()
@@ -182,6 +185,9 @@ struct DefaultsTests {
         expected.horizonLags = 4
         expected.recentRangeSamples = 2000
         expected.recentRangeTolerance = 0.3
+        expected.contextSamples = 20000
+        expected.contextOrder = 3
+        expected.contextBins = 12
         #expect(loaded.drift.score == expected)
     }
 }

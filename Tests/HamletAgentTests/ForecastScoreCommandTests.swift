@@ -35,7 +35,7 @@ import Testing
     }
 
     /// The defaults (with the horizon view, whose forecaster reads values 60 records back), and without it.
-    static let variants: [[String]] = [[], ["--score-horizon", "0"]]
+    static let variants: [[String]] = [[], ["--score-horizon", "0"], ["--score-context", "20000"]]
 
     @Test("scores of the first k records do not change when later records are appended", arguments: variants)
     func causal(extra: [String]) throws {
