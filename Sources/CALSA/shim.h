@@ -1,8 +1,7 @@
 #ifndef HAMLET_CALSA_SHIM_H
 #define HAMLET_CALSA_SHIM_H
 #include <alsa/asoundlib.h>
-#include <dlfcn.h>
-#include <stddef.h>
+#include "function_table.h"
 
 /* The alsa-lib functions the agent calls. libasound is opened with dlopen when an ALSA source
    starts (AudioLibraries.swift), not linked: a run without an audio source then does not map
@@ -20,18 +19,7 @@
     X(snd_pcm_sw_params_malloc) X(snd_pcm_sw_params_free) X(snd_pcm_sw_params_current) \
     X(snd_pcm_sw_params_set_avail_min) X(snd_pcm_sw_params)
 
-#define HAMLET_ALSA_FIELD(name) __typeof__(&name) name;
-typedef struct hamlet_alsa { HAMLET_ALSA_FUNCTIONS(HAMLET_ALSA_FIELD) } hamlet_alsa;
-#undef HAMLET_ALSA_FIELD
-
-/* Fills `table` from the dlopen handle; returns the first name not found, or NULL. */
-static inline const char *hamlet_alsa_resolve(void *handle, hamlet_alsa *table) {
-#define HAMLET_ALSA_RESOLVE(name) \
-    if (!(table->name = (__typeof__(&name))dlsym(handle, #name))) return #name;
-    HAMLET_ALSA_FUNCTIONS(HAMLET_ALSA_RESOLVE)
-#undef HAMLET_ALSA_RESOLVE
-    return NULL;
-}
+HAMLET_FUNCTION_TABLE(hamlet_alsa, hamlet_alsa_resolve, HAMLET_ALSA_FUNCTIONS)
 
 /* snd_lib_error_handler_t is variadic: Swift cannot implement one, a static inline C function can. */
 static inline void hamlet_alsa_quiet_handler(const char *file, int line, const char *function,
