@@ -46,11 +46,13 @@ let package = Package(
         .systemLibrary(name: "CKissFFT", providers: [.apt(["libkissfft-dev"])]),
         // VectorStream: a sensor payload's time field is read with the same timestamp grammar as a file's time column.
         .target(name: "StreamFeatures", dependencies: ["CKissFFT", "VectorStream"]),
-        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        // The audio libraries: headers only, no pkg-config (its --libs would link them); AudioCapture
+        // dlopens them when an audio source starts, so other runs do not map them (docs/footprint.md).
+        .systemLibrary(name: "CALSA", providers: [.apt(["libasound2-dev"])]),
         // Debian's libyaml: the configuration reader composes its settings from the event parser.
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
-        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
-        .systemLibrary(name: "CSampleRate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
+        .systemLibrary(name: "CSndFile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSampleRate", providers: [.apt(["libsamplerate0-dev"])]),
         // The bottom of the stack: the monotonic clock, Duration's parts, a joinable named thread, a
         // condition lock and retry back-off, one of each for every target above.
         .target(name: "CThreadName"),
@@ -100,7 +102,10 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VectorStreamTests", dependencies: ["VectorStream", "SeededRandom"]),
-        .testTarget(name: "AudioCaptureTests", dependencies: ["AudioCapture", "TestSupport", "SystemPrimitives"]),
+        // WAVWriterTests read the files back with libsndfile itself, linked (AudioCapture dlopens it).
+        .testTarget(
+            name: "AudioCaptureTests", dependencies: ["AudioCapture", "TestSupport", "SystemPrimitives"],
+            linkerSettings: [.linkedLibrary("sndfile")]),
         // Test support shared by the test targets: child processes with an empty signal mask, a real mosquitto.
         .target(name: "TestSupport", dependencies: ["MQTTTransport", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(name: "MQTTTransportTests", dependencies: ["MQTTTransport", "TestSupport", "SystemPrimitives", "DurableFiles"]),

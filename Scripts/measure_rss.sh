@@ -25,9 +25,10 @@
 # predictions, metrics and status (no subscriber). --mqtt away: the same broker, stopped once the
 # agent has connected (its retained `online` status is read); drift alerts are made frequent (the
 # anomaly-score detector with a tiny threshold, one alert per --alert-cooldown steps), so the
-# in-memory outbox (predictions, QoS 0; mqtt.outbox.max_messages / max_bytes) and the durable one
-# (alerts; durable_max_messages / durable_max_bytes) both fill; the table then shows the outbox
-# depth and the drop counters from the metrics file, and the summary when each outbox was full.
+# in-memory outbox (predictions, QoS 0; mqtt.outbox.qos0_max_bytes within max_messages / max_bytes)
+# and the durable one (alerts; durable_max_messages / durable_max_bytes) both fill; the table then
+# shows the outbox depth and the drop counters from the metrics file, and the summary when each
+# outbox was full.
 # Any setting can be changed for a run through the environment (HAMLET_MQTT__OUTBOX__MAX_MESSAGES=…).
 set -euo pipefail
 

@@ -90,6 +90,11 @@ extension AgentConfiguration.MQTT {
         public var maxMessages: Int
         /// `max_bytes`: topic and payload bytes together.
         public var maxBytes: Int
+        /// `qos0_max_bytes`: the topic and payload bytes of the QoS 0 messages (predictions,
+        /// metrics, rejected input), within `max_bytes`. The next ones supersede them, so while the
+        /// broker is away only the latest few are worth their memory; alerts and control replies
+        /// keep the whole of `max_bytes`.
+        public var qos0MaxBytes: Int
         /// `durable`: alerts go to `<state_directory>/mqtt-outbox.log` until the broker has them,
         /// so that they outlive a restart or a crash of the agent.
         public var durable: Bool
@@ -99,11 +104,12 @@ extension AgentConfiguration.MQTT {
         public var durableMaxBytes: Int
 
         public init(
-            maxMessages: Int = 10_000, maxBytes: Int = 8 << 20, durable: Bool = true, durableMaxMessages: Int = 1_000,
-            durableMaxBytes: Int = 1 << 20
+            maxMessages: Int = 10_000, maxBytes: Int = 8 << 20, qos0MaxBytes: Int = 512 << 10, durable: Bool = true,
+            durableMaxMessages: Int = 1_000, durableMaxBytes: Int = 1 << 20
         ) {
             self.maxMessages = maxMessages
             self.maxBytes = maxBytes
+            self.qos0MaxBytes = qos0MaxBytes
             self.durable = durable
             self.durableMaxMessages = durableMaxMessages
             self.durableMaxBytes = durableMaxBytes

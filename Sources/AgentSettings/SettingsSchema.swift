@@ -153,6 +153,7 @@ enum SettingsSchema {
         .text("mqtt.tls.key_file", \C.mqtt.tls.keyFile),
         .integer("mqtt.outbox.max_messages", \C.mqtt.outbox.maxMessages, rule: ValueRules.within(1...10_000_000)),
         .integer("mqtt.outbox.max_bytes", \C.mqtt.outbox.maxBytes, rule: ValueRules.within(1...(1 << 30))),
+        .integer("mqtt.outbox.qos0_max_bytes", \C.mqtt.outbox.qos0MaxBytes, rule: ValueRules.within(1...(1 << 30))),
         .flag("mqtt.outbox.durable", \C.mqtt.outbox.durable),
         .integer("mqtt.outbox.durable_max_messages", \C.mqtt.outbox.durableMaxMessages, rule: ValueRules.within(1...1_000_000)),
         .integer("mqtt.outbox.durable_max_bytes", \C.mqtt.outbox.durableMaxBytes, rule: ValueRules.within(1...(1 << 30))),

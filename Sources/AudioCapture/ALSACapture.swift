@@ -93,8 +93,10 @@ public final class ALSACapture: AudioPeriodSource {
     }
 
     /// Stops alsa-lib printing its own "ALSA lib …" error lines on stderr (process-global;
-    /// errors still reach the log closure as `ALSAError`s).
+    /// errors still reach the log closure as `ALSAError`s). Loads libasound; without it there is
+    /// nothing to silence (opening the PCM then reports why).
     public static func silenceALSALibraryMessages() {
-        _ = hamlet_alsa_silence_errors()
+        guard case .success(let alsa) = AudioLibraries.alsa else { return }
+        _ = hamlet_alsa_silence_errors(alsa)
     }
 }

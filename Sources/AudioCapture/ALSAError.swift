@@ -1,4 +1,4 @@
-import CALSA
+import Glibc
 
 /// A failed alsa-lib call: the negative error `code` it returned and the `operation` that failed;
 /// `message` is alsa-lib's `snd_strerror` text.
@@ -7,14 +7,28 @@ public struct ALSAError: Error, Equatable, Sendable, CustomStringConvertible {
     public let code: Int32
     /// What was being done, e.g. `snd_pcm_open 'default'` or `snd_pcm_hw_params_set_format S32_LE`.
     public let operation: String
+    /// Why libasound itself could not be loaded; nil for a failed call.
+    private let unavailable: AudioLibraryError?
 
     public init(code: Int32, operation: String) {
         self.code = code
         self.operation = operation
+        unavailable = nil
     }
 
-    /// `snd_strerror(code)`.
-    public var message: String { String(cString: snd_strerror(code)) }
+    /// libasound could not be loaded (`-ELIBACC`).
+    init(_ unavailable: AudioLibraryError) {
+        code = -ELIBACC
+        operation = "dlopen \(unavailable.library)"
+        self.unavailable = unavailable
+    }
+
+    /// `snd_strerror(code)`; the system's text for the code if libasound is not loaded.
+    public var message: String {
+        if let unavailable { return unavailable.reason }
+        if case .success(let alsa) = AudioLibraries.alsa, let text = alsa.snd_strerror(code) { return String(cString: text) }
+        return String(cString: strerror(-code))
+    }
 
     public var description: String { "\(operation): \(message) (\(code))" }
 }

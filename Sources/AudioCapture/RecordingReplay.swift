@@ -29,6 +29,9 @@ public final class RecordingReplay: AudioPeriodSource, @unchecked Sendable {
     /// True when the file's rate differs from `sampleRateHz`.
     public var isResampling: Bool { resampler != nil }
 
+    private let sndfile: hamlet_sndfile
+    /// nil when the file is not resampled.
+    private let samplerate: hamlet_samplerate?
     // Confined to the consumer thread.
     private var file: OpaquePointer?
     private var resampler: OpaquePointer?
@@ -68,11 +71,14 @@ public final class RecordingReplay: AudioPeriodSource, @unchecked Sendable {
         self.path = path
         self.configuration = configuration
         self.logger = logger
+        let sndfile: hamlet_sndfile
+        do { sndfile = try AudioLibraries.requireSndfile(path: path) } catch { throw .cannotOpen(error) }
+        self.sndfile = sndfile
 
         var info = SF_INFO()
         let opened: Result<OpaquePointer, SndFileError> = Self.sndfileOpenLock.withLock { _ in
-            if let handle = sf_open(path, Int32(SFM_READ), &info) { return .success(handle) }
-            return .failure(SndFileError(operation: "sf_open", path: path, handle: nil))
+            if let handle = sndfile.sf_open(path, Int32(SFM_READ), &info) { return .success(handle) }
+            return .failure(SndFileError(operation: "sf_open", path: path, handle: nil, sndfile: sndfile))
         }
         let handle: OpaquePointer
         switch opened {
@@ -80,7 +86,7 @@ public final class RecordingReplay: AudioPeriodSource, @unchecked Sendable {
         case .failure(let error): throw .cannotOpen(error)
         }
         var ok = false
-        defer { if !ok { sf_close(handle) } }
+        defer { if !ok { _ = sndfile.sf_close(handle) } }
         guard info.channels >= 1 && info.channels <= 1024 else {
             throw .unusableHeader(path: path, reason: "channel count \(info.channels)")
         }
@@ -89,29 +95,33 @@ public final class RecordingReplay: AudioPeriodSource, @unchecked Sendable {
         }
         guard info.frames > 0 else { throw .noAudio(path: path) }
 
-        let truncated = Self.parserLogReportsTruncation(handle)
+        let truncated = Self.parserLogReportsTruncation(handle, sndfile)
         recording = RecordingInfo(
             sampleRateHz: Int(info.samplerate), channelCount: Int(info.channels), frames: info.frames,
-            formatName: hamlet_sf_major_format_name(info.format).map { String(cString: $0) } ?? "unknown format",
-            encodingName: hamlet_sf_subtype_name(info.format).map { String(cString: $0) } ?? "unknown encoding",
+            formatName: hamlet_sf_major_format_name(sndfile, info.format).map { String(cString: $0) } ?? "unknown format",
+            encodingName: hamlet_sf_subtype_name(sndfile, info.format).map { String(cString: $0) } ?? "unknown encoding",
             isTruncated: truncated)
 
         if recording.sampleRateHz != configuration.sampleRateHz {
             guard let converter = configuration.resampling.converter else {
                 throw .sampleRateMismatch(path: path, fileRateHz: recording.sampleRateHz, requiredRateHz: configuration.sampleRateHz)
             }
+            let samplerate: hamlet_samplerate
+            do { samplerate = try AudioLibraries.requireSamplerate() } catch { throw .resamplerFailed(path: path, error) }
+            self.samplerate = samplerate
             ratio = Double(configuration.sampleRateHz) / Double(recording.sampleRateHz)
-            guard src_is_valid_ratio(ratio) != 0 else {
+            guard samplerate.src_is_valid_ratio(ratio) != 0 else {
                 throw .resamplerFailed(
                     path: path,
                     SampleRateError(code: 6, operation: "src_is_valid_ratio \(configuration.sampleRateHz)/\(recording.sampleRateHz)"))
             }
             var error: Int32 = 0
-            guard let state = src_new(converter, 1, &error) else {
+            guard let state = samplerate.src_new(converter, 1, &error) else {
                 throw .resamplerFailed(path: path, SampleRateError(code: error, operation: "src_new"))
             }
             resampler = state
         } else {
+            samplerate = nil
             ratio = 1
             resampler = nil
         }
@@ -135,17 +145,17 @@ public final class RecordingReplay: AudioPeriodSource, @unchecked Sendable {
     }
 
     deinit {
-        if let file { sf_close(file) }
-        if let resampler { src_delete(resampler) }
+        if let file { _ = sndfile.sf_close(file) }
+        if let resampler { _ = samplerate?.src_delete(resampler) }
         interleaved.deallocate()
         monoInput.deallocate()
         staged.deallocate()
     }
 
     /// libsndfile logs "data : 20000 (should be 1000)" when a WAV/AIFF data chunk runs past the end.
-    private static func parserLogReportsTruncation(_ handle: OpaquePointer) -> Bool {
+    private static func parserLogReportsTruncation(_ handle: OpaquePointer, _ sndfile: hamlet_sndfile) -> Bool {
         var buffer = [CChar](repeating: 0, count: 8192)
-        let length = buffer.withUnsafeMutableBufferPointer { hamlet_sf_log_info(handle, $0.baseAddress, Int32($0.count)) }
+        let length = buffer.withUnsafeMutableBufferPointer { hamlet_sf_log_info(sndfile, handle, $0.baseAddress, Int32($0.count)) }
         guard length > 0 else { return false }
         let text = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         return text.split(separator: "\n").contains { line in
@@ -233,14 +243,14 @@ public final class RecordingReplay: AudioPeriodSource, @unchecked Sendable {
         guard let file, !inputEnded else { return 0 }
         var got = 0
         while got < frames {
-            let r = Int(sf_readf_float(file, interleaved + got * recording.channelCount, sf_count_t(frames - got)))
+            let r = Int(sndfile.sf_readf_float(file, interleaved + got * recording.channelCount, sf_count_t(frames - got)))
             if r <= 0 { break }
             got += r
         }
         if got < frames {
             inputEnded = true
-            if sf_error(file) != 0 {
-                let error = RecordingError.readFailed(SndFileError(operation: "sf_readf_float", path: path, handle: file))
+            if sndfile.sf_error(file) != 0 {
+                let error = RecordingError.readFailed(SndFileError(operation: "sf_readf_float", path: path, handle: file, sndfile: sndfile))
                 failureBox.withLock { $0 = error }
                 log(.error, error.description)
             }
@@ -256,7 +266,7 @@ public final class RecordingReplay: AudioPeriodSource, @unchecked Sendable {
     }
 
     private func readResampled(into output: UnsafeMutablePointer<Float>, frames: Int) -> Int {
-        guard let resampler else { return 0 }
+        guard let resampler, let samplerate else { return 0 }
         var produced = 0
         var stalled = false
         while produced < frames {
@@ -274,7 +284,7 @@ public final class RecordingReplay: AudioPeriodSource, @unchecked Sendable {
                 input_frames: inputCount, output_frames: frames - produced,
                 input_frames_used: 0, output_frames_gen: 0,
                 end_of_input: inputEnded ? 1 : 0, src_ratio: ratio)
-            let rc = src_process(resampler, &data)
+            let rc = samplerate.src_process(resampler, &data)
             if rc != 0 {
                 let error = RecordingError.resamplerFailed(path: path, SampleRateError(code: rc, operation: "src_process"))
                 failureBox.withLock { $0 = error }

@@ -16,8 +16,14 @@ public struct SndFileError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 
     /// Reads code and reason from `handle` (or, for a failed `sf_open`, from libsndfile's global error).
-    init(operation: String, path: String, handle: OpaquePointer?) {
-        self.init(code: sf_error(handle), operation: operation, path: path, reason: String(cString: sf_strerror(handle)))
+    init(operation: String, path: String, handle: OpaquePointer?, sndfile: hamlet_sndfile) {
+        self.init(
+            code: sndfile.sf_error(handle), operation: operation, path: path, reason: sndfile.sf_strerror(handle).map { String(cString: $0) } ?? "no reason given")
+    }
+
+    /// libsndfile could not be loaded (code `SF_ERR_SYSTEM`).
+    init(path: String, unavailable: AudioLibraryError) {
+        self.init(code: Int32(SF_ERR_SYSTEM), operation: "dlopen \(unavailable.library)", path: path, reason: unavailable.reason)
     }
 
     public var description: String { "\(path): \(operation) failed: \(reason) (libsndfile error \(code))" }

@@ -26,6 +26,7 @@ public final class WAVWriter {
     /// Frames (one sample per channel) written so far.
     public private(set) var framesWritten: Int64 = 0
 
+    private let sndfile: hamlet_sndfile
     private var file: OpaquePointer?
     private let blockFrames = 4096
     private let codes: UnsafeMutablePointer<Int16>   // blockFrames × channelCount, pcm16 only
@@ -53,14 +54,17 @@ public final class WAVWriter {
         self.channelCount = channelCount
         self.encoding = encoding
 
+        let sndfile: hamlet_sndfile
+        do { sndfile = try AudioLibraries.requireSndfile(path: path) } catch { throw .sndfile(error) }
+        self.sndfile = sndfile
         var info = SF_INFO()
         info.samplerate = Int32(sampleRateHz)
         info.channels = Int32(channelCount)
         let subtype = encoding == .pcm16 ? SF_FORMAT_PCM_16 : SF_FORMAT_FLOAT
         info.format = Int32(SF_FORMAT_WAV) | Int32(subtype)
         let opened: Result<OpaquePointer, SndFileError> = Self.sndfileOpenLock.withLock { _ in
-            if let handle = sf_open(path, Int32(SFM_WRITE), &info) { return .success(handle) }
-            return .failure(SndFileError(operation: "sf_open for writing", path: path, handle: nil))
+            if let handle = sndfile.sf_open(path, Int32(SFM_WRITE), &info) { return .success(handle) }
+            return .failure(SndFileError(operation: "sf_open for writing", path: path, handle: nil, sndfile: sndfile))
         }
         switch opened {
         case .success(let handle): file = handle
@@ -70,7 +74,7 @@ public final class WAVWriter {
     }
 
     deinit {
-        if let file { sf_close(file) }
+        if let file { _ = sndfile.sf_close(file) }
         codes.deallocate()
     }
 
@@ -93,14 +97,14 @@ public final class WAVWriter {
             let written: Int
             switch encoding {
             case .float32:
-                written = Int(sf_writef_float(file, source, sf_count_t(n)))
+                written = Int(sndfile.sf_writef_float(file, source, sf_count_t(n)))
             case .pcm16:
                 for i in 0..<(n * channelCount) { codes[i] = Self.code(source[i]) }
-                written = Int(sf_writef_short(file, codes, sf_count_t(n)))
+                written = Int(sndfile.sf_writef_short(file, codes, sf_count_t(n)))
             }
             framesWritten += Int64(max(written, 0))
             guard written == n else {
-                throw .sndfile(SndFileError(operation: encoding == .pcm16 ? "sf_writef_short" : "sf_writef_float", path: path, handle: file))
+                throw .sndfile(SndFileError(operation: encoding == .pcm16 ? "sf_writef_short" : "sf_writef_float", path: path, handle: file, sndfile: sndfile))
             }
             done += n
         }
@@ -119,9 +123,9 @@ public final class WAVWriter {
     public func close() throws(WAVWriterError) {
         guard let handle = file else { return }
         file = nil
-        let rc = sf_close(handle)
+        let rc = sndfile.sf_close(handle)
         if rc != 0 {
-            throw .sndfile(SndFileError(code: rc, operation: "sf_close", path: path, reason: String(cString: sf_error_number(rc))))
+            throw .sndfile(SndFileError(code: rc, operation: "sf_close", path: path, reason: sndfile.sf_error_number(rc).map { String(cString: $0) } ?? "no reason given"))
         }
     }
 

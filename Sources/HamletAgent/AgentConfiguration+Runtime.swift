@@ -68,7 +68,10 @@ extension AgentConfiguration {
             reconnect: ExponentialBackoff(
                 initial: .milliseconds(min(500, Int64(mqtt.reconnectMaxSeconds * 1000))), maximum: .milliseconds(Int64(mqtt.reconnectMaxSeconds * 1000)),
                 jitterFraction: 0.2),
-            outbox: MQTTOutboxLimits(maximumMessages: mqtt.outbox.maxMessages, maximumBytes: mqtt.outbox.maxBytes),
+            // The agent's non-priority messages are its QoS 0 ones (MQTTOutputSink): predictions, metrics, rejections.
+            outbox: MQTTOutboxLimits(
+                maximumMessages: mqtt.outbox.maxMessages, maximumBytes: mqtt.outbox.maxBytes,
+                maximumNormalBytes: mqtt.outbox.qos0MaxBytes),
             closeTimeout: .milliseconds(Int64((mqtt.shutdownWaitSeconds * 1000).rounded())),
             durableOutbox: mqtt.outbox.durable
                 ? MQTTDurableOutboxConfiguration(

@@ -57,7 +57,8 @@ extension ClientCore {
                 overflowLogged = true
                 let limits = configuration.outbox
                 line = (.warning,
-                    "MQTT outbox full (\(limits.maximumMessages) messages / \(limits.maximumBytes) bytes) while "
+                    "MQTT outbox full (\(limits.maximumMessages) messages / \(limits.maximumBytes) bytes"
+                        + (limits.maximumNormalBytes.map { ", \($0) bytes of non-priority messages" } ?? "") + ") while "
                         + (connected ? "waiting for acknowledgements" : "disconnected")
                         + ": dropping the oldest non-priority messages first; further drops are only counted")
             }

@@ -75,10 +75,21 @@ public struct MQTTOutboxLimits: Sendable, Equatable {
     public var maximumMessages: Int
     /// Sum of topic and payload bytes.
     public var maximumBytes: Int
+    /// Sum of topic and payload bytes of the non-priority messages waiting, within `maximumBytes`;
+    /// nil = `maximumBytes` alone. Non-priority messages are the ones the next ones supersede
+    /// (predictions, metrics): a tighter bound keeps a broker away from costing megabytes of memory
+    /// for them, while priority messages keep the whole of `maximumBytes`.
+    public var maximumNormalBytes: Int?
 
-    public init(maximumMessages: Int = 10_000, maximumBytes: Int = 8 << 20) {
+    public init(maximumMessages: Int = 10_000, maximumBytes: Int = 8 << 20, maximumNormalBytes: Int? = nil) {
         self.maximumMessages = maximumMessages
         self.maximumBytes = maximumBytes
+        self.maximumNormalBytes = maximumNormalBytes
+    }
+
+    /// The bound a message of this kind must fit in on its own.
+    func largestMessage(priority: Bool) -> Int {
+        priority ? maximumBytes : min(maximumBytes, maximumNormalBytes ?? .max)
     }
 }
 

@@ -102,6 +102,35 @@ struct MQTTUnitTests {
         #expect(outbox.bytes == 0)
     }
 
+    @Test func nonPriorityBytesHaveTheirOwnBoundAndPriorityMessagesTheWhole() {
+        // 100 bytes for everything, 30 of them for non-priority messages: a broker away keeps only
+        // the latest few non-priority ones, while priority ones still fill the rest and none is lost.
+        var outbox = MQTTOutbox(limits: MQTTOutboxLimits(maximumMessages: 100, maximumBytes: 100, maximumNormalBytes: 30))
+        #expect(outbox.admit(entry(0, bytes: 31)).rejection == .tooLarge)
+        #expect(outbox.admit(entry(1, priority: true, bytes: 31)).rejection == nil)
+        for s in 2..<7 { #expect(outbox.admit(entry(UInt64(s), bytes: 10)).rejection == nil) }
+        // 2 and 3 made room for 5 and 6; the priority message stayed.
+        #expect(outbox.count == 4 && outbox.bytes == 61)
+        for s in 7..<10 { #expect(outbox.admit(entry(UInt64(s), priority: true, bytes: 10)) == .init(rejection: nil)) }
+        // 91 bytes held: a priority message of 10 still fits, the next one evicts the oldest normal message.
+        #expect(outbox.admit(entry(10, priority: true, bytes: 9)) == .init(rejection: nil))
+        #expect(outbox.admit(entry(11, priority: true, bytes: 10)) == .init(rejection: nil, evictedNormal: 1))
+        #expect(outbox.admit(entry(12, bytes: 10)) == .init(rejection: nil, evictedNormal: 1))
+        #expect(drain(&outbox) == [1, 6, 7, 8, 9, 10, 11, 12])
+    }
+
+    @Test func entriesStayCompactWithTheirPropertiesOutOfLine() {
+        // Thousands wait while the broker is away: the properties (56 bytes inline) are boxed.
+        #expect(MemoryLayout<OutboxEntry>.stride <= 72)
+        let properties = MQTTProperties(contentType: "application/json", correlationData: [1, 2, 3])
+        let withProperties = OutboxEntry(
+            sequence: 0, topic: "t", payload: [1], qos: .atLeastOnce, retain: false, properties: properties, priority: true,
+            publishedAtNanoseconds: 0)
+        #expect(withProperties.properties == properties)
+        #expect(withProperties.byteCount == 1 + 1 + 16 + 3)
+        #expect(entry(1).properties == MQTTProperties())
+    }
+
     @Test func unacknowledgedMessagesAreNeverEvictedAndGoBackInOrder() {
         var outbox = MQTTOutbox(limits: MQTTOutboxLimits(maximumMessages: 4, maximumBytes: 1000))
         for s in 0..<4 { _ = outbox.admit(entry(UInt64(s), priority: s == 2)) }
