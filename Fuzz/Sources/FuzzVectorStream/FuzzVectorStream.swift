@@ -23,20 +23,20 @@ public func fuzzVectorStream(_ data: UnsafePointer<UInt8>?, _ count: Int) -> Int
     for _ in 0...lineCount {
         do {
             guard let record = try reader.next() else { return 0 }
-            fuzzCheck(record.line > lastLine && record.line <= lineCount, "record on line \(record.line) after line \(lastLine)")
-            lastLine = record.line
+            fuzzCheck(record.position > lastLine && record.position <= lineCount, "record on line \(record.position) after line \(lastLine)")
+            lastLine = record.position
             let timeIndex = reader.timestampColumn.flatMap { reader.columns.firstIndex(of: $0) }
             for (index, value) in record.values.enumerated() where index != timeIndex {
-                fuzzCheck(value.isFinite, "line \(record.line): column \(index) holds \(value): \(record.values)")
+                fuzzCheck(value.isFinite, "line \(record.position): column \(index) holds \(value): \(record.values)")
             }
             if let timeIndex {
-                fuzzCheck(record.values[timeIndex].isNaN, "line \(record.line): the timestamp column holds a value")
-                fuzzCheck(record.timestamp?.isFinite == true, "line \(record.line): timestamp \(String(describing: record.timestamp))")
+                fuzzCheck(record.values[timeIndex].isNaN, "line \(record.position): the timestamp column holds a value")
+                fuzzCheck(record.time?.isFinite == true, "line \(record.position): timestamp \(String(describing: record.time))")
             }
-            fuzzCheck(record.values.count == reader.columns.count, "line \(record.line): \(record.values.count) values, \(reader.columns.count) columns")
+            fuzzCheck(record.values.count == reader.columns.count, "line \(record.position): \(record.values.count) values, \(reader.columns.count) columns")
         } catch {
             fuzzCheck(!error.message.isEmpty, "an error without a message")
-            if let line = error.line { fuzzCheck(line >= 1 && line <= lineCount, "an error on line \(line) of \(lineCount)") }
+            if let line = error.position { fuzzCheck(line >= 1 && line <= lineCount, "an error on line \(line) of \(lineCount)") }
             if !error.isRecoverable {
                 // Unrecoverable errors stick: the next call must throw the same one.
                 do {
