@@ -24,83 +24,84 @@ import Testing
         return (link, client, neighbours)
     }
 
+    /// Runs `body` with stage 1 of 3 on a broker of its own and the client that plays its
+    /// neighbours; both clients are closed afterwards, then the broker stops.
+    static func withLink(_ body: (StageLink, MQTTClient) async throws -> Void) async throws {
+        let broker = try await MosquittoBroker.start()
+        let (link, client, neighbours) = try await Self.link(broker: broker)
+        defer {
+            client.close()
+            neighbours.close()
+            withExtendedLifetime(broker) {}
+        }
+        try await body(link, neighbours)
+    }
+
     static func state(_ step: UInt64, life: UInt32, model: UInt64 = 42) -> [UInt8] {
         StageMessage(kind: .state, step: step, model: model, life: life, values: [Float(step)]).payload
     }
 
     @Test("messages of an older life or another model are refused; a newer life's replace what the older one left")
     func livesAndModels() async throws {
-        let broker = try await MosquittoBroker.start()
-        let (link, client, neighbours) = try await Self.link(broker: broker)
-        defer {
-            client.close()
-            neighbours.close()
+        try await Self.withLink { link, neighbours in
+            let forward = StageLink.topic(Self.prefix, .state, from: 0)
+            for payload in [Self.state(0, life: 5), Self.state(1, life: 5), Self.state(1, life: 4), Self.state(1, life: 5, model: 7)] {
+                neighbours.publish(topic: forward, payload: payload)
+            }
+            #expect(try link.receive(.state, atLeast: 0) == .exact([0]))
+            // Wait until all four have been read (the two refused ones are only counted).
+            _ = try link.receive(.costate, atLeast: 0) { link.refusedMessages >= 2 }
+            #expect(link.refusedMessages == 2 && link.neighbourRecords[0]?.rejected == 2)
+            #expect(link.early[StageLink.Key(kind: .state, step: 1)] == [1], "life 5's step 1 is held")
+            // Stage 0 restarted (life 6): its step 1 of life 5, still held, is not used.
+            neighbours.publish(topic: forward, payload: Self.state(3, life: 6))
+            _ = try link.receive(.costate, atLeast: 0) { link.neighbourRecords[0]?.life == 6 }
+            #expect(link.early[StageLink.Key(kind: .state, step: 1)] == nil, "life 5's step 1 is gone with its life")
+            #expect(try link.receive(.state, atLeast: 1) == .later(step: 3), "the awaited step can no longer come")
+            #expect(try link.receive(.state, atLeast: 3) == .exact([3]))
+            #expect(link.neighbourRecords[0]?.life == 6 && link.neighbourRecords[0]?.newestStep == 3)
         }
-        let forward = StageLink.topic(Self.prefix, .state, from: 0)
-        for payload in [Self.state(0, life: 5), Self.state(1, life: 5), Self.state(1, life: 4), Self.state(1, life: 5, model: 7)] {
-            neighbours.publish(topic: forward, payload: payload)
-        }
-        #expect(try link.receive(.state, atLeast: 0) == .exact([0]))
-        // Wait until all four have been read (the two refused ones are only counted).
-        _ = try link.receive(.costate, atLeast: 0) { link.refusedMessages >= 2 }
-        #expect(link.refusedMessages == 2 && link.neighbourRecords[0]?.rejected == 2)
-        #expect(link.early[StageLink.Key(kind: .state, step: 1)] == [1], "life 5's step 1 is held")
-        // Stage 0 restarted (life 6): its step 1 of life 5, still held, is not used.
-        neighbours.publish(topic: forward, payload: Self.state(3, life: 6))
-        _ = try link.receive(.costate, atLeast: 0) { link.neighbourRecords[0]?.life == 6 }
-        #expect(link.early[StageLink.Key(kind: .state, step: 1)] == nil, "life 5's step 1 is gone with its life")
-        #expect(try link.receive(.state, atLeast: 1) == .later(step: 3), "the awaited step can no longer come")
-        #expect(try link.receive(.state, atLeast: 3) == .exact([3]))
-        #expect(link.neighbourRecords[0]?.life == 6 && link.neighbourRecords[0]?.newestStep == 3)
     }
 
     @Test("an offline status names the neighbour gone, online brings it back; each change is told once")
     func offlineAndOnline() async throws {
-        let broker = try await MosquittoBroker.start()
-        let (link, client, neighbours) = try await Self.link(broker: broker)
-        defer {
-            client.close()
-            neighbours.close()
+        try await Self.withLink { link, neighbours in
+            var changes: [StageNeighbour] = []
+            link.onNeighbourChange = { changes.append($0) }
+            link.silenceTimeout = .seconds(60)
+            link.startWatching()
+            let status = StageLink.statusTopic(Self.prefix, stage: 2)
+            for text in ["offline", "offline", "online"] {
+                neighbours.publish(topic: status, payload: Array(text.utf8))
+            }
+            _ = try link.receive(.state, atLeast: 0) { changes.count >= 2 }
+            #expect(changes.map(\.stage) == [2, 2])
+            #expect(changes.map(\.goneReason) == ["offline", nil])
+            #expect(changes.last?.absences == 1 && link.goneNeighbours.isEmpty)
         }
-        var changes: [StageNeighbour] = []
-        link.onNeighbourChange = { changes.append($0) }
-        link.silenceTimeout = .seconds(60)
-        link.startWatching()
-        let status = StageLink.statusTopic(Self.prefix, stage: 2)
-        for text in ["offline", "offline", "online"] {
-            neighbours.publish(topic: status, payload: Array(text.utf8))
-        }
-        _ = try link.receive(.state, atLeast: 0) { changes.count >= 2 }
-        #expect(changes.map(\.stage) == [2, 2])
-        #expect(changes.map(\.goneReason) == ["offline", nil])
-        #expect(changes.last?.absences == 1 && link.goneNeighbours.isEmpty)
     }
 
     @Test("beforeWait runs when a receive finds nothing held or queued, and not while messages are waiting")
     func beforeWaitOnlyWhenIdle() async throws {
-        let broker = try await MosquittoBroker.start()
-        let (link, client, neighbours) = try await Self.link(broker: broker)
-        defer {
-            client.close()
-            neighbours.close()
+        try await Self.withLink { link, neighbours in
+            var waits = 0
+            link.beforeWait = { waits += 1 }
+            let forward = StageLink.topic(Self.prefix, .state, from: 0)
+            for step: UInt64 in 0..<3 { neighbours.publish(topic: forward, payload: Self.state(step, life: 5), qos: .atLeastOnce) }
+            // The first receive waits for the three to arrive: it may block (and call beforeWait) until
+            // the first is queued; once all three are held or queued, the next two must not.
+            guard case .exact = try link.receive(.state, atLeast: 0) else { Issue.record("step 0 did not come"); return }
+            for _ in 0..<500 where link.queue.count + link.early.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(link.queue.count + link.early.count == 2, "steps 1 and 2 arrived")
+            let waitsBefore = waits
+            for step: UInt64 in 1..<3 {
+                guard case .exact = try link.receive(.state, atLeast: step) else { Issue.record("step \(step) did not come"); return }
+            }
+            #expect(waits == waitsBefore, "no wait while messages were queued: \(waits - waitsBefore)")
+            var gaveUp = false
+            #expect(try link.receive(.state, atLeast: 3) { defer { gaveUp = true }; return gaveUp } == .none)
+            #expect(waits == waitsBefore + 1, "one wait on an empty queue: \(waits - waitsBefore)")
         }
-        var waits = 0
-        link.beforeWait = { waits += 1 }
-        let forward = StageLink.topic(Self.prefix, .state, from: 0)
-        for step: UInt64 in 0..<3 { neighbours.publish(topic: forward, payload: Self.state(step, life: 5), qos: .atLeastOnce) }
-        // The first receive waits for the three to arrive: it may block (and call beforeWait) until
-        // the first is queued; once all three are held or queued, the next two must not.
-        guard case .exact = try link.receive(.state, atLeast: 0) else { Issue.record("step 0 did not come"); return }
-        for _ in 0..<500 where link.queue.count + link.early.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(link.queue.count + link.early.count == 2, "steps 1 and 2 arrived")
-        let waitsBefore = waits
-        for step: UInt64 in 1..<3 {
-            guard case .exact = try link.receive(.state, atLeast: step) else { Issue.record("step \(step) did not come"); return }
-        }
-        #expect(waits == waitsBefore, "no wait while messages were queued: \(waits - waitsBefore)")
-        var gaveUp = false
-        #expect(try link.receive(.state, atLeast: 3) { defer { gaveUp = true }; return gaveUp } == .none)
-        #expect(waits == waitsBefore + 1, "one wait on an empty queue: \(waits - waitsBefore)")
     }
 
     @Test("every start of a stage has a larger life than the one before, kept in the state directory")
