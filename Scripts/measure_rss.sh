@@ -8,6 +8,7 @@
 #   Scripts/measure_rss.sh --binary hamlet --mqtt connected     # publishing to a mosquitto started here
 #   Scripts/measure_rss.sh --binary hamlet --mqtt away          # that broker stopped: the outboxes fill
 #   Scripts/measure_rss.sh --binary hamlet --sections           # also the binary's resident pages by ELF section
+#   Scripts/measure_rss.sh --binary hamlet --pages FILE         # its resident code pages at the end (Scripts/order_symbols.sh)
 #
 # Builds hamlet as the Debian package does (Scripts/release_flags.sh; stripped) unless --binary is
 # given, writes a configuration in a temporary directory (synthetic source as fast as possible,
@@ -46,6 +47,8 @@ usage: Scripts/measure_rss.sh [options]
                      stopped after the agent connected; alerts made frequent to fill the outboxes)
   --alert-cooldown N with --mqtt away: steps between two alerts (drift.cooldown; default 200)
   --sections         also print the binary's resident pages by ELF section (Scripts/rss_sections.py)
+  --pages FILE       write the link addresses of the binary's resident code pages at the end to FILE
+                     (Scripts/order_symbols.py pages; the profile of Scripts/order_symbols.sh)
   --binary PATH      use this hamlet executable instead of building one
   --scratch-path DIR SwiftPM scratch directory for the release build
                      (default $HAMLET_SCRATCH_PATH, else SwiftPM's .build)
@@ -62,6 +65,7 @@ checkpoint_seconds=60
 mqtt=off
 alert_cooldown=200
 sections=0
+pages=""
 binary=""
 scratch="${HAMLET_SCRATCH_PATH:-}"
 
@@ -77,6 +81,7 @@ while [[ $# -gt 0 ]]; do
         --mqtt) need_value "$@"; mqtt="$2"; shift 2 ;;
         --alert-cooldown) need_value "$@"; alert_cooldown="$2"; shift 2 ;;
         --sections) sections=1; shift ;;
+        --pages) need_value "$@"; pages="$2"; shift 2 ;;
         --binary) need_value "$@"; binary="$2"; shift 2 ;;
         --scratch-path) need_value "$@"; scratch="$2"; shift 2 ;;
         -h | --help) usage; exit 0 ;;
@@ -284,6 +289,8 @@ else
     final_steps="$(steps_done)"
     cp "/proc/$pid/smaps" "$WORK/smaps" 2>/dev/null || true
     ((sections)) && python3 "$ROOT/Scripts/rss_sections.py" "$pid" "$binary" >"$WORK/sections" 2>&1 || true
+    [[ -z "$pages" ]] || python3 "$ROOT/Scripts/order_symbols.py" pages "$pid" "$binary" >"$pages" ||
+        { echo "measure_rss.sh: could not read the resident pages of $pid" >&2; exit 1; }
     kill -TERM "$pid"
     set +e
     wait "$pid"

@@ -15,9 +15,15 @@
 #   -L DIR (libstdc++.so there = a link script naming libstdc++.a)
 #                                the parts of libstdc++ the Swift runtime uses, linked in, instead
 #                                of the whole shared library and its start-up (1 MB resident)
+#   -function-sections (Swift and C), --symbol-ordering-file packaging/symbol-order.txt
+#                                the functions start-up and the steady loop run laid out together,
+#                                so that the kernel's 64 kB fault-around windows over them hold
+#                                little cold code; the file is written by Scripts/order_symbols.sh
+#                                from a profile, and a symbol it names that is gone is ignored
 
 release_flags_init() {
-    local dir="$1" archive
+    local dir="$1" archive order
+    order="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/packaging/symbol-order.txt"
     archive="$(gcc -print-file-name=libstdc++.a)"
     [ -f "$archive" ] || { echo "release_flags.sh: no libstdc++.a (apt-get install libstdc++-12-dev)" >&2; return 1; }
     mkdir -p "$dir"
@@ -30,5 +36,8 @@ release_flags_init() {
         -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
         -Xlinker --no-export-dynamic
         -Xswiftc "-L$dir"
+        -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections
     )
+    # Absent only while Scripts/order_symbols.sh profiles a first build.
+    [ ! -f "$order" ] || release_flags+=(-Xlinker "--symbol-ordering-file=$order" -Xlinker --no-warn-symbol-ordering)
 }
