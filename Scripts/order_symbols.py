@@ -5,6 +5,8 @@
     Scripts/order_symbols.py evict FILE              FILE's clean pages dropped from the page cache
     Scripts/order_symbols.py pages PID BINARY        BINARY's resident executable pages in PID (link addresses)
     Scripts/order_symbols.py order MAP PAGES...      the symbols of the input sections those pages hold
+    Scripts/order_symbols.py link-command YAML OUT   the arguments (NUL-separated) of the command in
+                                                     SwiftPM's build manifest YAML that writes OUT
 
 `align` sets sh_addralign to the page size on every allocated, executable section of relocatable
 ELF objects (also the members of `ar` archives, patched where they lie): linked from them, each
@@ -13,6 +15,7 @@ function. `order` reads lld's `-Map` file of that profile binary (linked with `-
 prints, in link order, one symbol for each input section a resident page lies in: the first
 symbol the map lists in it, else the function name in the section's own name (`.text.NAME`).
 """
+import json
 import os
 import re
 import struct
@@ -126,9 +129,25 @@ def order(map_path, page_files):
             continue
         if symbol is None and name.startswith(".text."):
             symbol = name[len(".text."):]
-        if symbol and symbol not in seen:
+        # `.L` names are the compiler's unnamed functions: no symbol lld can order by
+        # (packaging/unnamed-functions.ld keeps them together instead).
+        if symbol and not symbol.startswith(".L") and symbol not in seen:
             seen.add(symbol)
             print(symbol)
+
+
+def link_command(manifest, output):
+    """SwiftPM's manifest is YAML whose `outputs:` and `args:` lines are JSON arrays."""
+    outputs = None
+    with open(manifest) as f:
+        for line in f:
+            key, _, value = line.strip().partition(": ")
+            if key == "outputs":
+                outputs = json.loads(value)
+            elif key == "args" and outputs == [output]:
+                sys.stdout.write("".join(arg + "\0" for arg in json.loads(value)))
+                return
+    sys.exit(f"order_symbols.py: no command writes {output} in {manifest}")
 
 
 def main():
@@ -140,6 +159,8 @@ def main():
         evict(args[0])
     elif command == "pages" and len(args) == 2:
         pages(*args)
+    elif command == "link-command" and len(args) == 2:
+        link_command(*args)
     elif command == "order" and len(args) >= 2:
         order(args[0], args[1:])
     else:

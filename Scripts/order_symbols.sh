@@ -56,16 +56,36 @@ release_flags_init "$root/.build-deb/link"
 echo "== swift build ${release_flags[*]} --product hamlet"
 swift build "${release_flags[@]}" --product hamlet
 bin_dir="$(swift build "${release_flags[@]}" --show-bin-path)"
-# The link command, as SwiftPM runs it: relinking prints it.
-rm -f "$bin_dir/hamlet"
-swift build "${release_flags[@]}" --product hamlet -v >"$work/build.log" 2>&1 || { cat "$work/build.log"; die "build failed"; }
-link="$(grep -E '^/[^ ]*swiftc .* -emit-executable ' "$work/build.log" | grep -F -- "-o $bin_dir/hamlet " | tail -1)"
-lld_line="$(grep -E '^ *"?/[^ ]*ld\.lld"? ' "$work/build.log" | grep -F -- "-o $bin_dir/hamlet " | tail -1)"
-[ -n "$link" ] && [ -n "$lld_line" ] || die "no link command for hamlet in swift build -v's output"
+# The link command, from SwiftPM's build manifest (`swift build -v` would also pass -v to every
+# compile, and so rebuild everything); then run with -v to a throw-away output for the linker's
+# own command line, which names the static libraries.
+link_args=()
+while IFS= read -r -d '' arg; do link_args+=("$arg"); done < <(python3 Scripts/order_symbols.py link-command \
+  "$(dirname "$(dirname "$bin_dir")")/release.yaml" "$bin_dir/hamlet")
+[ ${#link_args[@]} -gt 0 ] || die "no link command for $bin_dir/hamlet in SwiftPM's release.yaml"
+run_link() {  # output, then extra arguments
+  local output="$1" arg skip=0; shift
+  local args=()
+  for arg in "${link_args[@]}"; do
+    if ((skip)); then skip=0; args+=("$output"); continue; fi
+    case "$arg" in
+      -o) skip=1; args+=(-o) ;;
+      "@$list") args+=("@$objects") ;;
+      --symbol-ordering-file=* | --no-warn-symbol-ordering) args+=(--no-demangle) ;;  # their -Xlinker stays
+      *) args+=("$arg") ;;
+    esac
+  done
+  "${args[@]}" "$@"
+}
+list=""
+for arg in "${link_args[@]}"; do [[ "$arg" == @*Objects.LinkFileList ]] && list="${arg#@}"; done
+[ -f "$list" ] || die "no object list in the link command"
+objects="$list"
+run_link "$work/probe" -v >"$work/probe.log" 2>&1 || { cat "$work/probe.log"; die "the link failed"; }
+lld_line="$(grep -E '^ *"?/[^ ]*ld\.lld"? ' "$work/probe.log" | tail -1)"
+[ -n "$lld_line" ] || die "no ld.lld command in swiftc -v's output"
 
 echo "== the profile binary: every code section on a page of its own"
-list="$(sed -n 's/.* @\([^ ]*Objects\.LinkFileList\) .*/\1/p' <<<"$link")"
-[ -f "$list" ] || die "no object list in the link command"
 mkdir -p "$work/objects"
 n=0
 while read -r object; do
@@ -91,19 +111,8 @@ loop="$(losetup --show -f "$work/profile.img")"
 mount "$loop" "$work/mnt"
 echo 0 >"/sys/block/$(basename "$loop")/queue/read_ahead_kb"
 profile="$work/mnt/hamlet-profile"
-read -ra link_args <<<"$link"
-args=()
-skip=0
-for arg in "${link_args[@]}"; do
-  if ((skip)); then skip=0; args+=("$profile"); continue; fi
-  case "$arg" in
-    -o) skip=1; args+=(-o) ;;
-    "@$list") args+=("@$work/objects.list") ;;
-    --symbol-ordering-file=* | --no-warn-symbol-ordering) args+=(--no-demangle) ;;  # their -Xlinker stays
-    *) args+=("$arg") ;;
-  esac
-done
-"${args[@]}" -Xlinker "-Map=$work/hamlet-profile.map" -Xlinker --no-demangle >"$work/link.log" 2>&1 ||
+objects="$work/objects.list"
+run_link "$profile" -Xlinker "-Map=$work/hamlet-profile.map" -Xlinker --no-demangle >"$work/link.log" 2>&1 ||
   { cat "$work/link.log"; die "the profile link failed"; }
 echo "$(wc -l <"$work/objects.list") objects and archives, $(grep -c 'page-aligned' "$work/align.log") patched; $(du -h "$profile" | cut -f1)"
 

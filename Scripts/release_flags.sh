@@ -19,7 +19,9 @@
 #                                the functions start-up and the steady loop run laid out together,
 #                                so that the kernel's 64 kB fault-around windows over them hold
 #                                little cold code; the file is written by Scripts/order_symbols.sh
-#                                from a profile, and a symbol it names that is gone is ignored
+#                                from a profile, and a symbol it names that is gone is ignored;
+#                                packaging/unnamed-functions.ld keeps the functions without a
+#                                symbol (closure destructors and the like) together
 
 release_flags_init() {
     local dir="$1" archive order
@@ -40,4 +42,5 @@ release_flags_init() {
     )
     # Absent only while Scripts/order_symbols.sh profiles a first build.
     [ ! -f "$order" ] || release_flags+=(-Xlinker "--symbol-ordering-file=$order" -Xlinker --no-warn-symbol-ordering)
+    release_flags+=(-Xlinker "--script=$(dirname "$order")/unnamed-functions.ld")
 }
