@@ -26,6 +26,8 @@
 # Sections that hold many functions (the Swift runtime's Swift.o, FoundationEssentials' files,
 # _RegexParser) are moved whole: only the package's and the dependencies' modules, compiled here,
 # are ordered function by function. A symbol missing from a later build is ignored by the link.
+# The compiler's unnamed functions (`.L…`, no symbol to order by) are kept together by
+# packaging/unnamed-functions.ld instead.
 # Needs root (the loop device), mosquitto and mosquitto_sub (the MQTT cases), e2fsprogs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
