@@ -94,12 +94,13 @@ public final class AgentService {
         link?.start()
         notifier.ready(status: "learning from \(source.sourceDescription)")
         var failure: LearnError?
+        // Every record is read into this one sample, so the loop allocates no record of its own.
+        var record = Sample(position: 0, values: [])
         do throws(LearnError) {
             while !context.isStopRequested {
                 if let maximumSteps, session.learner.stepCount >= maximumSteps { break }
-                let record: Sample?
                 do {
-                    record = try source.next()
+                    guard try source.next(into: &record) else { break }
                 } catch {
                     // A bad record is reported and skipped: an unattended agent does not stop for one.
                     if error.isRecoverable {
@@ -108,7 +109,6 @@ public final class AgentService {
                     }
                     throw LearnError.badRecord(line: error.position, error.message)
                 }
-                guard let record else { break }
                 try session.step(record)
                 housekeepingIfDue()
             }

@@ -13,6 +13,8 @@ final class StageInput {
     private var scoring: ForecastScoring
     private var input: [Float]
     private var pending: [Float]?
+    /// Every record is read into this one sample.
+    private var record = Sample(position: 0, values: [])
     private let logger: Logger
     /// Records read from the source.
     private(set) var records = 0
@@ -27,16 +29,14 @@ final class StageInput {
     /// The next step's input and target, nil at the end of the source.
     func next() throws(LearnError) -> (input: [Float], target: [Float])? {
         while true {
-            let record: Sample?
             do {
-                record = try source.next()
+                guard try source.next(into: &record) else { return nil }
             } catch {
                 // As a whole agent: a bad record is reported and skipped.
                 guard error.isRecoverable else { throw .badRecord(line: error.position, error.message) }
                 logger.warning("skipped a bad record: \(error)")
                 continue
             }
-            guard let record else { return nil }
             records += 1
             scoring.read(timestamp: record.time) { record.values[$0] }
             let target = scoring.target

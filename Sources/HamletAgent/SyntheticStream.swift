@@ -33,9 +33,17 @@ public struct SyntheticStream: Sendable {
     }
 
     public mutating func next() -> [Double] {
+        var values: [Double] = []
+        next(into: &values)
+        return values
+    }
+
+    /// The next values written over `values` (`channels` of them), keeping its storage.
+    public mutating func next(into values: inout [Double]) {
         defer { step += 1 }
         let t = Double(step)
-        var values = [Double](repeating: 0, count: channels)
+        values.removeAll(keepingCapacity: true)
+        values.append(contentsOf: repeatElement(0, count: channels))
         for j in 0..<channels {
             let shock = noise * generator.nextGaussian()
             switch kind {
@@ -46,8 +54,7 @@ public struct SyntheticStream: Sendable {
                 values[j] = 1.6 * previous[j] - 0.8 * beforePrevious[j] + (noise > 0 ? shock : 0.1 * generator.nextGaussian())
             }
         }
-        beforePrevious = previous
-        previous = values
-        return values
+        swap(&beforePrevious, &previous)
+        for j in 0..<channels { previous[j] = values[j] }
     }
 }

@@ -101,7 +101,7 @@ struct EvaluateCommand: ParsableCommand {
             model: model, hamiltonian: try learningOptions.configuration(base: AgentConfiguration().learning.hamiltonian),
             loss: .meanSquaredError, seed: learningOptions.seed)
         let evaluation = DriftEvaluation(changePoints: points, maximumDelay: maxDelay, options: drift)
-        let reports = try evaluation.run(source: ReplayFirst(first!, then: source), learner: learner, columns: columns)
+        let reports = try evaluation.run(source: source, first: first, learner: learner, columns: columns)
         print(json ? jsonReport(reports) : table(reports, model: model))
     }
 
@@ -138,25 +138,6 @@ struct EvaluateCommand: ParsableCommand {
         }
         return "{\"records\":\(reports.first?.1.sampleCount ?? 0),\"change_points\":\(reports.first?.1.changePoints ?? []),"
             + "\"detectors\":{\(entries.joined(separator: ","))}}"
-    }
-}
-
-/// Yields an already-read first record, then the rest of the source.
-private final class ReplayFirst: RecordSource {
-    private var first: Sample?
-    private let source: any RecordSource
-    init(_ first: Sample, then source: any RecordSource) {
-        self.first = first
-        self.source = source
-    }
-    var columns: [String] { source.columns }
-    var positionName: String { source.positionName }
-    func next() throws(SourceError) -> Sample? {
-        if let record = first {
-            first = nil
-            return record
-        }
-        return try source.next()
     }
 }
 

@@ -161,10 +161,11 @@ struct LearnCommandRunner {
     private func firstRecord(
         _ reader: any RecordSource, skipBad: Bool, skipped: inout Int
     ) throws -> (Sample?, Double?) {
+        var sample = Sample(position: 0, values: [])
         while true {
-            do {
-                while let event = try reader.nextEvent() {
-                    if case .record(let record, let key) = event { return (record, key) }
+            do throws(SourceError) {
+                while let event = try reader.nextEvent(into: &sample) {
+                    if case .record(let key) = event { return (sample, key) }
                 }
                 return (nil, nil)
             } catch {

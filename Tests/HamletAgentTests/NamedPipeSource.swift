@@ -30,16 +30,19 @@ final class NamedPipeSource: ServiceSource {
 
     deinit { if descriptor >= 0 { close(descriptor) } }
 
-    func next() throws(SourceError) -> Sample? {
+    func next(into sample: inout Sample) throws(SourceError) -> Bool {
         while true {
             if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 let text = String(decoding: pending[..<newline], as: UTF8.self)
                 pending.removeSubrange(...newline)
                 lineNumber += 1
-                if let record = record(text) { return record }
+                if let record = record(text) {
+                    sample = record
+                    return true
+                }
                 continue
             }
-            guard try fill() else { return nil }
+            guard try fill() else { return false }
         }
     }
 
