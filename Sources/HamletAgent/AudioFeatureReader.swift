@@ -53,7 +53,8 @@ public final class AudioFeatureReader: RecordSource {
             case .period(let info):
                 period.withUnsafeBufferPointer { samples in
                     extractor.push(UnsafeBufferPointer(rebasing: samples[0..<info.validFrames])) { feature in
-                        pending.append(contentsOf: feature)
+                        // Index loops: the generic sequence paths allocate per element in debug builds.
+                        for k in 0..<feature.count { pending.append(feature[k]) }
                     }
                 }
                 if info.followsGap { framesAfterGaps += pending.count / featureCount }
@@ -61,7 +62,7 @@ public final class AudioFeatureReader: RecordSource {
         }
         sample.values.removeAll(keepingCapacity: true)
         let start = pendingIndex * featureCount
-        for value in pending[start..<start + featureCount] { sample.values.append(Double(value)) }
+        for k in start..<start + featureCount { sample.values.append(Double(pending[k])) }
         sample.position = frame
         sample.time = nil
         pendingIndex += 1

@@ -37,7 +37,8 @@ public final class ChangingStream: RecordSource {
         defer { index += 1 }
         let t = index
         base.next(into: &sample.values)
-        let changes = changePoints.filter { t >= $0 }.count
+        var changes = 0
+        for k in 0..<changePoints.count where t >= changePoints[k] { changes += 1 }
         var shift = 0.0, noiseScale = 1.0, periodic = 0.0
         if changes >= 1 { shift += 10 * noise }
         if changes >= 2 { noiseScale = 2 }

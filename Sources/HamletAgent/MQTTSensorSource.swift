@@ -182,7 +182,7 @@ public final class MQTTSensorSource: RecordSource {
         switch event {
         case .record(let position, let time, let joinKey):
             sample.values.removeAll(keepingCapacity: true)
-            for value in recordValues { sample.values.append(Double(value)) }
+            for k in 0..<recordValues.count { sample.values.append(Double(recordValues[k])) }
             sample.position = position
             sample.time = time
             return .record(joinKey: joinKey)

@@ -43,15 +43,14 @@ public struct SyntheticStream: Sendable {
         defer { step += 1 }
         let t = Double(step)
         values.removeAll(keepingCapacity: true)
-        values.append(contentsOf: repeatElement(0, count: channels))
         for j in 0..<channels {
             let shock = noise * generator.nextGaussian()
             switch kind {
             case .sinusoids:
                 let phase = 0.7 * Double(j)
-                values[j] = sin(0.05 * t + phase) + 0.5 * sin(0.13 * t + 2 * phase) + 0.25 * sin(0.31 * t + 3 * phase) + shock
+                values.append(sin(0.05 * t + phase) + 0.5 * sin(0.13 * t + 2 * phase) + 0.25 * sin(0.31 * t + 3 * phase) + shock)
             case .ar:
-                values[j] = 1.6 * previous[j] - 0.8 * beforePrevious[j] + (noise > 0 ? shock : 0.1 * generator.nextGaussian())
+                values.append(1.6 * previous[j] - 0.8 * beforePrevious[j] + (noise > 0 ? shock : 0.1 * generator.nextGaussian()))
             }
         }
         swap(&beforePrevious, &previous)

@@ -24,7 +24,9 @@ struct CSVLineParser {
         if let problem = split(line) { throw SourceError(position: number, "header: " + problem, recoverable: false) }
         var names: [String] = []
         var firstPosition: [String: Int] = [:]
-        for (position, field) in fields.enumerated() {
+        // Index loops: the enumerated sequence's generic iterator allocates per field in debug builds.
+        for position in 0..<fields.count {
+            let field = fields[position]
             let raw = UnsafeBufferPointer(rebasing: line[field.start..<field.end])
             guard var name = String(validating: raw, as: UTF8.self) else {
                 throw SourceError(
@@ -82,7 +84,9 @@ struct CSVLineParser {
         sample.position = number
         sample.time = nil
         sample.values.removeAll(keepingCapacity: true)
-        for (position, field) in fields.enumerated() {
+        // Index loops: the enumerated sequence's generic iterator allocates per field in debug builds.
+        for position in 0..<fields.count {
+            let field = fields[position]
             let role = plan.roles[position]
             guard role != .unparsed else {
                 sample.values.append(.nan)

@@ -175,10 +175,11 @@ struct JSONLineParser {
         cursor.index += 1
         cursor.skipWhitespace()
         let known = form == .object
-        if known { values.append(contentsOf: repeatElement(.nan, count: columns.count)) }
+        if known { for _ in 0..<columns.count { values.append(.nan) } }
         if known { for index in seen.indices { seen[index] = false } }
         var firstKeyIndex: [String: Int] = [:]
         var duplicate: String?
+        var seenCount = 0
         var unexpected: [String] = []
         var valueProblem: String?
         if cursor.peek == UInt8(ascii: "}") {
@@ -202,6 +203,7 @@ struct JSONLineParser {
                             slot = nil
                         } else {
                             seen[found] = true
+                            seenCount += 1
                         }
                     } else {
                         unexpected.append(String(decoding: key, as: UTF8.self))
@@ -257,7 +259,7 @@ struct JSONLineParser {
                 let names = unexpected.map { "\"\($0)\"" }.joined(separator: ", ")
                 shapeProblem =
                     "unexpected field\(unexpected.count == 1 ? "" : "s") \(names); the columns are \(columnList(columns))"
-            } else if seen.contains(false) {
+            } else if seenCount < columns.count {  // not `seen.contains`: it allocates per element in debug builds
                 let missing = columns.indices.filter { !seen[$0] }.map { "\"\(columns[$0])\"" }
                 shapeProblem = "missing field\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", "))"
             }
