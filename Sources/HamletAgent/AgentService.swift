@@ -6,6 +6,7 @@ import VectorStream
 import Logging
 import SafeTensors
 import SystemPrimitives
+import LearningPipeline
 
 /// `hamlet run`'s pipeline: records → learner → detectors → outputs, on the calling thread,
 /// with everything periodic done between two steps: control commands, configuration reloads,

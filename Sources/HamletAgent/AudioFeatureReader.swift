@@ -1,6 +1,7 @@
 import AudioCapture
 import StreamFeatures
 import VectorStream
+import LearningPipeline
 
 /// Turns an audio source (ALSA capture or a recording) into one feature record per hop.
 ///

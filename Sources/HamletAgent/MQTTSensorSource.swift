@@ -4,6 +4,7 @@ import MQTTTransport
 import StreamFeatures
 import VectorStream
 import SystemPrimitives
+import LearningPipeline
 
 /// Records from MQTT sensor topics, assembled from each slot's latest value, and late targets
 /// joined to the records they label.

@@ -1,5 +1,6 @@
 import Logging
 import ServiceSupport
+import LearningPipeline
 
 /// Metrics in Prometheus' text format, written whole to `path` for node_exporter's textfile
 /// collector; a write that fails is logged and the next period tries again.

@@ -1,6 +1,7 @@
 import DriftDetection
 import Logging
 import VectorStream
+import LearningPipeline
 
 /// The first stage's part of `hamlet run`: records from the source become the learner's inputs
 /// and targets exactly as a whole agent makes them (`ForecastScoring`), one pair per step.

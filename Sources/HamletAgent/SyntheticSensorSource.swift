@@ -2,6 +2,7 @@ import Glibc
 import HamiltonianLearning
 import VectorStream
 import SystemPrimitives
+import LearningPipeline
 
 /// `hamlet run`'s built-in stream: a seeded sinusoid mixture with noise on each channel that
 /// changes character at a known step (a mean shift of +10σ and a new periodic component), so

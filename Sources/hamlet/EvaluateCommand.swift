@@ -142,6 +142,7 @@ struct EvaluateCommand: ParsableCommand {
 }
 
 import FoundationEssentials
+import LearningPipeline
 
 /// `text` cut or filled with spaces to `width` characters, for a column of a plain-text table.
 private func padded(_ text: String, to width: Int) -> String {

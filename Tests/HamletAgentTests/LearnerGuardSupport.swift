@@ -4,6 +4,7 @@ import HamiltonianLearning
 import Logging
 import HamletAgent
 import VectorStream
+import LearningPipeline
 
 /// Records from an array, for driving a `LearnSession` in a test.
 final class ListSource: RecordSource {

@@ -1,6 +1,7 @@
 import Foundation
 import HamletAgent
 import VectorStream
+import LearningPipeline
 
 /// A source of the tests' own, to show that a new source is one type: records as lines of
 /// comma-separated numbers read from a named pipe, until its writer closes it. A line that is not

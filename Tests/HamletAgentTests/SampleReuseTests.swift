@@ -6,6 +6,7 @@ import Testing
 import VectorStream
 
 @testable import HamletAgent
+import LearningPipeline
 
 /// A loop that hands the same `Sample` to `next(into:)` allocates nothing per record once the
 /// sample's storage has grown to the record's size: the sources write over it in place.

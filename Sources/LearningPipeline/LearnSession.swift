@@ -23,7 +23,7 @@ public final class LearnSession {
     public let options: LearnOptions
     public let mapping: ColumnMapping
     let reader: any RecordSource
-    let output: any OutputSink
+    package let output: any OutputSink
     let logger: Logger
     private(set) var input: [Float]
     private var target: [Float]
