@@ -27,9 +27,7 @@ public struct AgentAssembly {
     public init(
         configuration: AgentConfiguration, environment: [String: String], context: RunContext, logger: Logger
     ) {
-        self.configuration = configuration
-        self.environment = environment
-        self.context = context
+        (self.configuration, self.environment, self.context) = (configuration, environment, context)
         self.logger = logger
     }
 

@@ -26,10 +26,8 @@ public final class AgentService {
         public var prometheusFile: String?
 
         public init(checkpointEverySeconds: Double, checkpointEverySteps: Int, metricsIntervalSeconds: Double, prometheusFile: String?) {
-            self.checkpointEverySeconds = checkpointEverySeconds
-            self.checkpointEverySteps = checkpointEverySteps
-            self.metricsIntervalSeconds = metricsIntervalSeconds
-            self.prometheusFile = prometheusFile
+            (self.checkpointEverySeconds, self.checkpointEverySteps) = (checkpointEverySeconds, checkpointEverySteps)
+            (self.metricsIntervalSeconds, self.prometheusFile) = (metricsIntervalSeconds, prometheusFile)
         }
     }
 

@@ -11,9 +11,7 @@ public final class PrometheusFileSink: OutputSink {
     private let logger: Logger
 
     public init(path: String?, agentID: String, logger: Logger) {
-        self.path = path
-        self.agentID = agentID
-        self.logger = logger
+        (self.path, self.agentID, self.logger) = (path, agentID, logger)
     }
 
     public func metrics(_ snapshot: MetricsSnapshot) {

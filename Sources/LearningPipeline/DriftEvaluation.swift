@@ -9,9 +9,7 @@ public struct DriftEvaluation {
     public let options: DriftOptions
 
     public init(changePoints: [Int], maximumDelay: Int = 1000, options: DriftOptions) {
-        self.changePoints = changePoints
-        self.maximumDelay = maximumDelay
-        self.options = options
+        (self.changePoints, self.maximumDelay, self.options) = (changePoints, maximumDelay, options)
     }
 
     /// Learns from every record of `source` (forecasting the next one) and returns a report per detector,

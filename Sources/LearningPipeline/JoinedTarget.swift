@@ -10,9 +10,6 @@ public struct JoinedTarget: Sendable, Equatable {
     public var target: [Float]
 
     public init(index: Int, key: Double, input: [Float], target: [Float]) {
-        self.index = index
-        self.key = key
-        self.input = input
-        self.target = target
+        (self.index, self.key, self.input, self.target) = (index, key, input, target)
     }
 }

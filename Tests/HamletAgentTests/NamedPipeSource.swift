@@ -22,10 +22,7 @@ final class NamedPipeSource: ServiceSource {
     private var writerSeen = false
 
     init(path: String, columns: [String], rejections: any OutputSink, context: RunContext, openWait: Duration = .seconds(30)) {
-        self.path = path
-        self.columns = columns
-        self.rejections = rejections
-        self.context = context
+        (self.path, self.columns, self.rejections, self.context) = (path, columns, rejections, context)
         self.openWait = openWait
     }
 
