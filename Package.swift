@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "DriftDetection", targets: ["DriftDetection"]),
         .library(name: "MQTTTransport", targets: ["MQTTTransport"]),
         .library(name: "VectorStream", targets: ["VectorStream"]),
+        .library(name: "LearningPipeline", targets: ["LearningPipeline"]),
         .library(name: "HamletAgent", targets: ["HamletAgent"]),
         .library(name: "AgentSettings", targets: ["AgentSettings"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
@@ -78,10 +79,22 @@ let package = Package(
         .target(name: "ControlPlane", dependencies: ["MQTTTransport", "JSONText"]),
         // systemd notify, two-generation checkpoints, metrics text; no third-party dependencies.
         .target(name: "ServiceSupport", dependencies: ["JSONText", "DurableFiles", "SystemPrimitives", .product(name: "Logging", package: "swift-log")]),
+        // The learning pipeline: records from a source, the learner, scoring and drift, checkpoints
+        // of the learner, typed outputs to sinks. No MQTT, audio, control plane or service here.
+        .target(
+            name: "LearningPipeline",
+            dependencies: [
+                "HamiltonianLearning", "SafeTensors", "VectorStream", "StreamFeatures", "DriftDetection", "AgentSettings",
+                "ServiceSupport", "JSONText", "SystemPrimitives",
+                .product(name: "RealModule", package: "swift-numerics"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The agent service around the pipeline: assembly from the settings, the runtime and its
+        // control plane, the MQTT link and sinks, the audio and MQTT sources, pipeline stages.
         .target(
             name: "HamletAgent",
             dependencies: [
-                "HamiltonianLearning", "SafeTensors", "VectorStream", "AudioCapture", "StreamFeatures", "DriftDetection",
+                "LearningPipeline", "HamiltonianLearning", "SafeTensors", "VectorStream", "AudioCapture", "StreamFeatures", "DriftDetection",
                 "MQTTTransport", "AgentSettings", "ControlPlane", "ServiceSupport", "JSONText", "ThreadScheduling", "SystemPrimitives", "DurableFiles",
                 .product(name: "RealModule", package: "swift-numerics"), .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "hamlet",
             dependencies: [
-                "HamletAgent", "AgentSettings", "AudioCapture", "ThreadScheduling", "RunPlot", "ServiceSupport", "MQTTTransport",
+                "HamletAgent", "LearningPipeline", "AgentSettings", "AudioCapture", "ThreadScheduling", "RunPlot", "ServiceSupport", "MQTTTransport",
                 "DriftDetection", "HamiltonianLearning", "SafeTensors", "StreamFeatures", "VectorStream", "DurableFiles", "SystemPrimitives", "JSONText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ]
@@ -122,7 +135,7 @@ let package = Package(
             dependencies: ["ServiceSupport", "SafeTensors", "DurableFiles", "CAllocationCounter", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "RunPlotTests", dependencies: ["RunPlot", "hamlet", "TestSupport"]),
         .testTarget(
-            name: "HamletAgentTests", dependencies: ["HamletAgent", "hamlet", "MQTTTransport", "TestSupport", "SeededRandom", "SafeTensors", "HamiltonianLearning", "AgentSettings", "CAllocationCounter"],
+            name: "HamletAgentTests", dependencies: ["HamletAgent", "LearningPipeline", "hamlet", "MQTTTransport", "TestSupport", "SeededRandom", "SafeTensors", "HamiltonianLearning", "AgentSettings", "CAllocationCounter"],
             resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -18,6 +18,7 @@ let streamFeatures = Target.Dependency.product(name: "StreamFeatures", package: 
 let audioCapture = Target.Dependency.product(name: "AudioCapture", package: root)
 let driftDetection = Target.Dependency.product(name: "DriftDetection", package: root)
 let hamletAgent = Target.Dependency.product(name: "HamletAgent", package: root)
+let learningPipeline = Target.Dependency.product(name: "LearningPipeline", package: root)
 let mqttTransport = Target.Dependency.product(name: "MQTTTransport", package: root)
 let threadScheduling = Target.Dependency.product(name: "ThreadScheduling", package: root)
 
@@ -55,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "HamletMQTTBench",
             dependencies: [
-                hamletAgent, mqttTransport, streamFeatures, hamiltonianLearning, threadScheduling,
+                hamletAgent, learningPipeline, mqttTransport, streamFeatures, hamiltonianLearning, threadScheduling,
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -20,12 +20,8 @@ extension AgentConfiguration {
             sampleRateHz: Int = 16_000, periodFrames: Int = 320, melBands: Int = 40, mfccCount: Int = 0,
             preEmphasis: Double = 0, normalizeFrames: Int = 1000
         ) {
-            self.sampleRateHz = sampleRateHz
-            self.periodFrames = periodFrames
-            self.melBands = melBands
-            self.mfccCount = mfccCount
-            self.preEmphasis = preEmphasis
-            self.normalizeFrames = normalizeFrames
+            (self.sampleRateHz, self.periodFrames, self.melBands) = (sampleRateHz, periodFrames, melBands)
+            (self.mfccCount, self.preEmphasis, self.normalizeFrames) = (mfccCount, preEmphasis, normalizeFrames)
         }
 
         /// The feature extractor's settings; the 0 = off values become nil.

@@ -53,17 +53,9 @@ extension AgentConfiguration {
             anomaly: Anomaly = Anomaly(), score: ForecastScoreConfiguration = ForecastScoreConfiguration(), reaction: Reaction = .none,
             boostFactor: Double = 3, boostSteps: Int = 1000
         ) {
-            self.enabled = enabled
-            self.detectors = detectors
-            self.warmUpSteps = warmUpSteps
-            self.cooldownSteps = cooldownSteps
-            self.cusum = cusum
-            self.adwin = adwin
-            self.pageHinkley = pageHinkley
-            self.anomaly = anomaly
-            self.score = score
-            self.reaction = reaction
-            self.boostFactor = boostFactor
+            (self.enabled, self.detectors, self.warmUpSteps) = (enabled, detectors, warmUpSteps)
+            (self.cooldownSteps, self.cusum, self.adwin, self.pageHinkley) = (cooldownSteps, cusum, adwin, pageHinkley)
+            (self.anomaly, self.score, self.reaction, self.boostFactor) = (anomaly, score, reaction, boostFactor)
             self.boostSteps = boostSteps
         }
     }

@@ -31,17 +31,9 @@ extension AgentConfiguration {
             ordering: UpdateOrdering = .backpropagation, stateCostateResetSteps: Int = 0, gradientClip: Double = 1,
             scheme: DepthScheme = .instant, threads: Int = 1, seed: UInt64 = 0, paused: Bool = false
         ) {
-            self.tau = tau
-            self.beta = beta
-            self.eta = eta
-            self.phi = phi
-            self.ordering = ordering
-            self.stateCostateResetSteps = stateCostateResetSteps
-            self.gradientClip = gradientClip
-            self.scheme = scheme
-            self.threads = threads
-            self.seed = seed
-            self.paused = paused
+            (self.tau, self.beta, self.eta, self.phi, self.ordering) = (tau, beta, eta, phi, ordering)
+            (self.stateCostateResetSteps, self.gradientClip) = (stateCostateResetSteps, gradientClip)
+            (self.scheme, self.threads, self.seed, self.paused) = (scheme, threads, seed, paused)
         }
 
         /// The integrator's settings; a clip of 0 becomes nil (off).

@@ -46,20 +46,11 @@ extension AgentConfiguration {
             sessionExpirySeconds: UInt32 = 600, reconnectMaxSeconds: Double = 1, shutdownWaitSeconds: Double = 3,
             username: String = "", passwordFile: String = "", tls: TLS = TLS(), outbox: Outbox = Outbox()
         ) {
-            self.reconnectMaxSeconds = reconnectMaxSeconds
-            self.shutdownWaitSeconds = shutdownWaitSeconds
-            self.enabled = enabled
-            self.host = host
-            self.port = port
-            self.clientID = clientID
-            self.topicPrefix = topicPrefix
-            self.protocolVersion = protocolVersion
-            self.keepAliveSeconds = keepAliveSeconds
-            self.sessionExpirySeconds = sessionExpirySeconds
-            self.username = username
-            self.passwordFile = passwordFile
-            self.tls = tls
-            self.outbox = outbox
+            (self.reconnectMaxSeconds, self.shutdownWaitSeconds) = (reconnectMaxSeconds, shutdownWaitSeconds)
+            (self.enabled, self.host, self.port, self.clientID) = (enabled, host, port, clientID)
+            (self.topicPrefix, self.protocolVersion) = (topicPrefix, protocolVersion)
+            (self.keepAliveSeconds, self.sessionExpirySeconds) = (keepAliveSeconds, sessionExpirySeconds)
+            (self.username, self.passwordFile, self.tls, self.outbox) = (username, passwordFile, tls, outbox)
         }
     }
 }
@@ -75,9 +66,7 @@ extension AgentConfiguration.MQTT {
         public var keyFile: String
 
         public init(caFile: String = "", certFile: String = "", keyFile: String = "") {
-            self.caFile = caFile
-            self.certFile = certFile
-            self.keyFile = keyFile
+            (self.caFile, self.certFile, self.keyFile) = (caFile, certFile, keyFile)
         }
 
         /// Whether TLS is used at all.
@@ -107,11 +96,8 @@ extension AgentConfiguration.MQTT {
             maxMessages: Int = 10_000, maxBytes: Int = 8 << 20, qos0MaxBytes: Int = 512 << 10, durable: Bool = true,
             durableMaxMessages: Int = 1_000, durableMaxBytes: Int = 1 << 20
         ) {
-            self.maxMessages = maxMessages
-            self.maxBytes = maxBytes
-            self.qos0MaxBytes = qos0MaxBytes
-            self.durable = durable
-            self.durableMaxMessages = durableMaxMessages
+            (self.maxMessages, self.maxBytes, self.qos0MaxBytes) = (maxMessages, maxBytes, qos0MaxBytes)
+            (self.durable, self.durableMaxMessages) = (durable, durableMaxMessages)
             self.durableMaxBytes = durableMaxBytes
         }
     }

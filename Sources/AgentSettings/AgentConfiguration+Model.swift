@@ -37,15 +37,9 @@ extension AgentConfiguration {
             activation: ActivationChoice = .automatic, gradientMode: RecurrentGradientMode = .traces, layers: Int = 2,
             width: Int = 32, stage: Stage = Stage()
         ) {
-            self.kind = kind
-            self.stateSize = stateSize
-            self.hiddenSize = hiddenSize
-            self.hiddenLayers = hiddenLayers
-            self.activation = activation
-            self.gradientMode = gradientMode
-            self.layers = layers
-            self.width = width
-            self.stage = stage
+            (self.kind, self.stateSize, self.hiddenSize) = (kind, stateSize, hiddenSize)
+            (self.hiddenLayers, self.activation, self.gradientMode) = (hiddenLayers, activation, gradientMode)
+            (self.layers, self.width, self.stage) = (layers, width, stage)
         }
 
         /// The activation function in use: `default` is gelu for the forecasters and tanh for the MLP.

@@ -9,8 +9,7 @@ extension AgentConfiguration {
         public var predictionMaxRateHz: Double
 
         public init(standardOutput: Bool = false, predictionEvery: Int = 1, predictionMaxRateHz: Double = 0) {
-            self.standardOutput = standardOutput
-            self.predictionEvery = predictionEvery
+            (self.standardOutput, self.predictionEvery) = (standardOutput, predictionEvery)
             self.predictionMaxRateHz = predictionMaxRateHz
         }
     }

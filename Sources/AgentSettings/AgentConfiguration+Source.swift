@@ -28,11 +28,7 @@ extension AgentConfiguration {
             kind: Kind = .synthetic, synthetic: Synthetic = Synthetic(), recording: Recording = Recording(),
             alsa: ALSAInput = ALSAInput(), mqtt: MQTTInput = MQTTInput()
         ) {
-            self.kind = kind
-            self.synthetic = synthetic
-            self.recording = recording
-            self.alsa = alsa
-            self.mqtt = mqtt
+            (self.kind, self.synthetic, self.recording, self.alsa, self.mqtt) = (kind, synthetic, recording, alsa, mqtt)
         }
     }
 }
@@ -52,10 +48,7 @@ extension AgentConfiguration.Source {
         public var seed: UInt64
 
         public init(channels: Int = 4, changeAtStep: Int = 20_000, steps: Int = 0, rateHz: Double = 0, seed: UInt64 = 1) {
-            self.channels = channels
-            self.changeAtStep = changeAtStep
-            self.steps = steps
-            self.rateHz = rateHz
+            (self.channels, self.changeAtStep, self.steps, self.rateHz) = (channels, changeAtStep, steps, rateHz)
             self.seed = seed
         }
     }
@@ -95,9 +88,7 @@ extension AgentConfiguration.Source {
         public init(
             device: String = "default", channels: Int = 1, sampleFormat: SampleFormat = .s16LE, bufferSeconds: Double = 2
         ) {
-            self.device = device
-            self.channels = channels
-            self.sampleFormat = sampleFormat
+            (self.device, self.channels, self.sampleFormat) = (device, channels, sampleFormat)
             self.bufferSeconds = bufferSeconds
         }
     }
@@ -144,13 +135,8 @@ extension AgentConfiguration.Source {
             sensors: [Sensor] = [], format: PayloadFormat = .json, maxAgeSeconds: Double = 10, step: Stepping = .message,
             stepPeriodSeconds: Double = 1, timeField: String = "arrival", qos: Int = 1
         ) {
-            self.qos = qos
-            self.sensors = sensors
-            self.format = format
-            self.maxAgeSeconds = maxAgeSeconds
-            self.step = step
-            self.stepPeriodSeconds = stepPeriodSeconds
-            self.timeField = timeField
+            (self.qos, self.sensors, self.format, self.maxAgeSeconds) = (qos, sensors, format, maxAgeSeconds)
+            (self.step, self.stepPeriodSeconds, self.timeField) = (step, stepPeriodSeconds, timeField)
         }
     }
 }

@@ -30,15 +30,8 @@ public struct AgentConfiguration: Sendable, Equatable {
         learning: Learning = Learning(), drift: Drift = Drift(), mqtt: MQTT = MQTT(), outputs: Outputs = Outputs(),
         checkpoints: Checkpoints = Checkpoints(), metrics: Metrics = Metrics()
     ) {
-        self.agent = agent
-        self.source = source
-        self.audio = audio
-        self.model = model
-        self.learning = learning
-        self.drift = drift
-        self.mqtt = mqtt
-        self.outputs = outputs
-        self.checkpoints = checkpoints
+        (self.agent, self.source, self.audio, self.model, self.learning) = (agent, source, audio, model, learning)
+        (self.drift, self.mqtt, self.outputs, self.checkpoints) = (drift, mqtt, outputs, checkpoints)
         self.metrics = metrics
     }
 

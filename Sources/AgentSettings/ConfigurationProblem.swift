@@ -12,10 +12,7 @@ public struct ConfigurationProblem: Sendable, Equatable, CustomStringConvertible
     public var message: String
 
     public init(source: String, line: Int? = nil, keyPath: String, message: String) {
-        self.source = source
-        self.line = line
-        self.keyPath = keyPath
-        self.message = message
+        (self.source, self.line, self.keyPath, self.message) = (source, line, keyPath, message)
     }
 
     /// `file:line: key.path: message`, the line and key path only where known.

@@ -6,9 +6,7 @@ struct SettingProblem: Sendable {
     var message: String
 
     init(suffix: String = "", line: Int? = nil, _ message: String) {
-        self.suffix = suffix
-        self.line = line
-        self.message = message
+        (self.suffix, self.line, self.message) = (suffix, line, message)
     }
 }
 

@@ -24,9 +24,7 @@ struct SettingInput {
     var line: Int?
 
     init(_ value: Value, text: String = "", line: Int? = nil) {
-        self.value = value
-        self.text = text
-        self.line = line
+        (self.value, self.text, self.line) = (value, text, line)
     }
 
     /// How the value reads in a message: `"abc"`, `-1`, `true`, `nothing`, `a list`.
@@ -70,9 +68,7 @@ struct YAMLSyntaxError: Error {
     var message: String
 
     init(line: Int?, column: Int?, message: String) {
-        self.line = line
-        self.column = column
-        self.message = message
+        (self.line, self.column, self.message) = (line, column, message)
     }
 
     /// `YAML syntax error at line 3, column 7: …`

@@ -11,9 +11,7 @@ public struct PeriodInfo: Equatable, Sendable {
     public var followsGap: Bool
 
     public init(sequenceNumber: UInt64, validFrames: Int, followsGap: Bool) {
-        self.sequenceNumber = sequenceNumber
-        self.validFrames = validFrames
-        self.followsGap = followsGap
+        (self.sequenceNumber, self.validFrames, self.followsGap) = (sequenceNumber, validFrames, followsGap)
     }
 }
 

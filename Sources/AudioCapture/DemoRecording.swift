@@ -24,11 +24,8 @@ public struct DemoRecordingConfiguration: Sendable, Equatable {
         sampleRateHz: Int = 16_000, speechSeconds: Double = 30, humSeconds: Double = 30, mainsFrequencyHz: Double = 50,
         seed: UInt64 = 1
     ) {
-        self.sampleRateHz = sampleRateHz
-        self.speechSeconds = speechSeconds
-        self.humSeconds = humSeconds
-        self.mainsFrequencyHz = mainsFrequencyHz
-        self.seed = seed
+        (self.sampleRateHz, self.speechSeconds, self.humSeconds) = (sampleRateHz, speechSeconds, humSeconds)
+        (self.mainsFrequencyHz, self.seed) = (mainsFrequencyHz, seed)
     }
 
     /// Everything wrong with these settings, one sentence each naming the field; empty when valid.

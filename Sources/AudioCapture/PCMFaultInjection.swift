@@ -26,12 +26,9 @@ public struct PCMFaultInjection: Equatable, Sendable {
         overrunEveryReads: Int? = nil, suspendEveryReads: Int? = nil, interruptEveryReads: Int? = nil,
         deviceLossAfterReads: Int? = nil, failingOpens: Int = 0, stallsReads: Bool = false
     ) {
-        self.overrunEveryReads = overrunEveryReads
-        self.suspendEveryReads = suspendEveryReads
-        self.interruptEveryReads = interruptEveryReads
-        self.deviceLossAfterReads = deviceLossAfterReads
-        self.failingOpens = failingOpens
-        self.stallsReads = stallsReads
+        (self.overrunEveryReads, self.suspendEveryReads) = (overrunEveryReads, suspendEveryReads)
+        (self.interruptEveryReads, self.deviceLossAfterReads) = (interruptEveryReads, deviceLossAfterReads)
+        (self.failingOpens, self.stallsReads) = (failingOpens, stallsReads)
     }
 }
 

@@ -38,9 +38,7 @@ public struct RecordingReplayConfiguration: Equatable, Sendable {
         sampleRateHz: Int = 16_000, periodFrames: Int = 320,
         resampling: RecordingResampling = .sincFastest, pacing: ReplayPacing = .asFastAsPossible
     ) {
-        self.sampleRateHz = sampleRateHz
-        self.periodFrames = periodFrames
-        self.resampling = resampling
+        (self.sampleRateHz, self.periodFrames, self.resampling) = (sampleRateHz, periodFrames, resampling)
         self.pacing = pacing
     }
 

@@ -9,10 +9,7 @@ public struct SndFileError: Error, Equatable, Sendable, CustomStringConvertible 
     public let reason: String
 
     public init(code: Int32, operation: String, path: String, reason: String) {
-        self.code = code
-        self.operation = operation
-        self.path = path
-        self.reason = reason
+        (self.code, self.operation, self.path, self.reason) = (code, operation, path, reason)
     }
 
     /// Reads code and reason from `handle` (or, for a failed `sf_open`, from libsndfile's global error).

@@ -7,8 +7,6 @@ public struct ControlError: Error, Sendable, Equatable {
     public var field: String?
 
     public init(_ code: ControlErrorCode, _ message: String, field: String? = nil) {
-        self.code = code
-        self.message = message
-        self.field = field
+        (self.code, self.message, self.field) = (code, message, field)
     }
 }

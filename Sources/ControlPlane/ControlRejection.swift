@@ -8,9 +8,6 @@ public struct ControlRejection: Error, Sendable, Equatable {
     public var error: ControlError
 
     public init(id: ControlRequestID?, command: ControlCommandName?, route: ControlReplyRoute, error: ControlError) {
-        self.id = id
-        self.command = command
-        self.route = route
-        self.error = error
+        (self.id, self.command, self.route, self.error) = (id, command, route, error)
     }
 }

@@ -6,8 +6,6 @@ public struct ControlRequest: Sendable, Equatable {
     public var route: ControlReplyRoute
 
     public init(id: ControlRequestID? = nil, command: ControlCommand, route: ControlReplyRoute) {
-        self.id = id
-        self.command = command
-        self.route = route
+        (self.id, self.command, self.route) = (id, command, route)
     }
 }

@@ -15,10 +15,6 @@ public struct LearningChange: Sendable, Equatable {
         beta: Double? = nil, eta: Double? = nil, phi: Double? = nil, tau: Double? = nil,
         gradientMode: ControlGradientMode? = nil
     ) {
-        self.beta = beta
-        self.eta = eta
-        self.phi = phi
-        self.tau = tau
-        self.gradientMode = gradientMode
+        (self.beta, self.eta, self.phi, self.tau, self.gradientMode) = (beta, eta, phi, tau, gradientMode)
     }
 }

@@ -15,11 +15,8 @@ public struct ADWINConfiguration: Sendable, Equatable {
         delta: Double = 0.002, clock: Int = 32, maximumBuckets: Int = 5, minimumWindowLength: Int = 5,
         gracePeriod: Int = 10
     ) {
-        self.delta = delta
-        self.clock = clock
-        self.maximumBuckets = maximumBuckets
-        self.minimumWindowLength = minimumWindowLength
-        self.gracePeriod = gracePeriod
+        (self.delta, self.clock, self.maximumBuckets) = (delta, clock, maximumBuckets)
+        (self.minimumWindowLength, self.gracePeriod) = (minimumWindowLength, gracePeriod)
     }
 
     /// Everything wrong with these settings, one sentence each naming the field; empty when valid.

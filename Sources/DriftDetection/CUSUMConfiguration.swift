@@ -17,9 +17,7 @@ public struct CUSUMConfiguration: Sendable, Equatable {
         referenceSamples: Int = 1000, allowance: Double = 0.5, decisionInterval: Double = 10,
         minimumStandardDeviation: Double = 1e-9
     ) {
-        self.referenceSamples = referenceSamples
-        self.allowance = allowance
-        self.decisionInterval = decisionInterval
+        (self.referenceSamples, self.allowance, self.decisionInterval) = (referenceSamples, allowance, decisionInterval)
         self.minimumStandardDeviation = minimumStandardDeviation
     }
 

@@ -10,11 +10,8 @@ public struct DetectionReport: Sendable, Equatable, CustomStringConvertible {
     public var maximumDelay: Int
 
     public init(sampleCount: Int, changePoints: [Int], delays: [Int?], falseAlarms: Int, maximumDelay: Int) {
-        self.sampleCount = sampleCount
-        self.changePoints = changePoints
-        self.delays = delays
-        self.falseAlarms = falseAlarms
-        self.maximumDelay = maximumDelay
+        (self.sampleCount, self.changePoints, self.delays) = (sampleCount, changePoints, delays)
+        (self.falseAlarms, self.maximumDelay) = (falseAlarms, maximumDelay)
     }
 
     public var detectedCount: Int { delays.count { $0 != nil } }

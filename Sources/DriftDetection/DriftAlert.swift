@@ -11,10 +11,7 @@ public struct DriftAlert: Sendable, Equatable, CustomStringConvertible {
     public var sampleIndex: Int
 
     public init(detector: String, kind: DriftKind, statistic: Double, threshold: Double, sampleIndex: Int) {
-        self.detector = detector
-        self.kind = kind
-        self.statistic = statistic
-        self.threshold = threshold
+        (self.detector, self.kind, self.statistic, self.threshold) = (detector, kind, statistic, threshold)
         self.sampleIndex = sampleIndex
     }
 

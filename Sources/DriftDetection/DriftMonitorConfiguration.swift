@@ -9,9 +9,7 @@ public struct DriftMonitorConfiguration: Sendable, Equatable {
     public var rearmFraction: Double?
 
     public init(warmUpSamples: Int = 1000, cooldownSamples: Int = 500, rearmFraction: Double? = 0.5) {
-        self.warmUpSamples = warmUpSamples
-        self.cooldownSamples = cooldownSamples
-        self.rearmFraction = rearmFraction
+        (self.warmUpSamples, self.cooldownSamples, self.rearmFraction) = (warmUpSamples, cooldownSamples, rearmFraction)
     }
 
     /// Everything wrong with these settings, one sentence each naming the field; empty when valid.

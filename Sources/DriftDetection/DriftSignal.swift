@@ -7,8 +7,6 @@ public struct DriftSignal: Sendable, Equatable {
     public var threshold: Double
 
     public init(kind: DriftKind, statistic: Double, threshold: Double) {
-        self.kind = kind
-        self.statistic = statistic
-        self.threshold = threshold
+        (self.kind, self.statistic, self.threshold) = (kind, statistic, threshold)
     }
 }

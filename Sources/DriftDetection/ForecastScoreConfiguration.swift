@@ -59,26 +59,15 @@ public struct ForecastScoreConfiguration: Sendable, Equatable {
         recentRangeSamples: Int = 4000, recentRangeTolerance: Double = 0.1, contextSamples: Int = 0, contextOrder: Int = 4,
         contextBins: Int = 8
     ) {
-        self.warmUpSamples = warmUpSamples
-        self.residualMemorySamples = residualMemorySamples
-        self.minimumResidualScale = minimumResidualScale
-        self.tailMemorySamples = tailMemorySamples
-        self.tailQuantile = tailQuantile
-        self.minimumTailSamples = minimumTailSamples
-        self.shortRunSamples = shortRunSamples
-        self.longRunSamples = longRunSamples
-        self.rangeTolerance = rangeTolerance
-        self.rangeMemorySamples = rangeMemorySamples
-        self.decades = decades
-        self.threshold = threshold
-        self.refractorySamples = refractorySamples
-        self.horizonSamples = horizonSamples
-        self.horizonLags = horizonLags
-        self.recentRangeSamples = recentRangeSamples
-        self.recentRangeTolerance = recentRangeTolerance
-        self.contextSamples = contextSamples
-        self.contextOrder = contextOrder
-        self.contextBins = contextBins
+        (self.warmUpSamples, self.residualMemorySamples) = (warmUpSamples, residualMemorySamples)
+        (self.minimumResidualScale, self.tailMemorySamples) = (minimumResidualScale, tailMemorySamples)
+        (self.tailQuantile, self.minimumTailSamples) = (tailQuantile, minimumTailSamples)
+        (self.shortRunSamples, self.longRunSamples) = (shortRunSamples, longRunSamples)
+        (self.rangeTolerance, self.rangeMemorySamples, self.decades) = (rangeTolerance, rangeMemorySamples, decades)
+        (self.threshold, self.refractorySamples, self.horizonSamples) = (threshold, refractorySamples, horizonSamples)
+        (self.horizonLags, self.recentRangeSamples) = (horizonLags, recentRangeSamples)
+        (self.recentRangeTolerance, self.contextSamples) = (recentRangeTolerance, contextSamples)
+        (self.contextOrder, self.contextBins) = (contextOrder, contextBins)
     }
 
     /// Everything wrong with these settings, one sentence each naming the field; empty when valid.

@@ -19,10 +19,7 @@ public struct PageHinkleyConfiguration: Sendable, Equatable {
         minimumSamples: Int = 30, delta: Double = 0.005, threshold: Double = 50, alpha: Double = 1 - 0.0001,
         mode: Mode = .both
     ) {
-        self.minimumSamples = minimumSamples
-        self.delta = delta
-        self.threshold = threshold
-        self.alpha = alpha
+        (self.minimumSamples, self.delta, self.threshold, self.alpha) = (minimumSamples, delta, threshold, alpha)
         self.mode = mode
     }
 

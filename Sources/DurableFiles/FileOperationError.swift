@@ -13,9 +13,7 @@ public struct FileOperationError: Error, Equatable, Sendable, CustomStringConver
     public var code: Int32
 
     public init(operation: String, path: String, code: Int32) {
-        self.operation = operation
-        self.path = path
-        self.code = code
+        (self.operation, self.path, self.code) = (operation, path, code)
     }
 
     /// Captures errno; call it straight after the failing call, before anything else can change errno.

@@ -22,14 +22,9 @@ public struct HamiltonianConfiguration: Sendable, Equatable {
         ordering: UpdateOrdering = .backpropagation, resetsWeightCostateEachStep: Bool = false,
         stateCostateResetInterval: Int = 0, gradientClip: Double? = nil
     ) {
-        self.tau = tau
-        self.beta = beta
-        self.eta = eta
-        self.phi = phi
-        self.ordering = ordering
+        (self.tau, self.beta, self.eta, self.phi, self.ordering) = (tau, beta, eta, phi, ordering)
         self.resetsWeightCostateEachStep = resetsWeightCostateEachStep
-        self.stateCostateResetInterval = stateCostateResetInterval
-        self.gradientClip = gradientClip
+        (self.stateCostateResetInterval, self.gradientClip) = (stateCostateResetInterval, gradientClip)
     }
 
     /// The settings that reproduce `torch.optim.SGD(lr:momentum:dampening:)` at step τ.

@@ -8,9 +8,7 @@ public struct MLPConfiguration: Sendable, Equatable {
     public var activation: Activation
 
     public init(inputCount: Int, hiddenCounts: [Int], outputCount: Int, activation: Activation = .tanh) {
-        self.inputCount = inputCount
-        self.hiddenCounts = hiddenCounts
-        self.outputCount = outputCount
+        (self.inputCount, self.hiddenCounts, self.outputCount) = (inputCount, hiddenCounts, outputCount)
         self.activation = activation
     }
 

@@ -3,6 +3,7 @@ import FoundationEssentials
 import HamiltonianLearning
 import MQTTTransport
 import ServiceSupport
+import LearningPipeline
 
 /// Builds `hamlet run` as one stage of a pipelined network split across agents (`model.stage`).
 extension AgentAssembly {

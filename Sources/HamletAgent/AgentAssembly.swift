@@ -6,6 +6,7 @@ import HamiltonianLearning
 import SafeTensors
 import ServiceSupport
 import Logging
+import LearningPipeline
 
 /// Builds `hamlet run`'s pipeline from a validated configuration: the source, the learner
 /// (restored from the newest readable checkpoint in the state directory when its model is the
@@ -26,9 +27,7 @@ public struct AgentAssembly {
     public init(
         configuration: AgentConfiguration, environment: [String: String], context: RunContext, logger: Logger
     ) {
-        self.configuration = configuration
-        self.environment = environment
-        self.context = context
+        (self.configuration, self.environment, self.context) = (configuration, environment, context)
         self.logger = logger
     }
 
@@ -63,32 +62,17 @@ public struct AgentAssembly {
         let model = configuration.modelConfiguration(
             inputCount: ForecastScoring.inputCount(channels: channels, calendar: source.recordsHaveTime), outputCount: channels)
         if let problem = model.problems.first { throw .usage("model: \(problem)") }
-        let learner = AgentLearner(
-            model: model, hamiltonian: configuration.learning.hamiltonian, loss: .meanSquaredError, seed: configuration.learning.seed)
         let store = CheckpointStore(directory: state + "/checkpoints")
-        let (pending, restoredFile) = restore(into: learner, model: model, from: store)
-
         var options = LearnOptions()
         options.task = .forecast
         options.progressInterval = 0
         options.drift = configuration.driftOptions
         options.scoresForecast = configuration.source.kind != .recording && configuration.source.kind != .alsa
         let mapping = try ColumnMapping(columns: source.columns, task: .forecast, inputs: nil, targets: [], ignored: [])
-        let session = LearnSession(
-            learner: learner, model: model, options: options, mapping: mapping, reader: source, output: sinks.all,
-            pendingInput: pending, logger: logger)
-        if let restoredFile {
-            do {
-                try session.restoreScoring(from: restoredFile)
-            } catch {
-                logger.warning("the checkpoint's scoring state could not be restored (\(error)); the anomaly score starts afresh")
-            }
-            do {
-                try session.restoreDetectors(from: restoredFile)
-            } catch {
-                logger.warning("the checkpoint's drift detector state could not be restored (\(error)); they warm up afresh")
-            }
-        }
+        let session = try LearnSession.start(
+            model: model, hamiltonian: configuration.learning.hamiltonian, loss: .meanSquaredError, seed: configuration.learning.seed,
+            options: options, mapping: mapping, reader: source, output: sinks.all,
+            checkpoint: store.newestCheckpoint(for: model, logger: logger), origin: .own, logger: logger)
         if let topics = source.channelTopics { session.reportClips(asRejectionsOf: topics) }
         // One id per alert, on standard output and the journal as on the broker.
         session.alertIDs = AlertIdentity(source: link?.client.configuration.clientID ?? id)
@@ -163,21 +147,6 @@ public struct AgentAssembly {
             }
             return try MQTTSensorSource(
                 configuration: configuration.sensorConfiguration, link: link, rejections: output, context: context)
-        }
-    }
-
-    /// Loads the newest readable checkpoint made for `model`; returns its pending input.
-    private func restore(
-        into learner: AgentLearner, model: ModelConfiguration, from store: CheckpointStore
-    ) -> (pending: [Float]?, file: SafeTensorsFile?) {
-        guard let (file, path) = store.newestCheckpoint(for: model, logger: logger) else { return (nil, nil) }
-        do {
-            let pending = try learner.restore(file)
-            logger.info("restored \(path) at step \(learner.stepCount)")
-            return (pending, file)
-        } catch {
-            logger.warning("checkpoint \(path) could not be restored (\(error)); starting afresh")
-            return (nil, nil)
         }
     }
 }

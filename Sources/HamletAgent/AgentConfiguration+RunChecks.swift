@@ -1,5 +1,6 @@
 import AgentSettings
 import MQTTTransport
+import LearningPipeline
 
 extension AgentConfiguration {
     /// What `hamlet run` would refuse while building the agent, found without building it (no

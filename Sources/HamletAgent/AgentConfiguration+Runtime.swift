@@ -4,6 +4,7 @@ import HamiltonianLearning
 import MQTTTransport
 import StreamFeatures
 import SystemPrimitives
+import LearningPipeline
 
 /// The library settings that a validated `AgentConfiguration` stands for.
 extension AgentConfiguration {

@@ -1,5 +1,6 @@
 import MQTTTransport
 import Logging
+import LearningPipeline
 
 /// The agent's one MQTT connection: sensor and control messages in, outputs out.
 ///

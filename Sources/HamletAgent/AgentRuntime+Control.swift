@@ -17,7 +17,8 @@ extension AgentRuntime {
         case .success(let request):
             reply = answer(request)
         }
-        service.session.output.reply(reply)
+        // The MQTT sink exists whenever the link does: replies have nowhere else to go.
+        service.predictionSink?.reply(reply)
     }
 
     private func answer(_ request: ControlRequest) -> ControlReply {

@@ -4,6 +4,7 @@ import DriftDetection
 import HamiltonianLearning
 import MQTTTransport
 import Logging
+import LearningPipeline
 
 /// A built agent and the configuration it runs with: applies control commands and SIGHUP
 /// reloads to the running pipeline, between two steps, and keeps accepted control changes in

@@ -6,6 +6,7 @@ import VectorStream
 import Logging
 import SafeTensors
 import SystemPrimitives
+import LearningPipeline
 
 /// `hamlet run`'s pipeline: records → learner → detectors → outputs, on the calling thread,
 /// with everything periodic done between two steps: control commands, configuration reloads,
@@ -25,10 +26,8 @@ public final class AgentService {
         public var prometheusFile: String?
 
         public init(checkpointEverySeconds: Double, checkpointEverySteps: Int, metricsIntervalSeconds: Double, prometheusFile: String?) {
-            self.checkpointEverySeconds = checkpointEverySeconds
-            self.checkpointEverySteps = checkpointEverySteps
-            self.metricsIntervalSeconds = metricsIntervalSeconds
-            self.prometheusFile = prometheusFile
+            (self.checkpointEverySeconds, self.checkpointEverySteps) = (checkpointEverySeconds, checkpointEverySteps)
+            (self.metricsIntervalSeconds, self.prometheusFile) = (metricsIntervalSeconds, prometheusFile)
         }
     }
 
@@ -94,12 +93,13 @@ public final class AgentService {
         link?.start()
         notifier.ready(status: "learning from \(source.sourceDescription)")
         var failure: LearnError?
+        // Every record is read into this one sample, so the loop allocates no record of its own.
+        var record = Sample(position: 0, values: [])
         do throws(LearnError) {
             while !context.isStopRequested {
                 if let maximumSteps, session.learner.stepCount >= maximumSteps { break }
-                let record: Sample?
                 do {
-                    record = try source.next()
+                    guard try source.next(into: &record) else { break }
                 } catch {
                     // A bad record is reported and skipped: an unattended agent does not stop for one.
                     if error.isRecoverable {
@@ -108,7 +108,6 @@ public final class AgentService {
                     }
                     throw LearnError.badRecord(line: error.position, error.message)
                 }
-                guard let record else { break }
                 try session.step(record)
                 housekeepingIfDue()
             }

@@ -1,6 +1,7 @@
 import AudioCapture
 import StreamFeatures
 import VectorStream
+import LearningPipeline
 
 /// Turns an audio source (ALSA capture or a recording) into one feature record per hop.
 ///
@@ -14,8 +15,10 @@ public final class AudioFeatureReader: RecordSource {
     private let extractor: FeatureExtractor
     private let context: RunContext
     private var period: [Float]
-    private var pending: [[Double]] = []
+    /// The features of the last period not yet returned, one after another.
+    private var pending: [Float] = []
     private var pendingIndex = 0
+    private let featureCount: Int
     private var frame = 0
     private var started = false
 
@@ -28,38 +31,43 @@ public final class AudioFeatureReader: RecordSource {
         self.context = context
         extractor = FeatureExtractor(features)
         let prefix = features.mfccCount == nil ? "mel" : "mfcc"
-        columns = (0..<features.featureCount).map { "\(prefix)\($0)" }
+        featureCount = features.featureCount
+        columns = (0..<featureCount).map { "\(prefix)\($0)" }
         period = [Float](repeating: 0, count: source.periodFrames)
     }
 
-    public func next() throws(SourceError) -> Sample? {
+    public func next(into sample: inout Sample) throws(SourceError) -> Bool {
         if !started {
             source.start()
             started = true
         }
-        while pendingIndex == pending.count {
+        while pendingIndex * featureCount == pending.count {
             pending.removeAll(keepingCapacity: true)
             pendingIndex = 0
             if context.isStopRequested {
                 source.stop()
-                return nil
+                return false
             }
             switch source.nextPeriod(into: &period, timeout: .milliseconds(200)) {
             case .timedOut: context.idle()
-            case .endOfStream: return nil
+            case .endOfStream: return false
             case .period(let info):
                 period.withUnsafeBufferPointer { samples in
                     extractor.push(UnsafeBufferPointer(rebasing: samples[0..<info.validFrames])) { feature in
-                        pending.append(feature.map { Double($0) })
+                        // Index loops: the generic sequence paths allocate per element in debug builds.
+                        for k in 0..<feature.count { pending.append(feature[k]) }
                     }
                 }
-                if info.followsGap { framesAfterGaps += pending.count }
+                if info.followsGap { framesAfterGaps += pending.count / featureCount }
             }
         }
-        defer {
-            pendingIndex += 1
-            frame += 1
-        }
-        return Sample(position: frame, values: pending[pendingIndex])
+        sample.values.removeAll(keepingCapacity: true)
+        let start = pendingIndex * featureCount
+        for k in start..<start + featureCount { sample.values.append(Double(pending[k])) }
+        sample.position = frame
+        sample.time = nil
+        pendingIndex += 1
+        frame += 1
+        return true
     }
 }

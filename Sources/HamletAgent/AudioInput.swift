@@ -1,6 +1,7 @@
 import AudioCapture
 import StreamFeatures
 import Logging
+import LearningPipeline
 
 /// Where audio comes from, for `AudioFeatureReader.open`.
 public enum AudioInput: Sendable, Equatable {

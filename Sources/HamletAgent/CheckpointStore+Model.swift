@@ -1,6 +1,7 @@
 import Logging
 import SafeTensors
 import ServiceSupport
+import LearningPipeline
 
 extension CheckpointStore {
     /// The newest readable checkpoint made for `model`, and its path; nil (with a warning that

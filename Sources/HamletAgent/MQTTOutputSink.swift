@@ -4,6 +4,7 @@ import Logging
 import MQTTTransport
 import ServiceSupport
 import SystemPrimitives
+import LearningPipeline
 
 /// The agent's outputs on its MQTT topics: predictions (with a `"time"` field, milliseconds since
 /// the epoch) at QoS 0, thinned to every `every`-th and to at most `maximumRateHz` per second;

@@ -4,6 +4,7 @@ import MQTTTransport
 import StreamFeatures
 import VectorStream
 import SystemPrimitives
+import LearningPipeline
 
 /// Records from MQTT sensor topics, assembled from each slot's latest value, and late targets
 /// joined to the records they label.
@@ -46,8 +47,11 @@ public final class MQTTSensorSource: RecordSource {
     private let context: RunContext
     private var nextStepTime = -Double.infinity
     private var tick = 0
-    /// Events made by one message and not yet returned.
-    private var pending: [RecordSourceEvent] = []
+    /// Events made by one message and not yet returned. At most one is a record, since every
+    /// pending event is returned before the next message is read; its values are `recordValues`.
+    private var pending: [Pending] = []
+    private var recordValues: [Float]
+    private var recordFlags: [Bool]
     // Late targets (nil/empty without `configuration.targets`).
     private let targetAssembler: SensorVectorAssembler?
     private let joiner: TargetJoiner?
@@ -78,6 +82,8 @@ public final class MQTTSensorSource: RecordSource {
         targetClassCount = configuration.targets?.classCount
         sensorKeys = [Double](repeating: .nan, count: configuration.slots.count)
         slotTimes = [Double](repeating: -.infinity, count: configuration.slots.count)
+        recordValues = [Float](repeating: 0, count: configuration.slots.count)
+        recordFlags = [Bool](repeating: false, count: configuration.slots.count)
         // The key and time fields are taken out of the values, so `--sensor topic` still reads one value.
         let parser = SensorPayloadParser(
             format: .json, timestampField: configuration.targets?.join.field, timeField: configuration.time.field)
@@ -104,23 +110,23 @@ public final class MQTTSensorSource: RecordSource {
         for filter in Set(filters).sorted() { try link.subscribe(filter, qos: configuration.qos) }
     }
 
-    /// The next record; joined targets are skipped (use `nextEvent()` when targets are configured).
-    public func next() throws(SourceError) -> Sample? {
-        while let event = nextEvent() {
-            if case .record(let record, _) = event { return record }
+    /// The next record; joined targets are skipped (use `nextEvent(into:)` when targets are configured).
+    public func next(into sample: inout Sample) throws(SourceError) -> Bool {
+        while let event = nextEvent(into: &sample) {
+            if case .record = event { return true }
         }
-        return nil
+        return false
     }
 
-    /// The next record (with its join key when targets are configured) or joined target; nil
-    /// once stopped or closed.
-    public func nextEvent() -> RecordSourceEvent? {
+    /// The next record (written into `sample`, with its join key when targets are configured)
+    /// or joined target; nil once stopped or closed.
+    public func nextEvent(into sample: inout Sample) -> RecordSourceEvent? {
         if nextStepTime == -.infinity {
             link.start()
             if case .periodic(let seconds) = configuration.stepping { nextStepTime = MonotonicClock.nowSeconds() + seconds }
         }
         while true {
-            if !pending.isEmpty { return pending.removeFirst() }
+            if !pending.isEmpty { return take(pending.removeFirst(), into: &sample) }
             if context.isStopRequested { return nil }
             switch configuration.stepping {
             case .perMessage:
@@ -154,20 +160,36 @@ public final class MQTTSensorSource: RecordSource {
         }
     }
 
-    /// The record from the latest values, remembered for joining, or nil while a slot has none.
-    private func assembledRecord() -> RecordSourceEvent? {
-        let vector = assembler.assemble(at: valueTime())
-        guard vector.missingCount == 0 else { return nil }
+    /// The record from the latest values (into `recordValues`), remembered for joining, or nil
+    /// while a slot has none.
+    private func assembledRecord() -> Pending? {
+        let time = valueTime()
+        let missing = recordValues.withUnsafeMutableBufferPointer { values in
+            recordFlags.withUnsafeMutableBufferPointer { flags in assembler.assemble(at: time, into: values, flags: flags).missing }
+        }
+        guard missing == 0 else { return nil }
         defer { tick += 1 }
         var key: Double?
         if let joiner {
             key = lastKey
-            vector.values.withUnsafeBufferPointer { input in
+            recordValues.withUnsafeBufferPointer { input in
                 joiner.record(step: tick, key: lastKey, prediction: UnsafeBufferPointer(start: nil, count: 0), input: input)
             }
         }
-        return .record(
-            Sample(position: tick, values: vector.values.map { Double($0) }, time: slotTimes.max()), joinKey: key)
+        return .record(position: tick, time: slotTimes.max(), joinKey: key)
+    }
+
+    private func take(_ event: Pending, into sample: inout Sample) -> RecordSourceEvent {
+        switch event {
+        case .record(let position, let time, let joinKey):
+            sample.values.removeAll(keepingCapacity: true)
+            for k in 0..<recordValues.count { sample.values.append(Double(recordValues[k])) }
+            sample.position = position
+            sample.time = time
+            return .record(joinKey: joinKey)
+        case .joined(let target):
+            return .joined(target)
+        }
     }
 
     /// Routes one message: control, sensor values (maybe completing a record), target values
@@ -297,4 +319,10 @@ public final class MQTTSensorSource: RecordSource {
         guard case .timestamp = configuration.targets?.join else { return MonotonicClock.nowSeconds() }
         return AgentClock.epochSeconds()
     }
+}
+
+/// An event of `MQTTSensorSource` made by a message and not yet returned.
+private enum Pending {
+    case record(position: Int, time: Double?, joinKey: Double?)
+    case joined(JoinedTarget)
 }

@@ -1,5 +1,6 @@
 import Logging
 import ServiceSupport
+import LearningPipeline
 
 /// Metrics in Prometheus' text format, written whole to `path` for node_exporter's textfile
 /// collector; a write that fails is logged and the next period tries again.
@@ -10,9 +11,7 @@ public final class PrometheusFileSink: OutputSink {
     private let logger: Logger
 
     public init(path: String?, agentID: String, logger: Logger) {
-        self.path = path
-        self.agentID = agentID
-        self.logger = logger
+        (self.path, self.agentID, self.logger) = (path, agentID, logger)
     }
 
     public func metrics(_ snapshot: MetricsSnapshot) {

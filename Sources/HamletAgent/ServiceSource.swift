@@ -1,4 +1,5 @@
 import MQTTTransport
+import LearningPipeline
 
 /// A source that `hamlet run` can run: besides its records, how it is named, what it counts and
 /// the hooks the service installs, so the service never needs to know which source it holds.

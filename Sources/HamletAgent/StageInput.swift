@@ -1,6 +1,7 @@
 import DriftDetection
 import Logging
 import VectorStream
+import LearningPipeline
 
 /// The first stage's part of `hamlet run`: records from the source become the learner's inputs
 /// and targets exactly as a whole agent makes them (`ForecastScoring`), one pair per step.
@@ -13,6 +14,8 @@ final class StageInput {
     private var scoring: ForecastScoring
     private var input: [Float]
     private var pending: [Float]?
+    /// Every record is read into this one sample.
+    private var record = Sample(position: 0, values: [])
     private let logger: Logger
     /// Records read from the source.
     private(set) var records = 0
@@ -27,16 +30,14 @@ final class StageInput {
     /// The next step's input and target, nil at the end of the source.
     func next() throws(LearnError) -> (input: [Float], target: [Float])? {
         while true {
-            let record: Sample?
             do {
-                record = try source.next()
+                guard try source.next(into: &record) else { return nil }
             } catch {
                 // As a whole agent: a bad record is reported and skipped.
                 guard error.isRecoverable else { throw .badRecord(line: error.position, error.message) }
                 logger.warning("skipped a bad record: \(error)")
                 continue
             }
-            guard let record else { return nil }
             records += 1
             scoring.read(timestamp: record.time) { record.values[$0] }
             let target = scoring.target

@@ -1,4 +1,5 @@
 import MQTTTransport
+import LearningPipeline
 
 /// Who is there: each stage's MQTT client keeps a retained status on `<prefix>/stage/<k>/status`
 /// (`online` once connected, `offline` on close and as its Will), so a stage starts sending only

@@ -1,4 +1,5 @@
 import MQTTTransport
+import LearningPipeline
 
 /// One pipeline stage's messages through the broker: it publishes what its neighbours need and
 /// waits, in lockstep, for the message of the step it needs (docs/stages.md).

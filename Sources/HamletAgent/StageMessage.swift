@@ -41,11 +41,7 @@ public struct StageMessage: Equatable, Sendable {
     public var values: [Float]
 
     public init(kind: Kind, step: UInt64, model: UInt64, life: UInt32, values: [Float]) {
-        self.kind = kind
-        self.step = step
-        self.model = model
-        self.life = life
-        self.values = values
+        (self.kind, self.step, self.model, self.life, self.values) = (kind, step, model, life, values)
     }
 
     /// FNV-1a (64 bits) of a text that describes the network (for example its configuration as

@@ -1,5 +1,6 @@
 import DriftDetection
 import HamiltonianLearning
+import LearningPipeline
 
 /// The last stage's part of `hamlet run`: each step's loss goes to the drift detectors, and the
 /// predictions and alerts go to the sinks as a whole agent's do.

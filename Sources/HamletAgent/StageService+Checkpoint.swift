@@ -4,6 +4,7 @@ import HamiltonianLearning
 import Logging
 import SafeTensors
 import ServiceSupport
+import LearningPipeline
 
 /// A stage's checkpoint: the learner's tensors as a whole agent writes them (every tensor of the
 /// network's layout; this stage's blocks are the ones it learned), plus the stage's step and its

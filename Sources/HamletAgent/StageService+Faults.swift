@@ -1,3 +1,5 @@
+import LearningPipeline
+
 /// A neighbouring stage going away and coming back (docs/stages.md, "Faults"): an alert on the
 /// agent's alert topic (the last stage's outputs), a log line, and systemd's status.
 extension StageService {

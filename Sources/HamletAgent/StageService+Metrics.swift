@@ -1,5 +1,6 @@
 import JSONText
 import SystemPrimitives
+import LearningPipeline
 
 /// A stage's metrics on `<mqtt.topic_prefix>/metrics` and its counts in the log (docs/stages.md).
 extension StageService {

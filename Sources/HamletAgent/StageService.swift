@@ -4,6 +4,7 @@ import MQTTTransport
 import SafeTensors
 import ServiceSupport
 import SystemPrimitives
+import LearningPipeline
 
 /// `hamlet run` as one stage of a pipelined network split across agents (`model.stage`,
 /// docs/stages.md): the stage's blocks, stepped by `PipelineStageRunner` over its `StageLink`,

@@ -2,6 +2,7 @@ import Glibc
 import HamiltonianLearning
 import VectorStream
 import SystemPrimitives
+import LearningPipeline
 
 /// `hamlet run`'s built-in stream: a seeded sinusoid mixture with noise on each channel that
 /// changes character at a known step (a mean shift of +10σ and a new periodic component), so
@@ -37,21 +38,23 @@ public final class SyntheticSensorSource: RecordSource {
         generator = SeededGenerator(seed: seed &+ 0x9E37_79B9)
     }
 
-    public func next() throws(SourceError) -> Sample? {
-        if steps > 0, index >= steps { return nil }
+    public func next(into sample: inout Sample) throws(SourceError) -> Bool {
+        if steps > 0, index >= steps { return false }
         if rateHz > 0 {
-            guard waitForNextTick() else { return nil }
+            guard waitForNextTick() else { return false }
         } else if context.isStopRequested {
-            return nil
+            return false
         }
         defer { index += 1 }
-        let clean = base.next()
+        base.next(into: &sample.values)
         var offset = 0.0
         if changeAt > 0, index >= changeAt {
             offset = 10 * noise + 10 * noise * sin(2 * Double.pi * Double(index - changeAt) / 37)
         }
-        let values = clean.map { $0 + noise * generator.nextGaussian() + offset }
-        return Sample(position: index, values: values)
+        for j in sample.values.indices { sample.values[j] += noise * generator.nextGaussian() + offset }
+        sample.position = index
+        sample.time = nil
+        return true
     }
 
     private func waitForNextTick() -> Bool {

@@ -7,8 +7,6 @@ public struct JSONSyntaxError: Error, Equatable, Sendable {
     public var duplicateKey: String?
 
     public init(offset: Int, message: String, duplicateKey: String? = nil) {
-        self.offset = offset
-        self.message = message
-        self.duplicateKey = duplicateKey
+        (self.offset, self.message, self.duplicateKey) = (offset, message, duplicateKey)
     }
 }

@@ -44,9 +44,7 @@ public struct MQTTTLSConfiguration: Sendable, Equatable {
     public var allowsInsecureHostname: Bool
 
     public init(caFile: String, certificateFile: String? = nil, keyFile: String? = nil, allowsInsecureHostname: Bool = false) {
-        self.caFile = caFile
-        self.certificateFile = certificateFile
-        self.keyFile = keyFile
+        (self.caFile, self.certificateFile, self.keyFile) = (caFile, certificateFile, keyFile)
         self.allowsInsecureHostname = allowsInsecureHostname
     }
 }
@@ -82,8 +80,7 @@ public struct MQTTOutboxLimits: Sendable, Equatable {
     public var maximumNormalBytes: Int?
 
     public init(maximumMessages: Int = 10_000, maximumBytes: Int = 8 << 20, maximumNormalBytes: Int? = nil) {
-        self.maximumMessages = maximumMessages
-        self.maximumBytes = maximumBytes
+        (self.maximumMessages, self.maximumBytes) = (maximumMessages, maximumBytes)
         self.maximumNormalBytes = maximumNormalBytes
     }
 
@@ -147,22 +144,11 @@ public struct MQTTConfiguration: Sendable, Equatable, CustomStringConvertible, C
         connectTimeout: Duration = .seconds(10), closeTimeout: Duration = .seconds(2),
         durableOutbox: MQTTDurableOutboxConfiguration? = nil
     ) {
-        self.host = host
-        self.port = port
-        self.clientID = clientID
-        self.keepAliveSeconds = keepAliveSeconds
-        self.cleanStart = cleanStart
-        self.sessionExpirySeconds = sessionExpirySeconds
-        self.protocolVersion = protocolVersion
-        self.tls = tls
-        self.userName = userName
-        self.passwordFile = passwordFile
-        self.status = status
-        self.reconnect = reconnect
-        self.outbox = outbox
-        self.messageDelivery = messageDelivery
-        self.connectTimeout = connectTimeout
-        self.closeTimeout = closeTimeout
+        (self.host, self.port, self.clientID, self.keepAliveSeconds) = (host, port, clientID, keepAliveSeconds)
+        (self.cleanStart, self.sessionExpirySeconds) = (cleanStart, sessionExpirySeconds)
+        (self.protocolVersion, self.tls, self.userName) = (protocolVersion, tls, userName)
+        (self.passwordFile, self.status, self.reconnect, self.outbox) = (passwordFile, status, reconnect, outbox)
+        (self.messageDelivery, self.connectTimeout, self.closeTimeout) = (messageDelivery, connectTimeout, closeTimeout)
         self.durableOutbox = durableOutbox
     }
 

@@ -13,9 +13,7 @@ public struct MQTTDurableOutboxConfiguration: Sendable, Equatable {
     public var syncsEachAppend: Bool
 
     public init(path: String, maximumMessages: Int = 1_000, maximumBytes: Int = 1 << 20, syncsEachAppend: Bool = true) {
-        self.path = path
-        self.maximumMessages = maximumMessages
-        self.maximumBytes = maximumBytes
+        (self.path, self.maximumMessages, self.maximumBytes) = (path, maximumMessages, maximumBytes)
         self.syncsEachAppend = syncsEachAppend
     }
 }

@@ -29,11 +29,8 @@ public struct MQTTProperties: Sendable, Equatable {
         contentType: String? = nil, responseTopic: String? = nil, correlationData: [UInt8]? = nil,
         userProperties: [MQTTUserProperty] = [], messageExpirySeconds: UInt32? = nil
     ) {
-        self.contentType = contentType
-        self.responseTopic = responseTopic
-        self.correlationData = correlationData
-        self.userProperties = userProperties
-        self.messageExpirySeconds = messageExpirySeconds
+        (self.contentType, self.responseTopic, self.correlationData) = (contentType, responseTopic, correlationData)
+        (self.userProperties, self.messageExpirySeconds) = (userProperties, messageExpirySeconds)
     }
 
     public var isEmpty: Bool {
@@ -61,11 +58,7 @@ public struct MQTTMessage: Sendable, Equatable {
     public var properties: MQTTProperties
 
     public init(topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool, properties: MQTTProperties = .init()) {
-        self.topic = topic
-        self.payload = payload
-        self.qos = qos
-        self.retain = retain
-        self.properties = properties
+        (self.topic, self.payload, self.qos, self.retain, self.properties) = (topic, payload, qos, retain, properties)
     }
 
     /// The payload as UTF-8 text (invalid bytes replaced).

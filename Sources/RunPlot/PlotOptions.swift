@@ -14,10 +14,7 @@ public struct PlotOptions: Sendable {
         title: String? = nil, showPrediction: Bool = true, predictionChannel: Int? = nil, threshold: Double? = nil,
         fallbackThreshold: Double = 0.5
     ) {
-        self.title = title
-        self.showPrediction = showPrediction
-        self.predictionChannel = predictionChannel
-        self.threshold = threshold
-        self.fallbackThreshold = fallbackThreshold
+        (self.title, self.showPrediction, self.predictionChannel) = (title, showPrediction, predictionChannel)
+        (self.threshold, self.fallbackThreshold) = (threshold, fallbackThreshold)
     }
 }

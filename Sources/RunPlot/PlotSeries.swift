@@ -5,9 +5,7 @@ public struct PlotSeries: Sendable {
     public var points: [SeriesPoint]
 
     public init(name: String, color: String, points: [SeriesPoint]) {
-        self.name = name
-        self.color = color
-        self.points = points
+        (self.name, self.color, self.points) = (name, color, points)
     }
 }
 

@@ -8,11 +8,7 @@ public struct RunRecord: Equatable, Sendable {
     public var prediction: [Double]
 
     public init(step: Int, position: Int?, loss: Double?, score: Double?, prediction: [Double]) {
-        self.step = step
-        self.position = position
-        self.loss = loss
-        self.score = score
-        self.prediction = prediction
+        (self.step, self.position, self.loss, self.score, self.prediction) = (step, position, loss, score, prediction)
     }
 }
 
@@ -25,10 +21,7 @@ public struct RunAlert: Equatable, Sendable {
     public var threshold: Double?
 
     public init(step: Int, position: Int?, detector: String, kind: String, threshold: Double?) {
-        self.step = step
-        self.position = position
-        self.detector = detector
-        self.kind = kind
+        (self.step, self.position, self.detector, self.kind) = (step, position, detector, kind)
         self.threshold = threshold
     }
 }

@@ -12,11 +12,7 @@ public struct RunPlot: Sendable {
         title: String, panels: [PlotPanel], steps: ClosedRange<Double>, alertSteps: [Double] = [],
         windows: [ClosedRange<Double>] = [], timeline: [(step: Int, time: Double)]? = nil
     ) {
-        self.title = title
-        self.panels = panels
-        self.steps = steps
-        self.alertSteps = alertSteps
-        self.windows = windows
-        self.timeline = timeline
+        (self.title, self.panels, self.steps, self.alertSteps) = (title, panels, steps, alertSteps)
+        (self.windows, self.timeline) = (windows, timeline)
     }
 }

@@ -47,24 +47,11 @@ public struct MetricsSnapshot: Sendable, Equatable {
         reconnects: Int, residentMemoryBytes: Int?, paused: Bool, learnerFaults: Int, clippedValues: Int, alertsOnDisk: Int = 0,
         alertsDropped: Int = 0
     ) {
-        self.time = time
-        self.uptimeSeconds = uptimeSeconds
-        self.samples = samples
-        self.steps = steps
-        self.stepsPerSecond = stepsPerSecond
-        self.lossAverage = lossAverage
-        self.anomalyScore = anomalyScore
-        self.driftAlerts = driftAlerts
-        self.overruns = overruns
-        self.droppedMessages = droppedMessages
-        self.badMessages = badMessages
-        self.outboxDepth = outboxDepth
-        self.reconnects = reconnects
-        self.residentMemoryBytes = residentMemoryBytes
-        self.paused = paused
-        self.learnerFaults = learnerFaults
-        self.clippedValues = clippedValues
-        self.alertsOnDisk = alertsOnDisk
-        self.alertsDropped = alertsDropped
+        (self.time, self.uptimeSeconds, self.samples, self.steps) = (time, uptimeSeconds, samples, steps)
+        (self.stepsPerSecond, self.lossAverage, self.anomalyScore) = (stepsPerSecond, lossAverage, anomalyScore)
+        (self.driftAlerts, self.overruns, self.droppedMessages) = (driftAlerts, overruns, droppedMessages)
+        (self.badMessages, self.outboxDepth, self.reconnects) = (badMessages, outboxDepth, reconnects)
+        (self.residentMemoryBytes, self.paused, self.learnerFaults) = (residentMemoryBytes, paused, learnerFaults)
+        (self.clippedValues, self.alertsOnDisk, self.alertsDropped) = (clippedValues, alertsOnDisk, alertsDropped)
     }
 }

@@ -13,9 +13,6 @@ public struct AssembledVector: Sendable, Equatable {
     public var flaggedCount: Int { staleCount + missingCount }
 
     public init(values: [Float], flagged: [Bool], staleCount: Int, missingCount: Int) {
-        self.values = values
-        self.flagged = flagged
-        self.staleCount = staleCount
-        self.missingCount = missingCount
+        (self.values, self.flagged, self.staleCount, self.missingCount) = (values, flagged, staleCount, missingCount)
     }
 }

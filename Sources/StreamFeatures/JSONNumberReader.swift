@@ -19,11 +19,8 @@ struct JSONNumberReader {
     private var at = 0
 
     init(bytes: UnsafeRawBufferPointer, topic: String, maximumValues: Int, timestampField: String?, timeField: String? = nil) {
-        self.bytes = bytes
-        self.topic = topic
-        self.maximumValues = maximumValues
-        self.timestampField = timestampField
-        self.timeField = timeField
+        (self.bytes, self.topic, self.maximumValues) = (bytes, topic, maximumValues)
+        (self.timestampField, self.timeField) = (timestampField, timeField)
     }
 
     /// The values, the field names (empty unless an object), the raw timestamp number and the time.

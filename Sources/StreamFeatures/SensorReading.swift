@@ -11,10 +11,7 @@ public struct SensorReading: Sendable, Equatable {
     public var time: Double?
 
     public init(values: [Float], fieldNames: [String] = [], timestamp: Double? = nil, time: Double? = nil) {
-        self.values = values
-        self.fieldNames = fieldNames
-        self.timestamp = timestamp
-        self.time = time
+        (self.values, self.fieldNames, self.timestamp, self.time) = (values, fieldNames, timestamp, time)
     }
 
     /// The value of the named field, or nil if the payload had no such field.

@@ -16,9 +16,7 @@ public struct ExponentialBackoff: Sendable, Equatable {
     public private(set) var attempts = 0
 
     public init(initial: Duration, maximum: Duration, jitterFraction: Double = 0) {
-        self.initial = initial
-        self.maximum = maximum
-        self.jitterFraction = jitterFraction
+        (self.initial, self.maximum, self.jitterFraction) = (initial, maximum, jitterFraction)
     }
 
     /// The un-jittered delay before attempt `attempt` (0 = the first retry): initial·2^attempt, capped.

@@ -24,7 +24,9 @@ struct CSVLineParser {
         if let problem = split(line) { throw SourceError(position: number, "header: " + problem, recoverable: false) }
         var names: [String] = []
         var firstPosition: [String: Int] = [:]
-        for (position, field) in fields.enumerated() {
+        // Index loops: the enumerated sequence's generic iterator allocates per field in debug builds.
+        for position in 0..<fields.count {
+            let field = fields[position]
             let raw = UnsafeBufferPointer(rebasing: line[field.start..<field.end])
             guard var name = String(validating: raw, as: UTF8.self) else {
                 throw SourceError(
@@ -68,9 +70,10 @@ struct CSVLineParser {
     }
 
     /// One data line as a record: numbers in column order (NaN where not parsed) and the timestamp.
+    /// Fills `sample` in place (its values' storage is kept); on a throw its contents are unspecified.
     mutating func parseRecord(
-        _ line: UnsafeBufferPointer<UInt8>, number: Int, numbers: NumberParser
-    ) throws(SourceError) -> Sample {
+        _ line: UnsafeBufferPointer<UInt8>, number: Int, numbers: NumberParser, into sample: inout Sample
+    ) throws(SourceError) {
         if let problem = split(line) { throw SourceError(position: number, problem, recoverable: true) }
         guard fields.count == columns.count else {
             throw SourceError(
@@ -78,13 +81,15 @@ struct CSVLineParser {
                 "expected \(counted(columns.count, "field")) (\(columnList(columns))), found \(fields.count)",
                 recoverable: true)
         }
-        var values: [Double] = []
-        values.reserveCapacity(fields.count)
-        var timestamp: Double?
-        for (position, field) in fields.enumerated() {
+        sample.position = number
+        sample.time = nil
+        sample.values.removeAll(keepingCapacity: true)
+        // Index loops: the enumerated sequence's generic iterator allocates per field in debug builds.
+        for position in 0..<fields.count {
+            let field = fields[position]
             let role = plan.roles[position]
             guard role != .unparsed else {
-                values.append(.nan)
+                sample.values.append(.nan)
                 continue
             }
             guard field.end > field.start else {
@@ -94,8 +99,8 @@ struct CSVLineParser {
             let problem: String
             if role == .timestamp {
                 if let seconds = TimestampParser.parse(raw, numbers: numbers) {
-                    timestamp = seconds
-                    values.append(.nan)
+                    sample.time = seconds
+                    sample.values.append(.nan)
                     continue
                 }
                 problem = TimestampParser.expectation
@@ -105,7 +110,7 @@ struct CSVLineParser {
                     if let refused = options.magnitudeProblem(value) {
                         problem = refused
                     } else {
-                        values.append(value)
+                        sample.values.append(value)
                         continue
                     }
                 case .notANumber: problem = "is not a number"
@@ -116,7 +121,6 @@ struct CSVLineParser {
             throw SourceError(
                 position: number, "column \"\(columns[position])\": \(quotedForMessage(raw)) \(problem)", recoverable: true)
         }
-        return Sample(position: number, values: values, time: timestamp)
     }
 
     /// Fills `fields` with the trimmed contents of each delimited field (inside the quotes for quoted

@@ -36,12 +36,13 @@ struct JSONLineParser {
     init(options: VectorReaderOptions) { self.options = options }
 
     /// One non-blank line as a record, values in column order; a malformed line leaves the columns unchanged.
+    /// Fills `sample` in place (its values' storage is kept); on a throw its contents are unspecified.
     mutating func parse(
-        _ line: UnsafeBufferPointer<UInt8>, number: Int, numbers: NumberParser
-    ) throws(SourceError) -> Sample {
+        _ line: UnsafeBufferPointer<UInt8>, number: Int, numbers: NumberParser, into sample: inout Sample
+    ) throws(SourceError) {
         var cursor = JSONCursor(bytes: line)
         timestamp = nil
-        var values: [Double] = []
+        sample.values.removeAll(keepingCapacity: true)
         var newColumns: (Form, [String])?
         do throws(JSONFailure) {
             var problem: String?
@@ -49,14 +50,14 @@ struct JSONLineParser {
             switch cursor.peek {
             case UInt8(ascii: "["):
                 if form == nil, case .named(let name) = options.timestampColumn { firstTimestampName = name }
-                (values, problem) = try parseArray(&cursor, numbers: numbers)
-                if problem == nil && form == nil { newColumns = (.array, values.indices.map { "x\($0)" }) }
+                problem = try parseArray(&cursor, numbers: numbers, into: &sample.values)
+                if problem == nil && form == nil { newColumns = (.array, sample.values.indices.map { "x\($0)" }) }
             case UInt8(ascii: "{"):
                 if form == nil {
                     firstTimestampName = options.timestampColumn.resolved(in: Self.keys(of: cursor), parsed: options.parsedColumns)
                 }
                 var firstKeys: [String] = []
-                (values, problem) = try parseObject(&cursor, numbers: numbers, firstKeys: &firstKeys)
+                problem = try parseObject(&cursor, numbers: numbers, firstKeys: &firstKeys, into: &sample.values)
                 if problem == nil && form == nil { newColumns = (.object, firstKeys) }
             default:
                 problem = "expected a JSON array or object, found \(try cursor.skipValue(depth: 0))"
@@ -78,7 +79,8 @@ struct JSONLineParser {
             indexOfColumn = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
             seen = Array(repeating: false, count: names.count)
         }
-        return Sample(position: number, values: values, time: timestamp)
+        sample.position = number
+        sample.time = timestamp
     }
 
     /// The keys of the object at `cursor`, as far as it is well formed (the real parse reports any error).
@@ -117,13 +119,12 @@ struct JSONLineParser {
         return options.parsedColumns.contains(name) ? .number : .unparsed
     }
 
+    /// Appends the array's values to the empty `values`; returns the record's problem, if any.
     private mutating func parseArray(
-        _ cursor: inout JSONCursor, numbers: NumberParser
-    ) throws(JSONFailure) -> ([Double], String?) {
+        _ cursor: inout JSONCursor, numbers: NumberParser, into values: inout [Double]
+    ) throws(JSONFailure) -> String? {
         cursor.index += 1
         cursor.skipWhitespace()
-        var values: [Double] = []
-        values.reserveCapacity(columns.count)
         var valueProblem: String?
         if cursor.peek == UInt8(ascii: "]") {
             cursor.index += 1
@@ -163,20 +164,22 @@ struct JSONLineParser {
                 ? nil : "expected \(counted(columns.count, "number")), found \(values.count)"
         case nil: shapeProblem = values.isEmpty ? "the record is empty" : nil
         }
-        return (values, shapeProblem ?? valueProblem)
+        return shapeProblem ?? valueProblem
     }
 
     /// `firstKeys` receives the keys in order while no columns are known yet.
+    /// Fills the empty `values` with the object's values in column order; returns the record's problem, if any.
     private mutating func parseObject(
-        _ cursor: inout JSONCursor, numbers: NumberParser, firstKeys: inout [String]
-    ) throws(JSONFailure) -> ([Double], String?) {
+        _ cursor: inout JSONCursor, numbers: NumberParser, firstKeys: inout [String], into values: inout [Double]
+    ) throws(JSONFailure) -> String? {
         cursor.index += 1
         cursor.skipWhitespace()
         let known = form == .object
-        var values: [Double] = known ? Array(repeating: .nan, count: columns.count) : []
+        if known { for _ in 0..<columns.count { values.append(.nan) } }
         if known { for index in seen.indices { seen[index] = false } }
         var firstKeyIndex: [String: Int] = [:]
         var duplicate: String?
+        var seenCount = 0
         var unexpected: [String] = []
         var valueProblem: String?
         if cursor.peek == UInt8(ascii: "}") {
@@ -200,6 +203,7 @@ struct JSONLineParser {
                             slot = nil
                         } else {
                             seen[found] = true
+                            seenCount += 1
                         }
                     } else {
                         unexpected.append(String(decoding: key, as: UTF8.self))
@@ -255,7 +259,7 @@ struct JSONLineParser {
                 let names = unexpected.map { "\"\($0)\"" }.joined(separator: ", ")
                 shapeProblem =
                     "unexpected field\(unexpected.count == 1 ? "" : "s") \(names); the columns are \(columnList(columns))"
-            } else if seen.contains(false) {
+            } else if seenCount < columns.count {  // not `seen.contains`: it allocates per element in debug builds
                 let missing = columns.indices.filter { !seen[$0] }.map { "\"\(columns[$0])\"" }
                 shapeProblem = "missing field\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", "))"
             }
@@ -266,7 +270,7 @@ struct JSONLineParser {
                 shapeProblem = "the record is empty"
             }
         }
-        return (values, shapeProblem ?? valueProblem)
+        return shapeProblem ?? valueProblem
     }
 
     private func columnIndex(ofKeyAt ordinal: Int) -> Int? {

@@ -18,8 +18,6 @@ public struct Sample: Sendable, Equatable {
     public var time: Double?
 
     public init(position: Int, values: [Double], time: Double? = nil) {
-        self.position = position
-        self.values = values
-        self.time = time
+        (self.position, self.values, self.time) = (position, values, time)
     }
 }

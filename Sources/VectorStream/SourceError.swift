@@ -13,9 +13,7 @@ public struct SourceError: Error, CustomStringConvertible, Sendable, Equatable {
     public let isRecoverable: Bool
 
     public init(position: Int?, _ message: String, recoverable: Bool, positionName: String = "line") {
-        self.position = position
-        self.positionName = positionName
-        self.message = message
+        (self.position, self.positionName, self.message) = (position, positionName, message)
         self.isRecoverable = recoverable
     }
 

@@ -15,9 +15,7 @@ public struct VectorReaderOptions: Sendable, Equatable {
         delimiter: UInt8? = nil, timestampColumn: TimestampColumn = .none, parsedColumns: ParsedColumns = .all,
         maximumMagnitude: Double? = nil
     ) {
-        self.delimiter = delimiter
-        self.timestampColumn = timestampColumn
-        self.parsedColumns = parsedColumns
+        (self.delimiter, self.timestampColumn, self.parsedColumns) = (delimiter, timestampColumn, parsedColumns)
         self.maximumMagnitude = maximumMagnitude
     }
 

@@ -89,12 +89,14 @@ public final class VectorStreamReader {
         if ownsDescriptor { close(lines.fd) }
     }
 
-    /// The next record, or nil at end of input. A recoverable error consumed only its own line, so calling
-    /// again continues with the following one; after an unrecoverable error every call rethrows it.
-    public func next() throws(SourceError) -> Sample? {
+    /// Fills `sample` with the next record, in place (its values' storage is kept across records);
+    /// false at end of input. A recoverable error consumed only its own line, so calling again
+    /// continues with the following one; after an unrecoverable error every call rethrows it.
+    /// After a throw the sample's contents are unspecified.
+    public func next(into sample: inout Sample) throws(SourceError) -> Bool {
         if let stickyError { throw stickyError }
         do {
-            return try readRecord()
+            return try readRecord(into: &sample)
         } catch {
             if !error.isRecoverable { stickyError = error }
             throw error
@@ -114,7 +116,13 @@ public final class VectorStreamReader {
         return indices
     }
 
-    private func readRecord() throws(SourceError) -> Sample? {
+    /// The next record in a new sample, or nil at end of input (for callers that keep each record).
+    public func next() throws(SourceError) -> Sample? {
+        var sample = Sample(position: 0, values: [])
+        return try next(into: &sample) ? sample : nil
+    }
+
+    private func readRecord(into sample: inout Sample) throws(SourceError) -> Bool {
         while let event = try lines.next() {
             switch event {
             case .tooLong(let number):
@@ -135,14 +143,15 @@ public final class VectorStreamReader {
                         columns = csv.columns
                         continue
                     }
-                    return try csv.parseRecord(bytes, number: number, numbers: numbers)
+                    try csv.parseRecord(bytes, number: number, numbers: numbers, into: &sample)
+                    return true
                 case .jsonLines:
-                    let record = try json.parse(bytes, number: number, numbers: numbers)
+                    try json.parse(bytes, number: number, numbers: numbers, into: &sample)
                     if columns.isEmpty { columns = json.columns }
-                    return record
+                    return true
                 }
             }
         }
-        return nil
+        return false
     }
 }

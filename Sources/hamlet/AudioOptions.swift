@@ -3,6 +3,7 @@ import AudioCapture
 import HamletAgent
 import StreamFeatures
 import Logging
+import LearningPipeline
 
 /// `hamlet learn`'s audio inputs and the log-mel front end.
 struct AudioOptions: ParsableArguments {

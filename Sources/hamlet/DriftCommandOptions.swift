@@ -135,3 +135,4 @@ struct DriftCommandOptions: ParsableArguments {
 }
 
 import FoundationEssentials
+import LearningPipeline

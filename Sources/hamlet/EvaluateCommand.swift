@@ -101,7 +101,7 @@ struct EvaluateCommand: ParsableCommand {
             model: model, hamiltonian: try learningOptions.configuration(base: AgentConfiguration().learning.hamiltonian),
             loss: .meanSquaredError, seed: learningOptions.seed)
         let evaluation = DriftEvaluation(changePoints: points, maximumDelay: maxDelay, options: drift)
-        let reports = try evaluation.run(source: ReplayFirst(first!, then: source), learner: learner, columns: columns)
+        let reports = try evaluation.run(source: source, first: first, learner: learner, columns: columns)
         print(json ? jsonReport(reports) : table(reports, model: model))
     }
 
@@ -141,26 +141,8 @@ struct EvaluateCommand: ParsableCommand {
     }
 }
 
-/// Yields an already-read first record, then the rest of the source.
-private final class ReplayFirst: RecordSource {
-    private var first: Sample?
-    private let source: any RecordSource
-    init(_ first: Sample, then source: any RecordSource) {
-        self.first = first
-        self.source = source
-    }
-    var columns: [String] { source.columns }
-    var positionName: String { source.positionName }
-    func next() throws(SourceError) -> Sample? {
-        if let record = first {
-            first = nil
-            return record
-        }
-        return try source.next()
-    }
-}
-
 import FoundationEssentials
+import LearningPipeline
 
 /// `text` cut or filled with spaces to `width` characters, for a column of a plain-text table.
 private func padded(_ text: String, to width: Int) -> String {

@@ -85,3 +85,4 @@ struct GenerateCommand: ParsableCommand {
 extension SyntheticStream.Kind: ExpressibleByArgument {}
 
 import FoundationEssentials
+import LearningPipeline

@@ -3,6 +3,7 @@ import Glibc
 import HamiltonianLearning
 import HamletAgent
 import VectorStream
+import LearningPipeline
 
 struct LearnCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -6,6 +6,7 @@ import SafeTensors
 import ThreadScheduling
 import VectorStream
 import Logging
+import LearningPipeline
 
 /// Turns parsed `learn` options into a reader, a learner (fresh or from a checkpoint) and a session.
 struct LearnCommandRunner {
@@ -77,7 +78,7 @@ struct LearnCommandRunner {
 
         var model: ModelConfiguration
         var hamiltonian = AgentConfiguration().learning.hamiltonian
-        var checkpoint: SafeTensorsFile?
+        var checkpoint: (file: SafeTensorsFile, path: String)?
         let loss: LossFunction = command.task == .classify ? .softmaxCrossEntropy : .meanSquaredError
         let outputCount: Int
         switch command.task {
@@ -115,7 +116,7 @@ struct LearnCommandRunner {
             guard description.loss == loss else {
                 throw LearnError.usage("the checkpoint was trained with the \(description.loss.rawValue) loss, which does not fit --task \(command.task.rawValue)")
             }
-            checkpoint = file
+            checkpoint = (file, path)
         } else {
             model = try command.modelOptions.configuration(inputCount: modelInputCount, outputCount: outputCount)
         }
@@ -130,27 +131,13 @@ struct LearnCommandRunner {
                     + "(--model mlp): the forecaster's state has moved on by the time a target arrives")
         }
 
-        let learner = AgentLearner(model: model, hamiltonian: hamiltonian, loss: loss, seed: command.learningOptions.seed)
-        var pending: [Float]?
-        if let checkpoint {
-            pending = try wrap { () throws(CheckpointError) in try learner.restore(checkpoint) }
-        }
         let lines = try command.output.map { path throws(LearnError) in try LineWriter(path: path) } ?? LineWriter()
         let output: any OutputSink = mqttOutput.map { CombinedOutputSink([lines, $0]) } ?? lines
-        let session = LearnSession(
-            learner: learner, model: model, options: options, mapping: mapping, reader: reader, output: output,
-            pendingInput: pending, logger: .hamlet("hamlet learn"))
+        let session = try LearnSession.start(
+            model: model, hamiltonian: hamiltonian, loss: loss, seed: command.learningOptions.seed, options: options,
+            mapping: mapping, reader: reader, output: output, checkpoint: checkpoint, origin: .named, logger: .hamlet("hamlet learn"))
         if let topics = sensorSource?.channelTopics { session.reportClips(asRejectionsOf: topics) }
-        let stepsAtStart = learner.stepCount
-        if let checkpoint {
-            try wrap { () throws(CheckpointError) in try session.restoreScoring(from: checkpoint) }
-            do {
-                try session.restoreDetectors(from: checkpoint)
-            } catch {
-                // Other detectors than the checkpoint's are a choice, not a broken file.
-                Logger.hamlet("hamlet learn").warning("the checkpoint's drift detector state is not used (\(error)); they warm up afresh")
-            }
-        }
+        let stepsAtStart = session.learner.stepCount
         var summary = try session.run(first: first, firstJoinKey: firstJoinKey, skippedBeforeFirst: skipped)
         summary.stepsAtStart = stepsAtStart
         summary.missedTargets = sensorSource?.missedTargets ?? 0
@@ -161,10 +148,11 @@ struct LearnCommandRunner {
     private func firstRecord(
         _ reader: any RecordSource, skipBad: Bool, skipped: inout Int
     ) throws -> (Sample?, Double?) {
+        var sample = Sample(position: 0, values: [])
         while true {
-            do {
-                while let event = try reader.nextEvent() {
-                    if case .record(let record, let key) = event { return (record, key) }
+            do throws(SourceError) {
+                while let event = try reader.nextEvent(into: &sample) {
+                    if case .record(let key) = event { return (sample, key) }
                 }
                 return (nil, nil)
             } catch {

@@ -1,4 +1,5 @@
 import HamletAgent
+import LearningPipeline
 
 /// Why a `hamlet learn` run that read its input to the end still failed, so scripts see a non-zero
 /// exit instead of a summary nobody reads: nothing was learned although there were input lines, or

@@ -90,3 +90,4 @@ extension RecurrentGradientMode: ExpressibleByArgument {}
 extension UpdateOrdering: ExpressibleByArgument {}
 
 import FoundationEssentials
+import LearningPipeline

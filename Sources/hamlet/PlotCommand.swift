@@ -3,6 +3,7 @@ import DurableFiles
 import FoundationEssentials
 import HamletAgent
 import RunPlot
+import LearningPipeline
 
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import Glibc
 import HamletAgent
+import LearningPipeline
 
 /// The process's run context, fed by its signals: SIGINT and SIGTERM request a clean stop (the
 /// source stops and the final checkpoint is written), SIGHUP asks `hamlet run` to re-read its

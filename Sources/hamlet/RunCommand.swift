@@ -4,6 +4,7 @@ import FoundationEssentials
 import Glibc
 import HamletAgent
 import Logging
+import LearningPipeline
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@ import HamletAgent
 import Logging
 import SafeTensors
 import Testing
+import LearningPipeline
 
 /// What one checkpoint of the default agent costs, measured on the real path (`AgentService.saveCheckpoint`:
 /// the session's tensors gathered and checked finite, then written, fsynced and renamed with its

@@ -3,6 +3,7 @@ import HamiltonianLearning
 import HamletAgent
 import SafeTensors
 import Testing
+import LearningPipeline
 
 /// A run resumed from a checkpoint file continues bit-identically to an uninterrupted run.
 @Suite struct CheckpointResumeTests {

@@ -5,6 +5,7 @@ import SeededRandom
 import SafeTensors
 import TestSupport
 import Testing
+import LearningPipeline
 
 /// Issue 16, item 2: the drift detectors' state is in the checkpoint, so a restarted agent goes on
 /// with warm detectors. Two runs of `hamlet run`, each ended by SIGTERM; the checkpoint files they

@@ -3,6 +3,7 @@ import Foundation
 import HamiltonianLearning
 import HamletAgent
 import Testing
+import LearningPipeline
 
 /// Drift detection on the learner's loss: scores, alerts, reactions, and `hamlet evaluate`.
 @Suite struct DriftTests {

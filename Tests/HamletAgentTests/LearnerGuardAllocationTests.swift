@@ -4,6 +4,7 @@ import HamiltonianLearning
 import Testing
 
 @testable import HamletAgent
+@testable import LearningPipeline
 
 /// The guard's per-step check, its periodic scan and snapshot, and a restore allocate nothing.
 @Suite struct LearnerGuardAllocationTests {

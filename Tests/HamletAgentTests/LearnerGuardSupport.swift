@@ -4,6 +4,7 @@ import HamiltonianLearning
 import Logging
 import HamletAgent
 import VectorStream
+import LearningPipeline
 
 /// Records from an array, for driving a `LearnSession` in a test.
 final class ListSource: RecordSource {
@@ -16,7 +17,11 @@ final class ListSource: RecordSource {
         records = rows.enumerated().map { Sample(position: $0.offset + 2, values: $0.element, time: nil) }.reversed()
     }
 
-    func next() throws(SourceError) -> Sample? { records.popLast() }
+    func next(into sample: inout Sample) throws(SourceError) -> Bool {
+        guard let record = records.popLast() else { return false }
+        sample = record
+        return true
+    }
 }
 
 /// Keeps every line a session writes, alerts apart.

@@ -5,6 +5,7 @@ import SafeTensors
 import SeededRandom
 import TestSupport
 import Testing
+import LearningPipeline
 
 /// The learner's fault guard: a non-finite number in a step is caught at that step, the learner
 /// goes back to its last good state with one `learner-fault` alert, and no checkpoint holds it.

@@ -4,6 +4,7 @@ import MQTTTransport
 import StreamFeatures
 import TestSupport
 import Testing
+import LearningPipeline
 
 /// The time of MQTT sensor records (`MQTTSensorConfiguration.time`), through a real broker: the
 /// newest time among the messages that last set the record's slots, from a payload field or

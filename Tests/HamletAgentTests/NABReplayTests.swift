@@ -3,6 +3,7 @@ import HamletAgent
 import MQTTTransport
 import TestSupport
 import Testing
+import LearningPipeline
 
 /// One NAB series learned twice, from its CSV file and replayed row by row over a real broker
 /// (`--time-field`): the MQTT records must carry the same times and values as the file's, so the

@@ -1,6 +1,7 @@
 import Foundation
 import HamletAgent
 import VectorStream
+import LearningPipeline
 
 /// A source of the tests' own, to show that a new source is one type: records as lines of
 /// comma-separated numbers read from a named pipe, until its writer closes it. A line that is not
@@ -21,25 +22,25 @@ final class NamedPipeSource: ServiceSource {
     private var writerSeen = false
 
     init(path: String, columns: [String], rejections: any OutputSink, context: RunContext, openWait: Duration = .seconds(30)) {
-        self.path = path
-        self.columns = columns
-        self.rejections = rejections
-        self.context = context
+        (self.path, self.columns, self.rejections, self.context) = (path, columns, rejections, context)
         self.openWait = openWait
     }
 
     deinit { if descriptor >= 0 { close(descriptor) } }
 
-    func next() throws(SourceError) -> Sample? {
+    func next(into sample: inout Sample) throws(SourceError) -> Bool {
         while true {
             if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                 let text = String(decoding: pending[..<newline], as: UTF8.self)
                 pending.removeSubrange(...newline)
                 lineNumber += 1
-                if let record = record(text) { return record }
+                if let record = record(text) {
+                    sample = record
+                    return true
+                }
                 continue
             }
-            guard try fill() else { return nil }
+            guard try fill() else { return false }
         }
     }
 

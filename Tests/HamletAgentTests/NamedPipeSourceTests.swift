@@ -5,6 +5,7 @@ import Logging
 import SafeTensors
 import TestSupport
 import Testing
+import LearningPipeline
 
 /// A new source is one type (issue 13): `NamedPipeSource`, which exists only in the tests, runs in
 /// the whole agent — learner, checkpoints, predictions and rejected input on a real broker —

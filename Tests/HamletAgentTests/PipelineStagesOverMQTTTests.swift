@@ -4,6 +4,7 @@ import HamletAgent
 import MQTTTransport
 import TestSupport
 import Testing
+import LearningPipeline
 
 /// Three stages of one pipelined network, each with its own MQTT client and thread, talking only
 /// through a real mosquitto in lockstep: after 5,000 steps every stage's weights equal those of

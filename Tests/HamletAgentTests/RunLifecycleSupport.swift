@@ -10,6 +10,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+@testable import LearningPipeline
 
 /// The small configuration these tests run: two synthetic channels, an 8-state forecaster, no broker.
 struct RunSettings {

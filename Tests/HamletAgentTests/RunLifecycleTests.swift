@@ -10,6 +10,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+@testable import LearningPipeline
 
 /// `hamlet run` as systemd runs it: the real executable, spawned with an empty signal mask,
 /// talking sd_notify to a socket the test binds, reloaded with SIGHUP, stopped with SIGTERM and

@@ -4,6 +4,7 @@ import HamiltonianLearning
 import HamletAgent
 import TestSupport
 import Testing
+import LearningPipeline
 
 /// Stages at two sites (issue 15): each site has its own mosquitto, and broker B bridges the
 /// stages' topics to broker A, as a mosquitto bridge joins two sites. Stages 0 and 2 talk to

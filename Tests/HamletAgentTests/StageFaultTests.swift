@@ -3,6 +3,7 @@ import Foundation
 import HamletAgent
 import TestSupport
 import Testing
+import LearningPipeline
 
 /// Faults of three `hamlet run` stages over a real mosquitto (issue 15, "Faults"): a middle stage
 /// killed and restarted from its own checkpoint, and a broker restart, while the run goes on.

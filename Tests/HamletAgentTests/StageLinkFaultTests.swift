@@ -4,6 +4,7 @@ import HamiltonianLearning
 import MQTTTransport
 import TestSupport
 import Testing
+import LearningPipeline
 
 /// A stage link's fault rules against a real mosquitto, with the neighbours' messages published
 /// by hand (docs/stages.md, "Faults"): older lives refused, a newer life replacing what the older

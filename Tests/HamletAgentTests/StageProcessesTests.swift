@@ -5,6 +5,7 @@ import HamletAgent
 import SafeTensors
 import TestSupport
 import Testing
+import LearningPipeline
 
 /// Three `hamlet run` processes, each running one block of a 3-block deep network as a pipeline
 /// stage (`model.stage`), talking only through a real mosquitto in lockstep (issue 15): after

@@ -21,10 +21,7 @@ public final class ChildProcess: Sendable {
     private let exitStatus = Mutex<Int32?>(nil)
 
     private init(pid: pid_t, executable: String, stdoutPath: String, stderrPath: String) {
-        self.pid = pid
-        self.executable = executable
-        self.stdoutPath = stdoutPath
-        self.stderrPath = stderrPath
+        (self.pid, self.executable, self.stdoutPath, self.stderrPath) = (pid, executable, stdoutPath, stderrPath)
     }
 
     deinit { kill(SIGKILL) }

@@ -14,10 +14,7 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
     }
 
     init(_ name: String, _ input: [UInt8], suffix: String = ".txt", maxLineBytes: Int = 1 << 20, _ expected: [Outcome]) {
-        self.name = name
-        self.input = input
-        self.suffix = suffix
-        self.maxLineBytes = maxLineBytes
+        (self.name, self.input, self.suffix, self.maxLineBytes) = (name, input, suffix, maxLineBytes)
         self.expected = expected
     }
 

@@ -7,6 +7,7 @@
 import Foundation
 import HamiltonianLearning
 import HamletAgent
+import LearningPipeline
 import MQTTTransport
 import StreamFeatures
 import Synchronization

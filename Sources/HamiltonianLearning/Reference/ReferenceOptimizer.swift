@@ -15,9 +15,7 @@ public struct StochasticGradientDescent<Scalar: Real & BinaryFloatingPoint>: Ref
     @usableFromInline var buffer: [Scalar] = []
 
     public init(learningRate: Scalar, momentum: Scalar = 0, dampening: Scalar = 0) {
-        self.learningRate = learningRate
-        self.momentum = momentum
-        self.dampening = dampening
+        (self.learningRate, self.momentum, self.dampening) = (learningRate, momentum, dampening)
     }
 
     @inlinable
@@ -47,10 +45,7 @@ public struct AdaptiveMomentEstimation<Scalar: Real & BinaryFloatingPoint>: Refe
     @usableFromInline var steps = 0
 
     public init(learningRate: Scalar = 1e-3, beta1: Scalar = 0.9, beta2: Scalar = 0.999, epsilon: Scalar = 1e-8) {
-        self.learningRate = learningRate
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
+        (self.learningRate, self.beta1, self.beta2, self.epsilon) = (learningRate, beta1, beta2, epsilon)
     }
 
     @inlinable

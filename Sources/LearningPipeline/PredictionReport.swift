@@ -23,4 +23,12 @@ public struct PredictionReport {
     public var prediction: UnsafeBufferPointer<Float>
     /// The prediction is a classifier's: reported as the most likely class and its probabilities.
     public var classify: Bool
+
+    public init(
+        kind: Kind, step: Int64, position: RecordPosition, key: Double?, loss: Float, score: Double?,
+        prediction: UnsafeBufferPointer<Float>, classify: Bool
+    ) {
+        (self.kind, self.step, self.position, self.key) = (kind, step, position, key)
+        (self.loss, self.score, self.prediction, self.classify) = (loss, score, prediction, classify)
+    }
 }

@@ -33,21 +33,27 @@ public struct SyntheticStream: Sendable {
     }
 
     public mutating func next() -> [Double] {
+        var values: [Double] = []
+        next(into: &values)
+        return values
+    }
+
+    /// The next values written over `values` (`channels` of them), keeping its storage.
+    public mutating func next(into values: inout [Double]) {
         defer { step += 1 }
         let t = Double(step)
-        var values = [Double](repeating: 0, count: channels)
+        values.removeAll(keepingCapacity: true)
         for j in 0..<channels {
             let shock = noise * generator.nextGaussian()
             switch kind {
             case .sinusoids:
                 let phase = 0.7 * Double(j)
-                values[j] = sin(0.05 * t + phase) + 0.5 * sin(0.13 * t + 2 * phase) + 0.25 * sin(0.31 * t + 3 * phase) + shock
+                values.append(sin(0.05 * t + phase) + 0.5 * sin(0.13 * t + 2 * phase) + 0.25 * sin(0.31 * t + 3 * phase) + shock)
             case .ar:
-                values[j] = 1.6 * previous[j] - 0.8 * beforePrevious[j] + (noise > 0 ? shock : 0.1 * generator.nextGaussian())
+                values.append(1.6 * previous[j] - 0.8 * beforePrevious[j] + (noise > 0 ? shock : 0.1 * generator.nextGaussian()))
             }
         }
-        beforePrevious = previous
-        previous = values
-        return values
+        swap(&beforePrevious, &previous)
+        for j in 0..<channels { previous[j] = values[j] }
     }
 }

@@ -43,4 +43,6 @@ public struct LearnSummary: Sendable, Equatable {
     public var joinedTargets = 0
     /// Late targets that found no record (too old, not found, duplicate); filled in by the caller.
     public var missedTargets = 0
+
+    public init() {}
 }

@@ -1,8 +1,8 @@
-import ControlPlane
 import ServiceSupport
 
-/// Where the agent's outputs go — predictions, alerts, rejected input, metrics and control
-/// replies — each as a typed value; the sink that writes one formats it (JSON, Prometheus text).
+/// Where the pipeline's outputs go — predictions, alerts, rejected input and metrics — each as a
+/// typed value; the sink that writes one formats it (JSON, Prometheus text). Control replies are
+/// the agent's and go to its MQTT sink directly (`MQTTOutputSink.reply`).
 ///
 /// Every sink is handed every output and carries the kinds it has a place for (standard output
 /// has no metrics topic); the defaults ignore a kind. Called from the pipeline thread only;
@@ -14,7 +14,6 @@ public protocol OutputSink: AnyObject {
     func alert(_ report: AlertReport) throws(LearnError)
     func rejected(_ rejection: InputRejection)
     func metrics(_ snapshot: MetricsSnapshot)
-    func reply(_ reply: ControlReply)
     /// Makes everything sent so far visible (at the end of a run).
     func flush() throws(LearnError)
 }
@@ -24,7 +23,6 @@ extension OutputSink {
     public func alert(_ report: AlertReport) throws(LearnError) {}
     public func rejected(_ rejection: InputRejection) {}
     public func metrics(_ snapshot: MetricsSnapshot) {}
-    public func reply(_ reply: ControlReply) {}
     public func flush() throws(LearnError) {}
 }
 
@@ -54,10 +52,6 @@ public final class CombinedOutputSink: OutputSink {
 
     public func metrics(_ snapshot: MetricsSnapshot) {
         for sink in sinks { sink.metrics(snapshot) }
-    }
-
-    public func reply(_ reply: ControlReply) {
-        for sink in sinks { sink.reply(reply) }
     }
 
     public func flush() throws(LearnError) {

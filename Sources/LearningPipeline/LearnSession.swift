@@ -23,7 +23,7 @@ public final class LearnSession {
     public let options: LearnOptions
     public let mapping: ColumnMapping
     let reader: any RecordSource
-    let output: any OutputSink
+    package let output: any OutputSink
     let logger: Logger
     private(set) var input: [Float]
     private var target: [Float]
@@ -104,11 +104,13 @@ public final class LearnSession {
         let clock = ContinuousClock()
         let start = clock.now
         var lastReport = start
-        var event = first.map { RecordSourceEvent.record($0, joinKey: firstJoinKey) }
+        // Every record is read into this one sample, so the loop allocates no record of its own.
+        var sample = first ?? Sample(position: 0, values: [])
+        var event = first.map { _ in RecordSourceEvent.record(joinKey: firstJoinKey) }
         while let current = event {
             switch current {
-            case .record(let record, let joinKey):
-                try process(record, joinKey: joinKey)
+            case .record(let joinKey):
+                try process(sample, joinKey: joinKey)
                 if options.progressInterval > 0, summary.records % 1024 == 0 {
                     let now = clock.now
                     if now - lastReport >= .seconds(options.progressInterval) {
@@ -119,7 +121,7 @@ public final class LearnSession {
             case .joined(let joined):
                 try learn(joined)
             }
-            event = try nextEvent()
+            event = try nextEvent(into: &sample)
         }
         return try finish()
     }
@@ -143,10 +145,10 @@ public final class LearnSession {
         learner.configuration.beta = isPaused ? 0 : baseBeta * factor
     }
 
-    private func nextEvent() throws(LearnError) -> RecordSourceEvent? {
+    private func nextEvent(into sample: inout Sample) throws(LearnError) -> RecordSourceEvent? {
         while true {
             do {
-                return try reader.nextEvent()
+                return try reader.nextEvent(into: &sample)
             } catch {
                 guard options.skipBad, error.isRecoverable else { throw .badRecord(line: error.position, error.message) }
                 summary.skippedLines += 1

@@ -9,20 +9,24 @@ public struct DriftEvaluation {
     public let options: DriftOptions
 
     public init(changePoints: [Int], maximumDelay: Int = 1000, options: DriftOptions) {
-        self.changePoints = changePoints
-        self.maximumDelay = maximumDelay
-        self.options = options
+        (self.changePoints, self.maximumDelay, self.options) = (changePoints, maximumDelay, options)
     }
 
     /// Learns from every record of `source` (forecasting the next one) and returns a report per detector,
     /// with alerts placed at the index of the record whose arrival revealed the error.
-    public func run(source: any RecordSource, learner: AgentLearner, columns: [Int]) throws(SourceError) -> [(String, DetectionReport)] {
+    /// `first`: a record already read from `source` (to learn its columns), learned from first.
+    public func run(
+        source: any RecordSource, first: Sample? = nil, learner: AgentLearner, columns: [Int]
+    ) throws(SourceError) -> [(String, DetectionReport)] {
         var stage = DriftStage(options)
         var alerts: [String: [Int]] = [:]
         var input = [Float](repeating: 0, count: columns.count)
         var records = 0
         var hasPrediction = false
-        while let record = try source.next() {
+        var record = first ?? Sample(position: 0, values: [])
+        var more = first != nil
+        if !more { more = try source.next(into: &record) }
+        while more {
             for (slot, column) in columns.enumerated() { input[slot] = Float(record.values[column]) }
             if hasPrediction {
                 let loss = input.withUnsafeBufferPointer { learner.learn(target: $0.baseAddress!) }
@@ -31,6 +35,7 @@ public struct DriftEvaluation {
             input.withUnsafeBufferPointer { learner.forward(input: $0.baseAddress!) }
             hasPrediction = true
             records += 1
+            more = try source.next(into: &record)
         }
         let evaluator = DetectionEvaluator(maximumDelay: maximumDelay)
         return options.detectors.map { detector in

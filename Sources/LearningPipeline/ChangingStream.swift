@@ -32,21 +32,24 @@ public final class ChangingStream: RecordSource {
 
     public var count: Int { segment * (Self.changeNames.count + 1) }
 
-    public func next() throws(SourceError) -> Sample? {
-        guard index < count else { return nil }
+    public func next(into sample: inout Sample) throws(SourceError) -> Bool {
+        guard index < count else { return false }
         defer { index += 1 }
         let t = index
-        let clean = base.next()
-        let changes = changePoints.filter { t >= $0 }.count
+        base.next(into: &sample.values)
+        var changes = 0
+        for k in 0..<changePoints.count where t >= changePoints[k] { changes += 1 }
         var shift = 0.0, noiseScale = 1.0, periodic = 0.0
         if changes >= 1 { shift += 10 * noise }
         if changes >= 2 { noiseScale = 2 }
         if changes >= 3 { periodic = 10 * noise * sin(2 * Double.pi * Double(t - changePoints[2]) / 37) }
         if changes >= 4 { shift += 10 * noise * min(1, Double(t - changePoints[3]) / 2000) }
-        let values = (0..<columns.count).map { j in
-            clean[j] + noise * noiseScale * generator.nextGaussian() + shift + periodic
+        for j in sample.values.indices {
+            sample.values[j] += noise * noiseScale * generator.nextGaussian() + shift + periodic
         }
-        return Sample(position: t, values: values)
+        sample.position = t
+        sample.time = nil
+        return true
     }
 }
 

@@ -1,12 +1,14 @@
 /// The mean of the last `size` finite losses, in O(size) memory.
-struct LossWindow {
-    static let size = 1000
+package struct LossWindow {
+    package static let size = 1000
+
+    package init() {}
     private var values = [Double](repeating: 0, count: size)
     private var next = 0
     private var filled = 0
     private var sum = 0.0
 
-    mutating func add(_ loss: Float) {
+    package mutating func add(_ loss: Float) {
         guard loss.isFinite else { return }
         sum += Double(loss) - values[next]
         values[next] = Double(loss)
@@ -16,5 +18,5 @@ struct LossWindow {
         if next == 0 { sum = values.reduce(0, +) }
     }
 
-    var mean: Double { filled == 0 ? .nan : sum / Double(filled) }
+    package var mean: Double { filled == 0 ? .nan : sum / Double(filled) }
 }

@@ -11,39 +11,39 @@ public struct StageNeighbour: Sendable, Equatable {
     /// True when it sends this stage messages (states, costates or inputs), so its silence counts.
     public let sends: Bool
     /// Its latest retained status: `online`, `offline`, or nil before the first.
-    public internal(set) var status: String?
+    public package(set) var status: String?
     /// The life of its messages this stage accepts; older lives are refused. Nil until its first message.
-    public internal(set) var life: UInt32?
+    public package(set) var life: UInt32?
     /// The step of its newest accepted message.
-    public internal(set) var newestStep: UInt64?
+    public package(set) var newestStep: UInt64?
     /// Why it is gone ("offline", "silent for 2.0 s"); nil while it is there.
-    public internal(set) var goneReason: String?
+    public package(set) var goneReason: String?
     /// True when it reads this stage's messages and so may wait for them: its silence counts
     /// only from this stage's first message after its last one (`sentSinceHeard`).
     public let reads: Bool
-    var lastHeard: ContinuousClock.Instant
-    var sentSinceHeard: ContinuousClock.Instant?
-    var goneSince: ContinuousClock.Instant?
+    package var lastHeard: ContinuousClock.Instant
+    package var sentSinceHeard: ContinuousClock.Instant?
+    package var goneSince: ContinuousClock.Instant?
     /// How long it was away at its latest return, in seconds.
-    public internal(set) var lastAbsenceSeconds = 0.0
+    public package(set) var lastAbsenceSeconds = 0.0
     /// Times it went away.
-    public internal(set) var absences = 0
+    public package(set) var absences = 0
     /// Its messages refused: damaged, of another model, or of an older life.
-    public internal(set) var rejected = 0
+    public package(set) var rejected = 0
     /// Its messages of a step this stage had already passed.
-    public internal(set) var stale = 0
+    public package(set) var stale = 0
     /// Steps this stage ran without its message of that step (a costate), or skipped because it never came (a state or input).
-    public internal(set) var missing = 0
+    public package(set) var missing = 0
     /// Steps that learned from one of its costates older than lockstep's (free timing).
-    public internal(set) var late = 0
+    public package(set) var late = 0
 
-    init(stage: Int, sends: Bool, reads: Bool, now: ContinuousClock.Instant) {
+    package init(stage: Int, sends: Bool, reads: Bool, now: ContinuousClock.Instant) {
         (self.stage, self.sends, self.reads, lastHeard) = (stage, sends, reads, now)
     }
 
     /// When its silence began to count: a neighbour that waits for this stage (blocked itself,
     /// or in lockstep on this stage) is not silent for want of this stage's messages.
-    var silentSince: ContinuousClock.Instant? { reads ? sentSinceHeard : lastHeard }
+    package var silentSince: ContinuousClock.Instant? { reads ? sentSinceHeard : lastHeard }
 
     public var isGone: Bool { goneReason != nil }
 

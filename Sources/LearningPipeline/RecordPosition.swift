@@ -4,4 +4,9 @@ public struct RecordPosition: Sendable, Equatable {
     /// The JSON key the position is written under.
     public var name: String
     public var index: Int
+
+    public init(name: String, index: Int) {
+        self.name = name
+        self.index = index
+    }
 }
