@@ -135,6 +135,8 @@ if [[ -z "$binary" ]]; then
     built="$(cd "$ROOT" && swift build "${release_flags[@]}" "${scratch_args[@]}" --show-bin-path)/hamlet"
     binary="$WORK/hamlet"
     cp "$built" "$binary"
+    # A stale ordering file costs resident memory (docs/footprint.md): say how stale it is.
+    echo "== packaging/symbol-order.txt: $(python3 "$ROOT/Scripts/order_symbols.py" missing "$ROOT/packaging/symbol-order.txt" "$built") names not in the binary (Scripts/order_symbols.sh profiles again)"
     strip --strip-unneeded --remove-section=.comment --remove-section=.note "$binary"
 fi
 [[ -x "$binary" ]] || { echo "measure_rss.sh: $binary is not an executable" >&2; exit 66; }

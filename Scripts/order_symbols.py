@@ -5,6 +5,7 @@
     Scripts/order_symbols.py evict FILE              FILE's clean pages dropped from the page cache
     Scripts/order_symbols.py pages PID BINARY        BINARY's resident executable pages in PID (link addresses)
     Scripts/order_symbols.py order MAP PAGES...      the symbols of the input sections those pages hold
+    Scripts/order_symbols.py missing ORDER BINARY    how many of ORDER's names BINARY (not stripped) lacks
     Scripts/order_symbols.py link-command YAML OUT   the arguments (NUL-separated) of the command in
                                                      SwiftPM's build manifest YAML that writes OUT
 
@@ -19,6 +20,7 @@ import json
 import os
 import re
 import struct
+import subprocess
 import sys
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -136,6 +138,16 @@ def order(map_path, page_files):
             print(symbol)
 
 
+def missing(order_path, binary):
+    """Names of the ordering file the binary no longer defines: they were renamed or removed
+    since the profile, and what replaced them lies among the cold code."""
+    text = subprocess.run(["nm", "--defined-only", binary], check=True, capture_output=True, text=True).stdout
+    defined = {line.split()[-1] for line in text.splitlines() if line.strip()}
+    with open(order_path) as f:
+        names = [line.strip() for line in f if line.strip() and not line.startswith("#")]
+    print(f"{sum(name not in defined for name in names)} of {len(names)}")
+
+
 def link_command(manifest, output):
     """SwiftPM's manifest is YAML whose `outputs:` and `args:` lines are JSON arrays."""
     outputs = None
@@ -159,6 +171,8 @@ def main():
         evict(args[0])
     elif command == "pages" and len(args) == 2:
         pages(*args)
+    elif command == "missing" and len(args) == 2:
+        missing(*args)
     elif command == "link-command" and len(args) == 2:
         link_command(*args)
     elif command == "order" and len(args) >= 2:
