@@ -52,6 +52,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT  # so that the loop device is detached on ^C as well
+trap 'exit 143' TERM
 # shellcheck source=Scripts/release_flags.sh
 . Scripts/release_flags.sh
 release_flags_init "$root/.build-deb/link"
